@@ -1,0 +1,109 @@
+"""The HTTP contract shared by every endpoint: envelope, ETag and 304, caching, request ids.
+
+Bodies are assembled from stored JSON bytes; nothing here re-serialises a stored resource.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import uuid
+from collections.abc import Iterable
+
+import orjson
+from flask import Flask, Response, current_app, g, request
+from flask_smorest import abort
+
+from .store import ArticleStore
+
+JSON = "application/json"
+IMMUTABLE = "public, max-age=31536000, immutable"
+REVALIDATE = "no-cache"
+EXPOSED_HEADERS = ("ETag", "Link", "X-Request-ID")
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+
+
+def store() -> ArticleStore:
+    return current_app.extensions["article_store"]
+
+
+def envelope(data: bytes, links: dict, meta: dict | None = None) -> bytes:
+    """``{"data": …, "links": {…}, "meta": {…}}`` around already-serialised data."""
+    return b"".join(
+        (
+            b'{"data":',
+            data,
+            b',"links":',
+            orjson.dumps(links),
+            b',"meta":',
+            orjson.dumps(meta or {}),
+            b"}",
+        )
+    )
+
+
+def json_array(items: Iterable[bytes]) -> bytes:
+    return b"[" + b",".join(items) + b"]"
+
+
+def splice(obj: bytes, fields: Iterable[tuple[str, bytes]]) -> bytes:
+    """Append ``"name": value`` members to a serialised JSON object."""
+    extra = b"".join(b',"' + name.encode() + b'":' + value for name, value in fields)
+    return obj[:-1] + extra + b"}" if extra else obj
+
+
+def json_response(body: bytes, *, cache_control: str = REVALIDATE, link: str | None = None):
+    response = Response(body, status=200, mimetype=JSON)
+    response.headers["Cache-Control"] = cache_control
+    if link:
+        response.headers["Link"] = link
+    return response
+
+
+def strong_etag(body: bytes) -> str:
+    return hashlib.blake2b(body, digest_size=16).hexdigest()
+
+
+def init_app(app: Flask) -> None:
+    @app.before_request
+    def _request_id():
+        given = request.headers.get("X-Request-ID", "")
+        g.request_id = given if _REQUEST_ID.match(given) else uuid.uuid4().hex
+
+    @app.before_request
+    def _acceptable():
+        """JSON is all the API speaks: an Accept header that rules it out gets a 406."""
+        if request.path.startswith("/docs") or "Accept" not in request.headers:
+            return
+        if request.accept_mimetypes.best_match([JSON, "application/problem+json"]) is None:
+            abort(406, message=f"This API answers {JSON}; the Accept header rules it out.")
+
+    @app.after_request
+    def _conditional(response: Response) -> Response:
+        response.headers["X-Request-ID"] = g.get("request_id") or uuid.uuid4().hex
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        if request.method not in ("GET", "HEAD") or response.status_code != 200:
+            return response
+        if response.direct_passthrough or response.is_streamed:
+            return response  # files: werkzeug's send_file sets its own validators
+        if "ETag" not in response.headers:
+            response.set_etag(strong_etag(response.get_data()))
+        response.headers.setdefault("Cache-Control", REVALIDATE)
+        etag, _weak = response.get_etag()
+        if request.if_none_match and (
+            request.if_none_match.star_tag or request.if_none_match.contains_weak(etag)
+        ):
+            response.status_code = 304
+            response.set_data(b"")
+            for name in ("Content-Type", "Content-Length", "Link"):
+                response.headers.pop(name, None)
+        return response
+
+
+def self_url() -> str:
+    """The request's path and query string, as a client would link to it."""
+    return request.full_path.rstrip("?")
+
+
+def request_id() -> str:
+    return g.get("request_id") or ""

@@ -1,0 +1,91 @@
+"""Ingest: read seed files, parse each once, store a new version where the output changed.
+
+Each file is its own transaction. A file that fails is reported with its reason and changes
+nothing stored; the other files still go in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from .ingest import ParseError, parse_bytes
+from .representation import Representation
+from .store import ArticleStore
+
+SEED_SUFFIXES = (".txt", ".md")
+
+
+@dataclass(slots=True, frozen=True)
+class FileResult:
+    file: str
+    status: str  # "created", "unchanged" or "failed"
+    article_id: str | None = None
+    version: int | None = None
+    reason: str | None = None
+
+    def line(self) -> str:
+        if self.status == "failed":
+            return f"{self.file}: failed: {self.reason}"
+        if self.status == "created":
+            return f"{self.file}: new version {self.version} of {self.article_id}"
+        return f"{self.file}: unchanged ({self.article_id} version {self.version})"
+
+    def as_dict(self) -> dict:
+        return {k: getattr(self, k) for k in self.__slots__ if getattr(self, k) is not None}
+
+
+def seed_files(folder: Path) -> list[Path]:
+    """Seed files directly in ``folder``, in name order (README files are not articles)."""
+    return sorted(
+        path
+        for path in folder.iterdir()
+        if path.suffix.lower() in SEED_SUFFIXES and path.name.lower() != "readme.md"
+    )
+
+
+def read_seed(path: Path, folder: Path, max_bytes: int) -> bytes:
+    if path.is_symlink() and not path.resolve().is_relative_to(folder.resolve()):
+        raise ParseError("symlink points outside the seeds folder")
+    if not path.is_file():
+        raise ParseError("not a regular file")
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise ParseError(f"file is {size} bytes, over the {max_bytes}-byte limit")
+    return path.read_bytes()
+
+
+def ingest_files(
+    store: ArticleStore, paths: Iterable[Path], folder: Path, *, max_bytes: int
+) -> Iterator[FileResult]:
+    """Parse and store each file; yields one result per file, in order."""
+    claimed: dict[str, str] = {}
+    for path in paths:
+        name = path.name
+        try:
+            raw = read_seed(path, folder, max_bytes)
+            document = parse_bytes(raw, file_name=name)
+        except ParseError as error:
+            yield FileResult(name, "failed", reason=str(error))
+            continue
+        except OSError as error:
+            yield FileResult(name, "failed", reason=f"cannot read file: {error.strerror}")
+            continue
+        if document.id in claimed:
+            yield FileResult(
+                name,
+                "failed",
+                article_id=document.id,
+                reason=f"id {document.id!r} is already used by {claimed[document.id]}",
+            )
+            continue
+        claimed[document.id] = name
+        representation = Representation(document)
+        saved = store.save(document.id, representation.output_hash, representation.render)
+        yield FileResult(
+            name,
+            "created" if saved.created else "unchanged",
+            article_id=saved.article_id,
+            version=saved.version,
+        )

@@ -1,0 +1,77 @@
+"""The parser: a pure pipeline from a seed file's bytes to an :class:`ArticleDocument`.
+
+No Flask and no SQL here. Stages, one module each: :mod:`.source` (decoding, front matter),
+:mod:`.blocks` (title, headings, paragraphs, bullets), then the language stages (:mod:`.nlp`:
+entities, quotes and speakers), which need spaCy and are imported only when they run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import PurePath
+
+from .blocks import derive_title, parse_blocks
+from .document import ArticleDocument
+from .errors import ParseError
+from .source import article_id_from, decode, split_front_matter
+
+__all__ = ["PARSER_VERSION", "ArticleDocument", "ParseError", "parse_article", "parse_bytes"]
+
+#: Bumped whenever the output for the same input may change; stored with every version.
+PARSER_VERSION = "1.0.0"
+
+
+def parse_bytes(raw: bytes, *, file_name: str, with_language: bool = True) -> ArticleDocument:
+    """Parse a seed file's bytes. ``file_name`` gives the default id and the ``source.file``."""
+    return parse_article(
+        decode(raw),
+        file_name=file_name,
+        with_language=with_language,
+        sha256=hashlib.sha256(raw).hexdigest(),
+    )
+
+
+def parse_article(
+    text: str,
+    *,
+    file_name: str,
+    with_language: bool = True,
+    sha256: str | None = None,
+) -> ArticleDocument:
+    """Parse an article's text. ``with_language=False`` skips the spaCy stages (no entities or
+    quotes), for tools that need only the layout."""
+    source = split_front_matter(text)
+    if not source.body.strip():
+        raise ParseError("document is empty (no text after front matter and white space)")
+    front = source.front_matter
+    article_id = front.get("id") or article_id_from(PurePath(file_name).stem)
+    if not article_id:
+        raise ParseError(f"cannot derive an id from file name {file_name!r}; add front matter 'id'")
+    layout = parse_blocks(source.body, title_override=front.get("title"))
+    paragraphs = [p for s in layout.sections for p in s.paragraphs]
+    lede = paragraphs[0].text if paragraphs else (layout.bullets[0].text if layout.bullets else "")
+    if front.get("title"):
+        title, title_source = front["title"], "front_matter"
+    elif layout.title:
+        title, title_source = layout.title, "explicit"
+    else:
+        title, title_source = derive_title(lede), "derived"
+    document = ArticleDocument(
+        id=article_id,
+        title=title,
+        title_source=title_source,
+        summary=lede,
+        text=layout.text,
+        language=front.get("language", "en"),
+        published_at=front.get("published_at"),
+        source_url=front.get("source_url"),
+        source_file=PurePath(file_name).name,
+        source_sha256=sha256 or hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        sections=layout.sections,
+        bullets=layout.bullets,
+    )
+    if with_language:
+        from . import nlp  # imported here: the API process must never load spaCy
+
+        nlp.annotate(document)
+    return document

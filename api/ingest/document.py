@@ -1,0 +1,110 @@
+"""The parser's result: plain dataclasses, free of Flask, SQL and spaCy.
+
+Every ``start``/``end`` is a code-point offset into ``ArticleDocument.text``, end-exclusive.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(slots=True)
+class Span:
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(slots=True)
+class Paragraph:
+    position: int
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(slots=True)
+class Bullet:
+    id: str
+    section_id: str
+    position: int
+    label: str | None
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(slots=True)
+class Section:
+    id: str
+    position: int
+    heading: str | None
+    start: int
+    end: int
+    heading_span: Span | None = None
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    bullet_ids: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Mention:
+    text: str
+    start: int
+    end: int
+    section_id: str
+
+
+@dataclass(slots=True)
+class Entity:
+    id: str
+    name: str
+    type: str
+    aliases: list[str] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+    salience: float = 0.0
+
+    @property
+    def mention_count(self) -> int:
+        return len(self.mentions)
+
+
+@dataclass(slots=True)
+class Speaker:
+    entity_id: str | None
+    name: str
+
+
+@dataclass(slots=True)
+class Quote:
+    id: str
+    section_id: str
+    text: str
+    kind: str  # "speech" or "term"
+    start: int
+    end: int
+    speaker: Speaker | None = None
+    cue: Span | None = None
+
+
+@dataclass(slots=True)
+class ArticleDocument:
+    """Everything the parser knows about one source document."""
+
+    id: str
+    title: str
+    title_source: str  # "front_matter", "explicit" or "derived"
+    summary: str
+    text: str
+    language: str
+    published_at: str | None
+    source_url: str | None
+    source_file: str
+    source_sha256: str
+    sections: list[Section] = field(default_factory=list)
+    bullets: list[Bullet] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+    entities: list[Entity] = field(default_factory=list)
+
+    @property
+    def word_count(self) -> int:
+        return len(self.text.split())

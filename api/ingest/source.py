@@ -1,0 +1,115 @@
+"""Stage 0: bytes in, normalised lines and front matter out.
+
+Accepts UTF-8 with or without a BOM, CRLF or CR line ends, and optional front matter between
+``---`` lines. Anything that is not text is a :class:`ParseError` with a reason a person can act on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import yaml
+
+from .errors import ParseError
+
+FRONT_MATTER_KEYS = {"id", "title", "published_at", "source_url", "language"}
+_ID_INVALID = re.compile(r"[^a-z0-9]+")
+_INLINE_SPACE = re.compile(r"[^\S\n]+")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+
+
+@dataclass(slots=True)
+class Source:
+    body: str
+    front_matter: dict[str, str]
+
+
+def decode(raw: bytes) -> str:
+    """Decode a seed file: UTF-8 (a BOM is dropped); a UTF-16/32 BOM or invalid bytes are errors."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ParseError("file is UTF-16 encoded; save it as UTF-8")
+    if b"\x00" in raw:
+        raise ParseError("file contains NUL bytes: it looks binary, not text")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ParseError(f"file is not valid UTF-8 (byte offset {error.start})") from None
+    return text
+
+
+def article_id_from(name: str) -> str:
+    """``000_8cbe90a26df69869`` -> ``000-8cbe90a26df69869``.
+
+    Lower case; each run of characters outside ``[a-z0-9]`` becomes one ``-``.
+    """
+    slug = _ID_INVALID.sub("-", name.lower()).strip("-")
+    return slug[:128].rstrip("-")
+
+
+def split_front_matter(text: str) -> Source:
+    """Normalise line ends and spacing; split off front matter if the text opens with ``---``."""
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = text.replace("\ufeff", "")
+    if _CONTROL.search(text):
+        raise ParseError("file contains control characters: it looks binary, not text")
+    front: dict[str, str] = {}
+    lines = text.split("\n")
+    if lines and lines[0].strip() == "---":
+        try:
+            close = next(i for i in range(1, len(lines)) if lines[i].strip() in ("---", "..."))
+        except StopIteration:
+            raise ParseError("front matter opened with '---' is never closed") from None
+        front = _read_front_matter("\n".join(lines[1:close]))
+        lines = lines[close + 1 :]
+    body = "\n".join(_INLINE_SPACE.sub(" ", line).strip() for line in lines)
+    return Source(body=body, front_matter=front)
+
+
+def _read_front_matter(block: str) -> dict[str, str]:
+    try:
+        data = yaml.safe_load(block) if block.strip() else {}
+    except yaml.YAMLError as error:
+        raise ParseError(f"front matter is not valid YAML: {error}") from None
+    if not isinstance(data, dict):
+        raise ParseError("front matter must be 'key: value' lines")
+    front: dict[str, str] = {}
+    for key, value in data.items():
+        if key not in FRONT_MATTER_KEYS or value is None:
+            continue
+        if key == "published_at":
+            front[key] = _iso_timestamp(value)
+        elif isinstance(value, str | int | float):
+            front[key] = str(value).strip()
+        else:
+            raise ParseError(f"front matter '{key}' must be a single value")
+    if "id" in front:
+        slug = article_id_from(front["id"])
+        if not slug:
+            raise ParseError("front matter 'id' has no letters or digits")
+        front["id"] = slug
+    if "language" in front and not _LANGUAGE.match(front["language"]):
+        raise ParseError(f"front matter 'language' is not a language tag: {front['language']!r}")
+    return front
+
+
+def _iso_timestamp(value: object) -> str:
+    """A date or date-time as RFC 3339 in UTC (a bare date is midnight UTC)."""
+    moment: dt.datetime | None = None
+    if isinstance(value, dt.datetime):
+        moment = value
+    elif isinstance(value, dt.date):
+        moment = dt.datetime(value.year, value.month, value.day)
+    elif isinstance(value, str):
+        try:
+            moment = dt.datetime.fromisoformat(value.strip())
+        except ValueError:
+            moment = None
+    if moment is None:
+        raise ParseError(f"front matter 'published_at' is not an ISO 8601 date or time: {value!r}")
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")

@@ -1,0 +1,127 @@
+"""Page and cursor pagination over any ordered collection the store can window.
+
+* page mode (``page=N``): offset windows, ``meta.pagination`` has page counts, links include
+  ``last``. For UI pagers.
+* cursor mode (no ``page``, or ``cursor=…``): keyset windows on the collection's sort key, so a
+  deep page costs what the first costs and pages stay stable while new items arrive. The first
+  request of a walk sends neither parameter.
+
+A cursor is opaque to clients: base64url JSON naming the collection's ordering (its scope), the
+direction and the key of the item it continues from. A cursor from another collection or a
+mangled one is a 400 naming ``cursor``.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+import orjson
+from flask import request
+from flask_smorest import abort
+
+from .http import self_url
+from .store import Slice, Window
+
+PAGING_PARAMS = ("page", "cursor", "page_size")
+
+
+@dataclass(slots=True)
+class Page:
+    rows: list
+    links: dict
+    meta: dict
+    link_header: str
+
+
+def encode_cursor(scope: str, direction: str, key: str | int) -> str:
+    raw = orjson.dumps({"s": scope, "d": direction, "k": key})
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+def decode_cursor(token: str, scope: str, key_type: type) -> tuple[str, str | int]:
+    try:
+        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+        value = orjson.loads(raw)
+        ok = (
+            isinstance(value, dict)
+            and value.get("s") == scope
+            and value.get("d") in ("next", "prev")
+            and type(value.get("k")) is key_type
+        )
+    except (binascii.Error, ValueError):
+        ok = False
+    if not ok:
+        bad_parameter("cursor", "Not a cursor for this collection; take one from links.next.")
+    return value["d"], value["k"]
+
+
+def bad_parameter(name: str, detail: str):
+    abort(400, message=detail, errors={"query": {name: [detail]}})
+
+
+def _url(params: list[tuple[str, str]]) -> str:
+    return f"{request.path}?{urlencode(params)}" if params else request.path
+
+
+def paginate(
+    args: dict,
+    fetch: Callable[[Window], tuple[Slice, int]],
+    *,
+    scope: str,
+    key_of: Callable[[object], str | int],
+    key_type: type = str,
+    descending: bool = False,
+) -> Page:
+    """Read one page of a collection; ``fetch`` returns the window's rows and the total count."""
+    size = args["page_size"]
+    base = [(k, v) for k, v in request.args.items(multi=True) if k not in PAGING_PARAMS]
+    sized = [*base, ("page_size", str(size))]
+    links: dict[str, str | None] = {"self": self_url()}
+
+    if "page" in args:
+        page = args["page"]
+        found, total = fetch(Window(limit=size, offset=(page - 1) * size, descending=descending))
+        pages = max(1, math.ceil(total / size))
+        links["first"] = _url([*sized, ("page", "1")])
+        links["prev"] = _url([*sized, ("page", str(min(page - 1, pages)))]) if page > 1 else None
+        links["next"] = _url([*sized, ("page", str(page + 1))]) if page < pages else None
+        links["last"] = _url([*sized, ("page", str(pages))])
+        pagination = {
+            "mode": "page",
+            "page_size": size,
+            "total_items": total,
+            "page": page,
+            "total_pages": pages,
+        }
+    else:
+        direction, key = "next", None
+        if "cursor" in args:
+            direction, key = decode_cursor(args["cursor"], scope, key_type)
+        window = Window(
+            limit=size,
+            after=key if direction == "next" else None,
+            before=key if direction == "prev" else None,
+            descending=descending,
+        )
+        found, total = fetch(window)
+        rows = found.rows
+        if direction == "prev":
+            has_next, has_prev = True, found.has_more
+        else:
+            has_next, has_prev = found.has_more, key is not None
+
+        def cursor_link(where: str, at) -> str:
+            return _url([*sized, ("cursor", encode_cursor(scope, where, at))])
+
+        links["first"] = _url(sized)
+        links["prev"] = cursor_link("prev", key_of(rows[0])) if has_prev and rows else None
+        links["next"] = cursor_link("next", key_of(rows[-1])) if has_next and rows else None
+        pagination = {"mode": "cursor", "page_size": size, "total_items": total}
+
+    header = ", ".join(f'<{url}>; rel="{rel}"' for rel, url in links.items() if url is not None)
+    return Page(found.rows, links, {"pagination": pagination}, header)

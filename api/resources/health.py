@@ -1,0 +1,47 @@
+"""Liveness and readiness, for load balancers and orchestrators."""
+
+from __future__ import annotations
+
+import orjson
+from flask.views import MethodView
+from sqlalchemy.exc import SQLAlchemyError
+
+from schemas.common import NoQuerySchema
+from schemas.health import HealthResponseSchema
+
+from ..errors import problem_response
+from ..http import envelope, json_response, self_url, store
+from ..spec import Blueprint, read_operation
+
+blp = Blueprint("health", __name__, description="Service health.")
+
+
+@blp.route("/healthz")
+class Health(MethodView):
+    @blp.arguments(NoQuerySchema, location="query", as_kwargs=True)
+    @read_operation(blp, "getHealth", HealthResponseSchema)
+    def get(self):
+        """Liveness
+
+        200 while the process can answer requests.
+        """
+        return json_response(envelope(orjson.dumps({"status": "ok"}), {"self": self_url()}))
+
+
+@blp.route("/readyz")
+class Readiness(MethodView):
+    @blp.arguments(NoQuerySchema, location="query", as_kwargs=True)
+    @read_operation(blp, "getReadiness", HealthResponseSchema)
+    @blp.alt_response(503, response="SERVICE_UNAVAILABLE")
+    def get(self):
+        """Readiness
+
+        200 when the store answers and holds at least one article; 503 otherwise.
+        """
+        try:
+            ready = store().has_articles()
+        except SQLAlchemyError:
+            return problem_response(503, "The store is not reachable.")
+        if not ready:
+            return problem_response(503, "The store holds no articles yet; run an ingest.")
+        return json_response(envelope(orjson.dumps({"status": "ready"}), {"self": self_url()}))

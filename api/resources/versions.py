@@ -1,0 +1,75 @@
+"""Versions: every stored version of an article, each at its own immutable URL."""
+
+from __future__ import annotations
+
+import orjson
+from flask.views import MethodView
+
+from schemas.article import ArticleQuerySchema, ArticleResponseSchema, VersionListResponseSchema
+from schemas.common import PageQuerySchema
+
+from ..http import IMMUTABLE, envelope, json_array, json_response, self_url, store
+from ..pagination import paginate
+from ..spec import Blueprint, read_operation
+from ._lookup import latest_version_or_404
+from .articles import article_body, article_links
+
+blp = Blueprint(
+    "versions",
+    __name__,
+    url_prefix="/v1/articles",
+    description="An article's versions. A new version is stored only when a re-ingest changes "
+    "the output; a version's URL never changes and is cacheable forever.",
+)
+
+
+@blp.route("/<article_id>/versions")
+class ArticleVersions(MethodView):
+    @blp.arguments(PageQuerySchema, location="query", as_kwargs=True)
+    @read_operation(blp, "listArticleVersions", VersionListResponseSchema, collection=True)
+    def get(self, article_id: str, **args):
+        """List an article's versions
+
+        Newest first, with each version's content hash, parser version, ingest time and URL.
+        """
+        with store().reading() as conn:
+            latest_version_or_404(conn, article_id)
+            page = paginate(
+                args,
+                lambda window: store().versions(conn, article_id, window),
+                scope=f"versions:{article_id}",
+                key_of=lambda row: row.version,
+                key_type=int,
+                descending=True,
+            )
+        items = (
+            orjson.dumps(
+                {
+                    "version": row.version,
+                    "content_hash": row.content_hash,
+                    "parser_version": row.parser_version,
+                    "ingested_at": row.ingested_at,
+                    "url": f"/v1/articles/{article_id}/versions/{row.version}",
+                }
+            )
+            for row in page.rows
+        )
+        return json_response(
+            envelope(json_array(items), page.links, page.meta), link=page.link_header
+        )
+
+
+@blp.route("/<article_id>/versions/<int:version>")
+class ArticleVersionItem(MethodView):
+    @blp.arguments(ArticleQuerySchema, location="query", as_kwargs=True)
+    @read_operation(blp, "getArticleVersion", ArticleResponseSchema)
+    def get(self, article_id: str, version: int, include: list[str]):
+        """Get one version of an article
+
+        Immutable: the response carries `Cache-Control: public, max-age=31536000, immutable`.
+        Takes the same `include` as the latest article.
+        """
+        with store().reading() as conn:
+            data = article_body(conn, article_id, version, include)
+        links = article_links(article_id, self_url())
+        return json_response(envelope(data, links), cache_control=IMMUTABLE)

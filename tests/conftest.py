@@ -1,0 +1,91 @@
+"""Fixtures: ``app``, ``client`` and ``runner`` on a temporary SQLite store (flaskr style)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from api import create_app
+from api.ingest import parse_bytes
+from api.representation import Representation
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTICLES = Path(__file__).parent / "articles"
+SEED = ROOT / "seeds" / "000_8cbe90a26df69869.txt"
+SEED_ID = "000-8cbe90a26df69869"
+LAYOUT_ARTICLES = sorted(p for p in ARTICLES.iterdir() if p.is_file())
+
+
+@pytest.fixture
+def db_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'store.sqlite3'}"
+
+
+@pytest.fixture
+def app(db_url: str):
+    app = create_app({"DATABASE_URL": db_url, "TESTING": True})
+    yield app
+    app.extensions["article_store"].dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def store(app):
+    return app.extensions["article_store"]
+
+
+@pytest.fixture
+def runner(db_url: str, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    return CliRunner()
+
+
+@pytest.fixture
+def seeds_dir(tmp_path: Path) -> Path:
+    """A seeds folder holding the user's seed and our own test articles."""
+    folder = tmp_path / "seeds"
+    folder.mkdir()
+    shutil.copy(SEED, folder)
+    for path in LAYOUT_ARTICLES:
+        shutil.copy(path, folder)
+    return folder
+
+
+def save_layout_only(store, raw: bytes, file_name: str):
+    """Store a document without the language stages: fast, for tests about the HTTP layer."""
+    document = parse_bytes(raw, file_name=file_name, with_language=False)
+    representation = Representation(document)
+    return store.save(document.id, representation.output_hash, representation.render)
+
+
+@pytest.fixture
+def loaded(store):
+    """The seed and our test articles, stored (layout only)."""
+    for path in [SEED, *LAYOUT_ARTICLES]:
+        save_layout_only(store, path.read_bytes(), path.name)
+    return store
+
+
+_skipped: list[str] = []
+
+
+def pytest_runtest_logreport(report):
+    if report.skipped:
+        _skipped.append(report.nodeid)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """In CI (ARTICLE_API_FAIL_ON_SKIP=1) a skipped test fails the run: CI must prove it all."""
+    if os.environ.get("ARTICLE_API_FAIL_ON_SKIP") == "1" and _skipped and exitstatus == 0:
+        print(f"\n{len(_skipped)} tests skipped, and CI requires every test to run:")
+        for nodeid in _skipped:
+            print(f"  {nodeid}")
+        session.exitstatus = 1

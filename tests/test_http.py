@@ -1,0 +1,151 @@
+"""The HTTP contract on every endpoint: ETag/304, Cache-Control, errors, CORS, request ids."""
+
+from __future__ import annotations
+
+import pytest
+
+from .conftest import SEED_ID
+
+A = f"/v1/articles/{SEED_ID}"
+GET_ENDPOINTS = [
+    "/v1/articles",
+    "/v1/articles?page=1",
+    A,
+    f"{A}?include=sections,bullets",
+    f"{A}/versions",
+    f"{A}/versions/1",
+    f"{A}/sections",
+    f"{A}/sections/opening",
+    f"{A}/bullets",
+    "/healthz",
+    "/readyz",
+    "/v1/openapi.json",
+]
+MISSING = [
+    "/v1/articles/nope",
+    "/v1/articles/nope/versions",
+    "/v1/articles/nope/versions/1",
+    f"{A}/versions/2",
+    f"{A}/versions/99999999999999999999",
+    "/v1/articles/nope/sections",
+    "/v1/articles/nope/sections/opening",
+    f"{A}/sections/nope",
+    "/v1/articles/nope/bullets",
+    "/v1/nothing-here",
+]
+WITH_QUERY_SCHEMA = [e for e in GET_ENDPOINTS if "openapi" not in e]
+
+
+def assert_problem(response, status):
+    assert response.status_code == status
+    assert response.content_type == "application/problem+json"
+    problem = response.get_json()
+    assert set(problem) >= {"type", "title", "status", "detail", "instance", "request_id"}
+    assert problem["status"] == status
+    assert problem["request_id"] == response.headers["X-Request-ID"]
+    assert "Traceback" not in response.get_data(as_text=True)
+    return problem
+
+
+@pytest.mark.parametrize("url", GET_ENDPOINTS)
+def test_every_get_has_a_strong_etag_and_answers_304(client, loaded, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    etag = response.headers["ETag"]
+    assert etag.startswith('"') and not etag.startswith("W/")
+    again = client.get(url, headers={"If-None-Match": etag})
+    assert again.status_code == 304
+    assert again.headers["ETag"] == etag
+    assert again.get_data() == b""
+    assert client.get(url, headers={"If-None-Match": '"other"'}).status_code == 200
+    assert client.get(url, headers={"If-None-Match": "*"}).status_code == 304
+
+
+def test_etag_changes_with_the_body(client, loaded):
+    a = client.get("/v1/articles?page_size=1").headers["ETag"]
+    b = client.get("/v1/articles?page_size=2").headers["ETag"]
+    assert a != b
+
+
+@pytest.mark.parametrize("url", GET_ENDPOINTS)
+def test_cache_control(client, loaded, url):
+    expected = "public, max-age=31536000, immutable" if "/versions/1" in url else "no-cache"
+    assert client.get(url).headers["Cache-Control"] == expected
+
+
+@pytest.mark.parametrize("url", MISSING)
+def test_404_is_a_problem(client, loaded, url):
+    assert_problem(client.get(url), 404)
+
+
+@pytest.mark.parametrize("url", WITH_QUERY_SCHEMA)
+def test_unknown_query_parameter_is_a_400_naming_it(client, loaded, url):
+    joiner = "&" if "?" in url else "?"
+    problem = assert_problem(client.get(f"{url}{joiner}colour=blue"), 400)
+    assert {"parameter": "colour", "detail": "Unknown field."} in problem["errors"]
+
+
+@pytest.mark.parametrize("url", GET_ENDPOINTS)
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+def test_other_methods_are_405_with_allow(client, loaded, url, method):
+    response = getattr(client, method)(url)
+    assert_problem(response, 405)
+    assert "GET" in response.headers["Allow"]
+
+
+def test_406_when_json_is_not_acceptable(client, loaded):
+    assert_problem(client.get(A, headers={"Accept": "text/html"}), 406)
+    assert client.get(A, headers={"Accept": "application/*"}).status_code == 200
+    assert client.get(A, headers={"Accept": "*/*"}).status_code == 200
+
+
+def test_500_is_a_problem_without_internals(app, client, loaded, monkeypatch):
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("secret internal detail")
+
+    monkeypatch.setattr(app.extensions["article_store"], "latest_version", broken)
+    response = client.get(A)
+    problem = assert_problem(response, 500)
+    assert "secret" not in response.get_data(as_text=True)
+    assert "request_id" in problem["detail"]
+
+
+def test_request_id_is_echoed_when_valid(client, loaded):
+    assert client.get(A, headers={"X-Request-ID": "abc-123"}).headers["X-Request-ID"] == "abc-123"
+    generated = client.get(A, headers={"X-Request-ID": "bad id with spaces"})
+    assert generated.headers["X-Request-ID"] != "bad id with spaces"
+    assert len(generated.headers["X-Request-ID"]) == 32
+
+
+def test_cors_preflight_and_exposed_headers(client, loaded):
+    origin = {"Origin": "https://news.example"}
+    preflight = client.options(
+        A,
+        headers={
+            **origin,
+            "Access-Control-Request-Method": "GET",
+            "Access-Control-Request-Headers": "If-None-Match",
+        },
+    )
+    assert preflight.status_code == 200
+    assert preflight.headers["Access-Control-Allow-Origin"] in ("*", "https://news.example")
+    assert "GET" in preflight.headers["Access-Control-Allow-Methods"]
+    response = client.get(A, headers=origin)
+    exposed = {
+        h.strip().lower() for h in response.headers["Access-Control-Expose-Headers"].split(",")
+    }
+    assert {"etag", "link", "x-request-id"} <= exposed
+
+
+def test_docs_page_uses_local_assets(client):
+    page = client.get("/docs")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "/docs/assets/swagger-ui-bundle.js" in html
+    assert "/v1/openapi.json" in html
+    assert "https://" not in html
+    asset = client.get("/docs/assets/swagger-ui-bundle.js")
+    assert asset.status_code == 200
+    asset.close()
