@@ -25,7 +25,9 @@ from flask import request
 from flask_smorest import abort
 
 from .http import self_url
-from .store import Slice, Window
+from .store import Key, Slice, Window
+
+KeyType = type | tuple[type, ...]
 
 PAGING_PARAMS = ("page", "cursor", "page_size")
 
@@ -43,7 +45,7 @@ def encode_cursor(scope: str, direction: str, key: str | int) -> str:
     return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
 
 
-def decode_cursor(token: str, scope: str, key_type: type) -> tuple[str, str | int]:
+def decode_cursor(token: str, scope: str, key_type: KeyType) -> tuple[str, Key]:
     try:
         raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
         value = orjson.loads(raw)
@@ -51,13 +53,25 @@ def decode_cursor(token: str, scope: str, key_type: type) -> tuple[str, str | in
             isinstance(value, dict)
             and value.get("s") == scope
             and value.get("d") in ("next", "prev")
-            and type(value.get("k")) is key_type
+            and _key_fits(value.get("k"), key_type)
         )
     except (binascii.Error, ValueError):
         ok = False
     if not ok:
         bad_parameter("cursor", "Not a cursor for this collection; take one from links.next.")
-    return value["d"], value["k"]
+    key = value["k"]
+    return value["d"], tuple(key) if isinstance(key, list) else key
+
+
+def _key_fits(key: object, key_type: KeyType) -> bool:
+    """Exact types only (no bool for int), so a mangled cursor never reaches SQL."""
+    if isinstance(key_type, tuple):
+        return (
+            isinstance(key, list)
+            and len(key) == len(key_type)
+            and all(type(k) is t for k, t in zip(key, key_type, strict=True))
+        )
+    return type(key) is key_type
 
 
 def bad_parameter(name: str, detail: str):
@@ -73,8 +87,8 @@ def paginate(
     fetch: Callable[[Window], tuple[Slice, int]],
     *,
     scope: str,
-    key_of: Callable[[object], str | int],
-    key_type: type = str,
+    key_of: Callable[[object], Key],
+    key_type: KeyType = str,
     descending: bool = False,
 ) -> Page:
     """Read one page of a collection; ``fetch`` returns the window's rows and the total count."""

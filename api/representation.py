@@ -119,11 +119,19 @@ class Representation:
                     orjson.dumps(q),
                     speaker_id=(q["speaker"] or {}).get("entity_id"),
                     quote_kind=q["kind"],
+                    name=(q["speaker"] or {}).get("name"),
                 )
                 for q in self.parts["quotes"]
             ],
             "entities": [
-                PartRow(e["id"], orjson.dumps(e), entity_type=e["type"], entity_key=e["key"])
+                PartRow(
+                    e["id"],
+                    orjson.dumps(e),
+                    entity_type=e["type"],
+                    entity_key=e["key"],
+                    name=e["name"],
+                    weight=e["mention_count"],
+                )
                 for e in self.parts["entities"]
             ],
         }
@@ -133,6 +141,7 @@ class Representation:
             content_hash=article["content_hash"],
             parser_version=PARSER_VERSION,
             source_file=self.document.source_file,
+            title=self.document.title,
             part_lists={kind: orjson.dumps(items) for kind, items in self.parts.items()},
             parts=rows,
         )

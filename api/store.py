@@ -36,6 +36,7 @@ from sqlalchemy import (
     func,
     select,
     text,
+    tuple_,
 )
 from sqlalchemy.engine import make_url
 
@@ -51,6 +52,7 @@ articles = Table(
     Column("first_ingested_at", String(40), nullable=False),
     Column("updated_at", String(40), nullable=False),
     Column("source_file", String(255), nullable=False),
+    Column("title", String(500), nullable=False),
     Column("summary_json", LargeBinary, nullable=False),
     Index("ix_articles_updated_at", "updated_at", "id"),
 )
@@ -96,11 +98,15 @@ parts = Table(
     Column("quote_kind", String(16)),
     Column("entity_type", String(32)),
     Column("entity_key", String(200)),
+    Column("name", String(300)),  # entity name, or the quote's speaker name
+    Column("weight", Integer),  # an entity's mention count in the article
     PrimaryKeyConstraint("article_id", "version", "kind", "position"),
     ForeignKeyConstraint(
         ["article_id", "version"], ["article_versions.article_id", "article_versions.version"]
     ),
     Index("ix_parts_part_id", "article_id", "version", "kind", "part_id", unique=True),
+    Index("ix_parts_entity_key", "kind", "entity_key"),
+    Index("ix_parts_speaker", "kind", "speaker_id"),
 )
 
 
@@ -114,6 +120,8 @@ class PartRow:
     quote_kind: str | None = None
     entity_type: str | None = None
     entity_key: str | None = None
+    name: str | None = None
+    weight: int | None = None
 
 
 @dataclass(slots=True)
@@ -125,6 +133,7 @@ class RenderedVersion:
     content_hash: str
     parser_version: str
     source_file: str
+    title: str
     part_lists: dict[str, bytes] = field(default_factory=dict)
     parts: dict[str, list[PartRow]] = field(default_factory=dict)
 
@@ -134,6 +143,9 @@ class SaveResult:
     article_id: str
     version: int
     created: bool  # False: the output was unchanged, nothing was written
+
+
+Key = str | int | tuple
 
 
 @dataclass(slots=True, frozen=True)
@@ -146,8 +158,8 @@ class Window:
 
     limit: int
     offset: int = 0
-    after: str | int | None = None
-    before: str | int | None = None
+    after: Key | None = None
+    before: Key | None = None
     descending: bool = False
 
 
@@ -247,6 +259,7 @@ class ArticleStore:
                         "first_ingested_at": now,
                         "updated_at": now,
                         "source_file": rendered.source_file,
+                        "title": rendered.title,
                         "summary_json": rendered.summary_json,
                     },
                 )
@@ -279,6 +292,8 @@ class ArticleStore:
                     "quote_kind": part.quote_kind,
                     "entity_type": part.entity_type,
                     "entity_key": part.entity_key,
+                    "name": part.name,
+                    "weight": part.weight,
                 }
                 for kind, items in rendered.parts.items()
                 for position, part in enumerate(items)
@@ -294,6 +309,7 @@ class ArticleStore:
                         latest_version=version,
                         updated_at=now,
                         source_file=rendered.source_file,
+                        title=rendered.title,
                         summary_json=rendered.summary_json,
                     )
                 )
@@ -360,7 +376,7 @@ class ArticleStore:
         where += [parts.c[name] == value for name, value in filters.items()]
         total = conn.execute(select(func.count()).select_from(parts).where(*where)).scalar_one()
         stmt = select(parts.c.position, parts.c.body).where(*where)
-        return _windowed(conn, stmt, parts.c.position, window), total
+        return _windowed(conn, stmt, [parts.c.position], window), total
 
     def versions(self, conn: Connection, article_id: str, window: Window) -> tuple[Slice, int]:
         where = article_versions.c.article_id == article_id
@@ -373,15 +389,81 @@ class ArticleStore:
             article_versions.c.parser_version,
             article_versions.c.ingested_at,
         ).where(where)
-        return _windowed(conn, stmt, article_versions.c.version, window), total
+        return _windowed(conn, stmt, [article_versions.c.version], window), total
 
     def article_summaries(
-        self, conn: Connection, window: Window, *, since: str | None = None
+        self,
+        conn: Connection,
+        window: Window,
+        *,
+        since: str | None = None,
+        entity_key: str | None = None,
     ) -> tuple[Slice, int]:
         where = [] if since is None else [articles.c.updated_at >= since]
+        if entity_key is not None:
+            where.append(
+                select(parts.c.article_id)
+                .where(
+                    _latest_part(),
+                    parts.c.kind == "entities",
+                    parts.c.entity_key == entity_key,
+                )
+                .exists()
+            )
         total = conn.execute(select(func.count()).select_from(articles).where(*where)).scalar_one()
         stmt = select(articles.c.id, articles.c.summary_json).where(*where)
-        return _windowed(conn, stmt, articles.c.id, window), total
+        return _windowed(conn, stmt, [articles.c.id], window), total
+
+    # -- across the corpus (latest versions only) ---------------------------------------------
+
+    def corpus_parts(
+        self, conn: Connection, kind: str, window: Window, **filters: str
+    ) -> tuple[Slice, int]:
+        """Parts of every article's latest version, by article id then position."""
+        where = [_latest_part(), parts.c.kind == kind]
+        where += [parts.c[name] == value for name, value in filters.items()]
+        joined = parts.join(articles, parts.c.article_id == articles.c.id)
+        total = conn.execute(select(func.count()).select_from(joined).where(*where)).scalar_one()
+        stmt = select(parts.c.article_id, parts.c.position, parts.c.body).select_from(joined)
+        stmt = stmt.where(*where)
+        return _windowed(conn, stmt, [parts.c.article_id, parts.c.position], window), total
+
+    def corpus_entities(
+        self,
+        conn: Connection,
+        window: Window,
+        *,
+        entity_type: str | None = None,
+        name_contains: str | None = None,
+    ) -> tuple[Slice, int]:
+        """Entities grouped across articles by key: name, type, article and mention counts."""
+        where = []
+        if entity_type is not None:
+            where.append(parts.c.entity_type == entity_type)
+        if name_contains is not None:
+            where.append(func.lower(parts.c.name).like(_contains(name_contains), escape="\\"))
+        grouped = _grouped_entities(where)
+        total = conn.execute(select(func.count()).select_from(grouped)).scalar_one()
+        return _windowed(conn, select(grouped), [grouped.c.key], window), total
+
+    def entity_summary(self, conn: Connection, entity_key: str):
+        """One entity's corpus-wide row (key, name, type, counts), or None."""
+        grouped = _grouped_entities([parts.c.entity_key == entity_key])
+        return conn.execute(select(grouped)).first()
+
+    def entity_mentions(
+        self, conn: Connection, entity_key: str, window: Window
+    ) -> tuple[Slice, int]:
+        """The latest-version articles mentioning one entity, with that article's entity bytes."""
+        where = [_latest_part(), parts.c.kind == "entities", parts.c.entity_key == entity_key]
+        joined = parts.join(articles, parts.c.article_id == articles.c.id)
+        total = conn.execute(select(func.count()).select_from(joined).where(*where)).scalar_one()
+        stmt = (
+            select(parts.c.article_id, articles.c.title, parts.c.body)
+            .select_from(joined)
+            .where(*where)
+        )
+        return _windowed(conn, stmt, [parts.c.article_id], window), total
 
     def has_articles(self) -> bool:
         with self.engine.connect() as conn:
@@ -411,17 +493,52 @@ class ArticleStore:
         return problems
 
 
-def _windowed(conn: Connection, stmt, key, window: Window) -> Slice:
-    forward = key.desc() if window.descending else key.asc()
-    backward = key.asc() if window.descending else key.desc()
+def _contains(text: str) -> str:
+    """A LIKE pattern matching ``text`` anywhere, case-insensitively, wildcards escaped."""
+    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _grouped_entities(where: list):
+    """Latest-version entity rows grouped by key, as a subquery."""
+    return (
+        select(
+            parts.c.entity_key.label("key"),
+            func.max(parts.c.name).label("name"),
+            func.max(parts.c.entity_type).label("type"),
+            func.count().label("article_count"),
+            func.sum(parts.c.weight).label("mention_count"),
+        )
+        .select_from(parts.join(articles, parts.c.article_id == articles.c.id))
+        .where(_latest_part(), parts.c.kind == "entities", *where)
+        .group_by(parts.c.entity_key)
+        .subquery()
+    )
+
+
+def _latest_part():
+    return (parts.c.article_id == articles.c.id) & (parts.c.version == articles.c.latest_version)
+
+
+def _windowed(conn: Connection, stmt, keys: Sequence, window: Window) -> Slice:
+    """Order by ``keys`` and cut the window: keyset bounds (cursor) or an offset (page)."""
+    key = keys[0] if len(keys) == 1 else tuple_(*keys)
+
+    def bound(value):
+        return value if len(keys) == 1 else tuple_(*value)
+
+    forward = [k.desc() if window.descending else k.asc() for k in keys]
+    backward = [k.asc() if window.descending else k.desc() for k in keys]
     if window.after is not None:
-        stmt = stmt.where(key < window.after if window.descending else key > window.after)
+        after = bound(window.after)
+        stmt = stmt.where(key < after if window.descending else key > after)
     if window.before is not None:
-        stmt = stmt.where(key > window.before if window.descending else key < window.before)
-        rows = conn.execute(stmt.order_by(backward).limit(window.limit + 1)).all()
+        before = bound(window.before)
+        stmt = stmt.where(key > before if window.descending else key < before)
+        rows = conn.execute(stmt.order_by(*backward).limit(window.limit + 1)).all()
         has_more = len(rows) > window.limit
         return Slice(list(reversed(rows[: window.limit])), has_more)
-    rows = conn.execute(stmt.order_by(forward).limit(window.limit + 1).offset(window.offset)).all()
+    rows = conn.execute(stmt.order_by(*forward).limit(window.limit + 1).offset(window.offset)).all()
     return Slice(rows[: window.limit], len(rows) > window.limit)
 
 

@@ -100,6 +100,14 @@ class ArticleQuerySchema(StrictSchema):
 
 
 class ArticleListQuerySchema(PageQuerySchema):
+    entity = fields.String(
+        validate=validate.Length(min=1, max=200),
+        metadata={
+            "description": "Only articles whose latest version mentions this entity "
+            "(its corpus key, as in `/v1/entities`).",
+            "example": "person:donald-trump",
+        },
+    )
     sort = fields.String(
         load_default="id",
         validate=validate.OneOf(SORTS),

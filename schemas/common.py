@@ -55,6 +55,8 @@ class ArticleLinksSchema(LinksSchema):
     versions = fields.String(required=True)
     sections = fields.String(required=True)
     bullets = fields.String(required=True)
+    quotes = fields.String(required=True)
+    entities = fields.String(required=True)
     latest = fields.String(required=True, metadata={"description": "The latest version's URL."})
 
 

@@ -2,7 +2,9 @@
 
 from marshmallow import Schema, fields, validate
 
-from .common import ListMetaSchema, PageLinksSchema, envelope
+from .common import ListMetaSchema, PageLinksSchema, PageQuerySchema, envelope
+
+QUOTE_KINDS = ("speech", "term")
 
 
 class SpeakerSchema(Schema):
@@ -28,7 +30,7 @@ class QuoteSchema(Schema):
     )
     kind = fields.String(
         required=True,
-        validate=validate.OneOf(["speech", "term"]),
+        validate=validate.OneOf(QUOTE_KINDS),
         metadata={"description": "`speech`: words someone said or wrote; `term`: a quoted term."},
     )
     speaker = fields.Nested(SpeakerSchema, required=True, allow_none=True)
@@ -43,3 +45,32 @@ QuoteListResponseSchema = envelope(
     PageLinksSchema,
     ListMetaSchema,
 )
+
+
+class CorpusQuoteSchema(QuoteSchema):
+    """A quote listed across articles: the quote plus the article it is from."""
+
+    article_id = fields.String(required=True, metadata={"example": "000-8cbe90a26df69869"})
+
+
+CorpusQuoteListResponseSchema = envelope(
+    "CorpusQuoteList",
+    fields.List(fields.Nested(CorpusQuoteSchema), required=True),
+    PageLinksSchema,
+    ListMetaSchema,
+)
+
+
+class QuoteQuerySchema(PageQuerySchema):
+    speaker = fields.String(
+        validate=validate.Length(min=1, max=200),
+        metadata={
+            "description": "Only quotes by this speaker: an entity id (`donald-trump`) or a "
+            "name (`Donald Trump`), matched by its slug.",
+            "example": "donald-trump",
+        },
+    )
+    kind = fields.String(
+        validate=validate.OneOf(QUOTE_KINDS),
+        metadata={"description": "Only `speech` or only `term` quotes."},
+    )

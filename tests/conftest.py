@@ -59,17 +59,18 @@ def seeds_dir(tmp_path: Path) -> Path:
     return folder
 
 
-def save_layout_only(store, raw: bytes, file_name: str):
-    """Store a document without the language stages: fast, for tests about the HTTP layer."""
-    document = parse_bytes(raw, file_name=file_name, with_language=False)
+def save_layout_only(store, raw: bytes, file_name: str, *, with_language: bool = False):
+    """Store a document, by default without the language stages (fast, for HTTP tests)."""
+    document = parse_bytes(raw, file_name=file_name, with_language=with_language)
     representation = Representation(document)
     return store.save(document.id, representation.output_hash, representation.render)
 
 
 @pytest.fixture
 def loaded(store):
-    """The seed and our test articles, stored (layout only)."""
-    for path in [SEED, *LAYOUT_ARTICLES]:
+    """The seed (fully parsed) and our test articles (layout only), stored."""
+    save_layout_only(store, SEED.read_bytes(), SEED.name, with_language=True)
+    for path in LAYOUT_ARTICLES:
         save_layout_only(store, path.read_bytes(), path.name)
     return store
 

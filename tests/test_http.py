@@ -17,6 +17,13 @@ GET_ENDPOINTS = [
     f"{A}/sections",
     f"{A}/sections/opening",
     f"{A}/bullets",
+    f"{A}/quotes",
+    f"{A}/quotes?kind=speech&speaker=donald-trump",
+    f"{A}/entities?type=PERSON",
+    "/v1/quotes",
+    "/v1/entities?q=trump",
+    "/v1/entities/person:donald-trump",
+    "/v1/articles?entity=person:donald-trump",
     "/healthz",
     "/readyz",
     "/v1/openapi.json",
@@ -31,6 +38,9 @@ MISSING = [
     "/v1/articles/nope/sections/opening",
     f"{A}/sections/nope",
     "/v1/articles/nope/bullets",
+    "/v1/articles/nope/quotes",
+    "/v1/articles/nope/entities",
+    "/v1/entities/person:nobody",
     "/v1/nothing-here",
 ]
 WITH_QUERY_SCHEMA = [e for e in GET_ENDPOINTS if "openapi" not in e]

@@ -19,6 +19,11 @@ OPERATION_IDS = {
     "listSections",
     "getSection",
     "listBullets",
+    "listArticleQuotes",
+    "listQuotes",
+    "listArticleEntities",
+    "listEntities",
+    "getEntity",
     "getHealth",
     "getReadiness",
 }

@@ -1,5 +1,13 @@
 """One module per resource, each a flask-smorest Blueprint."""
 
-from . import articles, bullets, health, sections, versions
+from . import articles, bullets, entities, health, quotes, sections, versions
 
-BLUEPRINTS = (articles.blp, versions.blp, sections.blp, bullets.blp, health.blp)
+BLUEPRINTS = (
+    articles.blp,
+    versions.blp,
+    sections.blp,
+    bullets.blp,
+    quotes.blp,
+    entities.blp,
+    health.blp,
+)

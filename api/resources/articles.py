@@ -34,6 +34,8 @@ def article_links(article_id: str, self_url: str) -> dict:
         "versions": f"{base}/versions",
         "sections": f"{base}/sections",
         "bullets": f"{base}/bullets",
+        "quotes": f"{base}/quotes",
+        "entities": f"{base}/entities",
         "latest": base,
     }
 
@@ -56,14 +58,17 @@ class Articles(MethodView):
         Latest version of every article, ordered by id. Without `page` the response is the
         first page of a cursor walk: follow `links.next` (or the `Link` header) to the end.
         With `page` you get numbered pages and `links.last`. `since` keeps only articles
-        ingested at or after a time, for syncing.
+        ingested at or after a time, for syncing;
+        `entity` keeps those mentioning an entity (its corpus `key`).
         """
         since = utc_text(args["since"]) if "since" in args else None
         descending = args["sort"] == "-id"
         with store().reading() as conn:
             page = paginate(
                 args,
-                lambda window: store().article_summaries(conn, window, since=since),
+                lambda window: store().article_summaries(
+                    conn, window, since=since, entity_key=args.get("entity")
+                ),
                 scope=f"articles:{args['sort']}",
                 key_of=lambda row: row.id,
                 descending=descending,

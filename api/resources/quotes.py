@@ -1,0 +1,76 @@
+"""Quotes: per article, and across the corpus (latest versions)."""
+
+from __future__ import annotations
+
+import re
+
+import orjson
+from flask.views import MethodView
+
+from schemas.quote import CorpusQuoteListResponseSchema, QuoteListResponseSchema, QuoteQuerySchema
+
+from ..http import envelope, json_array, json_response, splice, store
+from ..pagination import paginate
+from ..spec import Blueprint, read_operation
+from .sections import part_page
+
+blp = Blueprint(
+    "quotes",
+    __name__,
+    url_prefix="/v1",
+    description="Quotes: the words inside quotation marks, `speech` with the speaker the text "
+    "attributes them to (an entity of the same article) and the cue verb, or a quoted `term`.",
+)
+
+
+def slug(text: str) -> str:
+    """``Donald Trump`` and ``donald-trump`` both name the entity id ``donald-trump``."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def quote_filters(args: dict) -> dict[str, str]:
+    filters = {}
+    if "speaker" in args:
+        filters["speaker_id"] = slug(args["speaker"])
+    if "kind" in args:
+        filters["quote_kind"] = args["kind"]
+    return filters
+
+
+@blp.route("/articles/<article_id>/quotes")
+class ArticleQuotes(MethodView):
+    @blp.arguments(QuoteQuerySchema, location="query", as_kwargs=True)
+    @read_operation(blp, "listArticleQuotes", QuoteListResponseSchema, collection=True)
+    def get(self, article_id: str, **args):
+        """List an article's quotes
+
+        In document order, from the latest version. Filter by `speaker` (entity id or name)
+        and `kind`.
+        """
+        return part_page(article_id, "quotes", args, **quote_filters(args))
+
+
+@blp.route("/quotes")
+class Quotes(MethodView):
+    @blp.arguments(QuoteQuerySchema, location="query", as_kwargs=True)
+    @read_operation(blp, "listQuotes", CorpusQuoteListResponseSchema, collection=True)
+    def get(self, **args):
+        """List quotes across articles
+
+        Every article's latest version, by article id then document order; each quote carries
+        its `article_id`. Filter by `speaker` and `kind`.
+        """
+        filters = quote_filters(args)
+        with store().reading() as conn:
+            page = paginate(
+                args,
+                lambda window: store().corpus_parts(conn, "quotes", window, **filters),
+                scope="quotes",
+                key_of=lambda row: (row.article_id, row.position),
+                key_type=(str, int),
+            )
+        items = (
+            splice(row.body, [("article_id", orjson.dumps(row.article_id))]) for row in page.rows
+        )
+        body = envelope(json_array(items), page.links, page.meta)
+        return json_response(body, link=page.link_header)

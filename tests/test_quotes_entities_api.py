@@ -1,0 +1,99 @@
+"""Quote and entity endpoints: per article, across the corpus, filters."""
+
+from __future__ import annotations
+
+import pytest
+
+from .conftest import ARTICLES, SEED, SEED_ID, save_layout_only
+
+pytestmark = pytest.mark.nlp
+
+
+@pytest.fixture
+def corpus(store):
+    save_layout_only(store, SEED.read_bytes(), SEED.name, with_language=True)
+    other = (
+        "Trade talks resume in Geneva\n\n"
+        "Donald Trump said on Friday that talks with China would resume next week. "
+        '"We are close to a deal," Trump told reporters in Washington.\n'
+    )
+    save_layout_only(store, other.encode(), "trade-talks.txt", with_language=True)
+    markdown = ARTICLES / "markdown-front-matter.md"
+    save_layout_only(store, markdown.read_bytes(), markdown.name, with_language=True)
+    return store
+
+
+def data(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, response.get_json()
+    return response.get_json()
+
+
+def test_article_quotes_with_filters(client, corpus):
+    quotes = data(client, f"/v1/articles/{SEED_ID}/quotes")["data"]
+    assert [(q["kind"], (q["speaker"] or {}).get("name")) for q in quotes] == [
+        ("speech", "Donald Trump"),
+        ("speech", "Donald Trump"),
+        ("term", None),
+        ("speech", "Howard Lutnick"),
+    ]
+    terms = data(client, f"/v1/articles/{SEED_ID}/quotes?kind=term")["data"]
+    assert [q["text"] for q in terms] == ["general licenses"]
+    by_name = data(client, f"/v1/articles/{SEED_ID}/quotes?speaker=Howard%20Lutnick")["data"]
+    by_id = data(client, f"/v1/articles/{SEED_ID}/quotes?speaker=howard-lutnick")["data"]
+    assert by_name == by_id
+    assert [q["id"] for q in by_id] == ["q4"]
+    assert by_id[0]["cue"]["text"] == "stating"
+
+
+def test_quotes_across_articles(client, corpus):
+    body = data(client, "/v1/quotes?speaker=donald-trump")
+    assert {q["article_id"] for q in body["data"]} == {SEED_ID, "trade-talks"}
+    assert body["meta"]["pagination"]["total_items"] == 3
+    walked, url = [], "/v1/quotes?page_size=2"
+    while url:
+        page = data(client, url)
+        walked += [(q["article_id"], q["id"]) for q in page["data"]]
+        url = page["links"]["next"]
+    assert len(walked) == len(set(walked)) == data(client, "/v1/quotes")["meta"]["pagination"][
+        "total_items"
+    ]
+
+
+def test_article_entities_filter_by_type(client, corpus):
+    people = data(client, f"/v1/articles/{SEED_ID}/entities?type=PERSON")["data"]
+    names = {e["name"] for e in people}
+    assert {"Xi Jinping", "Donald Trump", "Howard Lutnick"} <= names
+    assert all(e["type"] == "PERSON" for e in people)
+
+
+def test_entities_across_articles_and_one_entity(client, corpus):
+    listed = data(client, "/v1/entities?q=trump&type=PERSON")["data"]
+    assert [e["key"] for e in listed] == ["person:donald-trump"]
+    assert listed[0]["article_count"] == 2
+    one = data(client, "/v1/entities/person:donald-trump")
+    assert one["data"]["name"] == "Donald Trump"
+    assert {a["article_id"] for a in one["data"]["articles"]} == {SEED_ID, "trade-talks"}
+    assert one["meta"]["pagination"]["total_items"] == 2
+    paged = data(client, "/v1/entities/person:donald-trump?page_size=1")
+    assert len(paged["data"]["articles"]) == 1
+    second = data(client, paged["links"]["next"])
+    assert second["data"]["articles"][0]["article_id"] != paged["data"]["articles"][0][
+        "article_id"
+    ]
+
+
+def test_articles_filtered_by_entity(client, corpus):
+    ids = [a["id"] for a in data(client, "/v1/articles?entity=person:donald-trump")["data"]]
+    assert ids == [SEED_ID, "trade-talks"]
+    assert data(client, "/v1/articles?entity=person:nobody")["data"] == []
+
+
+def test_include_quotes_and_entities(client, corpus):
+    article = data(client, f"/v1/articles/{SEED_ID}?include=quotes,entities")["data"]
+    text = article["text"]
+    for quote in article["quotes"]:
+        assert text[quote["start"] : quote["end"]] == quote["text"]
+    for entity in article["entities"]:
+        for mention in entity["mentions"]:
+            assert text[mention["start"] : mention["end"]] == mention["text"]
