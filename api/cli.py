@@ -119,7 +119,28 @@ def openapi(output: Path | None) -> None:
 
 
 @main.command()
+def check() -> None:
+    """Check the store: the database's own integrity check, and that every stored version is
+    complete. Exits 1 and lists the problems when there are any."""
+    from .store import ArticleStore
+
+    store = ArticleStore(Settings.from_env().database_url)
+    store.create_schema()
+    problems = store.integrity_errors()
+    store.dispose()
+    for problem in problems:
+        click.echo(problem, err=True)
+    if problems:
+        sys.exit(1)
+    click.echo("store ok")
+
+
+@main.command()
 def settings() -> None:
     """List every setting: environment variable, current value and meaning."""
     for setting in SETTINGS:
         click.echo(f"{setting.env}={env(setting.env)}\n    {setting.help}")
+
+
+if __name__ == "__main__":
+    main()

@@ -6,13 +6,17 @@ nothing stored; the other files still go in.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from .ingest import ParseError, parse_bytes
+from .ingest.nlp import ModelMissingError
 from .representation import Representation
 from .store import ArticleStore
+
+log = logging.getLogger(__name__)
 
 SEED_SUFFIXES = (".txt", ".md")
 
@@ -34,6 +38,12 @@ class FileResult:
 
     def as_dict(self) -> dict:
         return {k: getattr(self, k) for k in self.__slots__ if getattr(self, k) is not None}
+
+
+def display_name(path: Path) -> str:
+    """The file name as printable text: undecodable bytes and control characters escaped."""
+    name = path.name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in name)
 
 
 def seed_files(folder: Path) -> list[Path]:
@@ -62,15 +72,21 @@ def ingest_files(
     """Parse and store each file; yields one result per file, in order."""
     claimed: dict[str, str] = {}
     for path in paths:
-        name = path.name
+        name = display_name(path)
         try:
             raw = read_seed(path, folder, max_bytes)
-            document = parse_bytes(raw, file_name=name)
+            document = parse_bytes(raw, file_name=path.name)
         except ParseError as error:
             yield FileResult(name, "failed", reason=str(error))
             continue
         except OSError as error:
             yield FileResult(name, "failed", reason=f"cannot read file: {error.strerror}")
+            continue
+        except ModelMissingError:
+            raise
+        except Exception as error:  # a parser bug must cost one file, not the whole ingest
+            log.exception("parser failed on %s", name)
+            yield FileResult(name, "failed", reason=f"parser error ({type(error).__name__})")
             continue
         if document.id in claimed:
             yield FileResult(

@@ -490,6 +490,25 @@ class ArticleStore:
                 .where(article_versions.c.version.is_(None))
             ).scalars()
             problems += [f"article {article_id}: latest version missing" for article_id in missing]
+            counts = (
+                select(
+                    part_lists.c.article_id,
+                    part_lists.c.version,
+                    func.count().label("kinds"),
+                )
+                .group_by(part_lists.c.article_id, part_lists.c.version)
+                .subquery()
+            )
+            incomplete = conn.execute(
+                select(article_versions.c.article_id, article_versions.c.version)
+                .outerjoin(
+                    counts,
+                    (counts.c.article_id == article_versions.c.article_id)
+                    & (counts.c.version == article_versions.c.version),
+                )
+                .where(func.coalesce(counts.c.kinds, 0) != len(PART_KINDS))
+            ).all()
+            problems += [f"article {a} version {v}: parts incomplete" for a, v in incomplete]
         return problems
 
 

@@ -20,6 +20,10 @@ __all__ = ["PARSER_VERSION", "ArticleDocument", "ParseError", "parse_article", "
 #: Bumped whenever the output for the same input may change; stored with every version.
 PARSER_VERSION = "1.0.0"
 
+#: The language stages hold the whole text in memory several times over; longer texts are refused
+#: (this is also spaCy's own default ``max_length``).
+MAX_LANGUAGE_CHARS = 1_000_000
+
 
 def parse_bytes(raw: bytes, *, file_name: str, with_language: bool = True) -> ArticleDocument:
     """Parse a seed file's bytes. ``file_name`` gives the default id and the ``source.file``."""
@@ -49,7 +53,9 @@ def parse_article(
         raise ParseError(f"cannot derive an id from file name {file_name!r}; add front matter 'id'")
     layout = parse_blocks(source.body, title_override=front.get("title"))
     paragraphs = [p for s in layout.sections for p in s.paragraphs]
-    lede = paragraphs[0].text if paragraphs else (layout.bullets[0].text if layout.bullets else "")
+    headings = [s.heading for s in layout.sections if s.heading]
+    candidates = [p.text for p in paragraphs] + [b.text for b in layout.bullets] + headings
+    lede = candidates[0] if candidates else layout.text.split("\n", 1)[0]
     if front.get("title"):
         title, title_source = front["title"], "front_matter"
     elif layout.title:
@@ -71,6 +77,11 @@ def parse_article(
         bullets=layout.bullets,
     )
     if with_language:
+        if len(document.text) > MAX_LANGUAGE_CHARS:
+            raise ParseError(
+                f"text is too long: {len(document.text)} characters, the language stage takes "
+                f"at most {MAX_LANGUAGE_CHARS}"
+            )
         from . import nlp  # imported here: the API process must never load spaCy
 
         nlp.annotate(document)
