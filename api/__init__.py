@@ -14,7 +14,7 @@ import flask_swagger_ui
 from flask import Flask, send_from_directory
 from flask_cors import CORS
 
-from . import http
+from . import hardening, http
 from .resources import BLUEPRINTS
 from .settings import Settings
 from .spec import ArticleApi
@@ -31,6 +31,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(
         DATABASE_URL=settings.database_url,
         CORS_ORIGINS=settings.cors_origins,
+        RATE_LIMIT=settings.rate_limit,
+        RATE_LIMIT_STORAGE_URI=settings.rate_limit_storage,
+        TRUSTED_PROXIES=settings.trusted_proxies,
+        COMPRESS_RESPONSES=settings.compress,
+        LOG_FORMAT=settings.log_format,
         API_TITLE="article-api",
         API_VERSION=API_VERSION,
         OPENAPI_VERSION="3.1.0",
@@ -57,6 +62,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["article_store"] = article_store
 
     http.init_app(app)
+    app.extensions["article_limiter"] = hardening.init_app(app)
     CORS(
         app,
         origins=list(app.config["CORS_ORIGINS"]),

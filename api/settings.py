@@ -35,6 +35,33 @@ SETTINGS = (
         "*",
         "Comma-separated origins allowed to read the API from a browser (`*` for any).",
     ),
+    Setting(
+        "ARTICLE_API_RATE_LIMIT",
+        "100 per second",
+        "Requests allowed per client address (flask-limiter syntax, e.g. `6000 per minute`); "
+        "`off` disables rate limiting.",
+    ),
+    Setting(
+        "ARTICLE_API_RATE_LIMIT_STORAGE",
+        "memory://",
+        "Where rate-limit counters live: `memory://` (per worker process) or a Redis URL such as "
+        "`redis://127.0.0.1:6379` so that several workers and machines share one count.",
+    ),
+    Setting(
+        "ARTICLE_API_TRUSTED_PROXIES",
+        "0",
+        "How many proxies in front set X-Forwarded-For/-Proto/-Host (0: trust none).",
+    ),
+    Setting(
+        "ARTICLE_API_COMPRESS",
+        "on",
+        "`on`: gzip/brotli for JSON and docs bodies over 1 KiB when the client accepts it; `off`.",
+    ),
+    Setting(
+        "ARTICLE_API_LOG_FORMAT",
+        "json",
+        "`json`: one JSON object per log line, with the request id; `text` for people.",
+    ),
     Setting("ARTICLE_API_HOST", "127.0.0.1", "Address `article-api serve` binds."),
     Setting("ARTICLE_API_PORT", "8000", "Port `article-api serve` binds."),
     Setting(
@@ -57,6 +84,11 @@ class Settings:
     seeds_dir: str
     max_file_bytes: int
     cors_origins: tuple[str, ...]
+    rate_limit: str | None
+    rate_limit_storage: str
+    trusted_proxies: int
+    compress: bool
+    log_format: str
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -65,4 +97,13 @@ class Settings:
             seeds_dir=env("ARTICLE_API_SEEDS_DIR"),
             max_file_bytes=int(env("ARTICLE_API_MAX_FILE_BYTES")),
             cors_origins=tuple(o.strip() for o in env("ARTICLE_API_CORS_ORIGINS").split(",")),
+            rate_limit=_off_or(env("ARTICLE_API_RATE_LIMIT")),
+            rate_limit_storage=env("ARTICLE_API_RATE_LIMIT_STORAGE"),
+            trusted_proxies=int(env("ARTICLE_API_TRUSTED_PROXIES")),
+            compress=_off_or(env("ARTICLE_API_COMPRESS")) is not None,
+            log_format=env("ARTICLE_API_LOG_FORMAT"),
         )
+
+
+def _off_or(value: str) -> str | None:
+    return None if value.strip().lower() in ("off", "0", "false", "no", "") else value

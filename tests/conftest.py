@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 from pathlib import Path
@@ -59,19 +60,27 @@ def seeds_dir(tmp_path: Path) -> Path:
     return folder
 
 
-def save_layout_only(store, raw: bytes, file_name: str, *, with_language: bool = False):
-    """Store a document, by default without the language stages (fast, for HTTP tests)."""
-    document = parse_bytes(raw, file_name=file_name, with_language=with_language)
-    representation = Representation(document)
+@functools.cache
+def _parsed(raw: bytes, file_name: str, with_language: bool):
+    return parse_bytes(raw, file_name=file_name, with_language=with_language)
+
+
+def store_article(store, raw: bytes, file_name: str, *, with_language: bool = False):
+    """Store a document, by default without the language stages (fast, for HTTP tests).
+
+    Parsed documents are cached for the session: many tests store the same few articles.
+    """
+    representation = Representation(_parsed(raw, file_name, with_language))
+    document = representation.document
     return store.save(document.id, representation.output_hash, representation.render)
 
 
 @pytest.fixture
 def loaded(store):
     """The seed (fully parsed) and our test articles (layout only), stored."""
-    save_layout_only(store, SEED.read_bytes(), SEED.name, with_language=True)
+    store_article(store, SEED.read_bytes(), SEED.name, with_language=True)
     for path in LAYOUT_ARTICLES:
-        save_layout_only(store, path.read_bytes(), path.name)
+        store_article(store, path.read_bytes(), path.name)
     return store
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import save_layout_only
+from .conftest import store_article
 
 COUNT = 250
 
@@ -13,7 +13,7 @@ COUNT = 250
 def many(store):
     for n in range(COUNT):
         raw = f"Story number {n} about the harbour.\nIt has one more line, number {n}.\n"
-        save_layout_only(store, raw.encode(), f"story-{n:03d}.txt")
+        store_article(store, raw.encode(), f"story-{n:03d}.txt")
     return store
 
 
@@ -82,7 +82,7 @@ def test_page_past_the_end_is_empty(client, many):
 
 def test_cursor_is_stable_while_articles_arrive(client, many, store):
     first = client.get("/v1/articles?page_size=50").get_json()
-    save_layout_only(store, b"An early story.\nWith a body.\n", "aaa-early.txt")
+    store_article(store, b"An early story.\nWith a body.\n", "aaa-early.txt")
     second = client.get(first["links"]["next"]).get_json()
     assert second["data"][0]["id"] == "story-050"
 

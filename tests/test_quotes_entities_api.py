@@ -4,22 +4,22 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import ARTICLES, SEED, SEED_ID, save_layout_only
+from .conftest import ARTICLES, SEED, SEED_ID, store_article
 
 pytestmark = pytest.mark.nlp
 
 
 @pytest.fixture
 def corpus(store):
-    save_layout_only(store, SEED.read_bytes(), SEED.name, with_language=True)
+    store_article(store, SEED.read_bytes(), SEED.name, with_language=True)
     other = (
         "Trade talks resume in Geneva\n\n"
         "Donald Trump said on Friday that talks with China would resume next week. "
         '"We are close to a deal," Trump told reporters in Washington.\n'
     )
-    save_layout_only(store, other.encode(), "trade-talks.txt", with_language=True)
+    store_article(store, other.encode(), "trade-talks.txt", with_language=True)
     markdown = ARTICLES / "markdown-front-matter.md"
-    save_layout_only(store, markdown.read_bytes(), markdown.name, with_language=True)
+    store_article(store, markdown.read_bytes(), markdown.name, with_language=True)
     return store
 
 
