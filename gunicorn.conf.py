@@ -5,6 +5,8 @@ processes with a few threads each keep both cores busy and keep HTTP keep-alive 
 """
 
 import os
+import shutil
+import tempfile
 
 wsgi_app = "api.wsgi:app"
 host = os.environ.get("ARTICLE_API_HOST", "127.0.0.1")
@@ -15,8 +17,17 @@ threads = 4
 keepalive = 5
 graceful_timeout = 20
 timeout = 30
-accesslog = "-"
+# The app writes one JSON access line per request (with the request id); gunicorn's would repeat it.
+accesslog = None
 errorlog = "-"
+# Longest request line gunicorn itself accepts; the app answers a 414 problem document for paths
+# over 1 KiB and query strings over 2 KiB, so only absurd lines meet gunicorn's plain 400.
+limit_request_line = 8190
+
+# Prometheus: each worker writes its samples under this folder and /metrics adds them up.
+_own_metrics_dir = not os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+if _own_metrics_dir:
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="article-api-metrics-")
 
 
 def on_starting(server):
@@ -27,3 +38,16 @@ def on_starting(server):
     store = ArticleStore(Settings.from_env().database_url)
     store.create_schema()
     store.dispose()
+
+
+def child_exit(server, worker):
+    """Drop a finished worker's live samples (its counters stay counted)."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
+
+
+def on_exit(server):
+    """Remove the metrics folder this server made."""
+    if _own_metrics_dir:
+        shutil.rmtree(os.environ["PROMETHEUS_MULTIPROC_DIR"], ignore_errors=True)

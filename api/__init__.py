@@ -14,7 +14,7 @@ import flask_swagger_ui
 from flask import Flask, send_from_directory
 from flask_cors import CORS
 
-from . import hardening, http
+from . import hardening, http, observability
 from .resources import BLUEPRINTS
 from .settings import Settings
 from .spec import ArticleApi
@@ -63,6 +63,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     http.init_app(app)
     app.extensions["article_limiter"] = hardening.init_app(app)
+    observability.init_app(app)
     CORS(
         app,
         origins=list(app.config["CORS_ORIGINS"]),

@@ -48,12 +48,33 @@ def ingest(seeds_dir: Path | None, as_json: bool) -> None:
     store.create_schema()
     counts = {"created": 0, "unchanged": 0, "failed": 0}
     paths = seed_files(folder)
-    for result in ingest_files(store, paths, folder, max_bytes=settings.max_file_bytes):
-        counts[result.status] += 1
+    results = ingest_files(store, paths, folder, max_bytes=settings.max_file_bytes)
+
+    def report(result) -> None:
         if as_json:
             click.echo(json.dumps(result.as_dict()))
         else:
             click.echo(result.line(), err=result.status == "failed")
+
+    if sys.stderr.isatty() and len(paths) > 1:
+        # A terminal gets a progress bar while files are parsed, and the lines after it.
+        done = []
+        with click.progressbar(
+            results,
+            length=len(paths),
+            label="Ingesting",
+            file=sys.stderr,
+            item_show_func=lambda result: result.file if result else None,
+        ) as bar:
+            for result in bar:
+                counts[result.status] += 1
+                done.append(result)
+        for result in done:
+            report(result)
+    else:
+        for result in results:
+            counts[result.status] += 1
+            report(result)
     summary = (
         f"{len(paths)} files: {counts['created']} new versions, "
         f"{counts['unchanged']} unchanged, {counts['failed']} failed"

@@ -31,7 +31,12 @@ class Server:
 
 @contextmanager
 def gunicorn_server(
-    database_url: str, log_dir: Path, *, extra_env: dict | None = None, workers: int = 2
+    database_url: str,
+    log_dir: Path,
+    *,
+    extra_env: dict | None = None,
+    workers: int = 2,
+    app: str = "api.wsgi:app",
 ) -> Iterator[Server]:
     port = free_port()
     log = log_dir / f"gunicorn-{port}.log"

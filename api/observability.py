@@ -1,0 +1,148 @@
+"""Operations: Prometheus metrics at ``/metrics`` and structured JSON logs with the request id.
+
+Metrics
+    ``article_api_http_requests_total{method,route,status}`` and
+    ``article_api_http_request_duration_seconds{method,route}`` (histogram), per route template
+    so the label set stays small; and, read from the store at scrape time,
+    ``article_api_store_articles``, ``article_api_store_versions`` and
+    ``article_api_store_last_ingest_timestamp_seconds``.
+    Under gunicorn every worker writes its samples to ``PROMETHEUS_MULTIPROC_DIR`` (set by
+    gunicorn.conf.py) and ``/metrics`` adds them up, whichever worker answers.
+
+Logs
+    One JSON object per line (``ARTICLE_API_LOG_FORMAT=json``, the default) with ``time``,
+    ``level``, ``logger``, ``message``, ``request_id``; every request logs an ``access`` line with
+    method, path, route, status and duration.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import sys
+import time
+
+from flask import Flask, Response, g, has_request_context, request
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    REGISTRY,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    generate_latest,
+    multiprocess,
+)
+from prometheus_client.core import GaugeMetricFamily
+from pythonjsonlogger.json import JsonFormatter
+
+from .http import store
+
+REQUESTS = Counter(
+    "article_api_http_requests_total",
+    "HTTP requests answered, by method, route template and status.",
+    ["method", "route", "status"],
+)
+LATENCY = Histogram(
+    "article_api_http_request_duration_seconds",
+    "Time to answer an HTTP request, by method and route template.",
+    ["method", "route"],
+    buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5),
+)
+
+access_log = logging.getLogger("api.access")
+
+
+class StoreCollector:
+    """Gauges read from the store when Prometheus scrapes: what ingest has stored."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+
+    def collect(self):
+        with self.app.app_context():
+            stats = store().stats()
+        yield GaugeMetricFamily(
+            "article_api_store_articles", "Articles stored.", value=stats.articles
+        )
+        yield GaugeMetricFamily(
+            "article_api_store_versions", "Article versions stored.", value=stats.versions
+        )
+        last = 0.0
+        if stats.last_ingested_at:
+            last = dt.datetime.fromisoformat(stats.last_ingested_at).timestamp()
+        yield GaugeMetricFamily(
+            "article_api_store_last_ingest_timestamp_seconds",
+            "When the newest version was stored (Unix time; 0 when empty).",
+            value=last,
+        )
+
+
+class RequestIdFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not hasattr(record, "request_id"):
+            record.request_id = g.get("request_id") if has_request_context() else None
+        return True
+
+
+def configure_logging(log_format: str) -> None:
+    """One handler on the root logger, set once per process."""
+    root = logging.getLogger()
+    if any(getattr(h, "_article_api", False) for h in root.handlers):
+        return
+    handler = logging.StreamHandler(sys.stderr)
+    handler._article_api = True
+    handler.addFilter(RequestIdFilter())
+    if log_format == "json":
+        handler.setFormatter(
+            JsonFormatter(
+                "{asctime}{levelname}{name}{message}{request_id}",
+                style="{",
+                rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},
+            )
+        )
+    else:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+
+
+def init_app(app: Flask) -> None:
+    configure_logging(app.config["LOG_FORMAT"])
+    registry = REGISTRY
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)
+    scrape = CollectorRegistry()
+    scrape.register(StoreCollector(app))
+
+    @app.before_request
+    def _start_timer():
+        g.started = time.perf_counter()
+
+    @app.after_request
+    def _observe(response: Response) -> Response:
+        started = g.pop("started", None)
+        if started is None:
+            return response
+        elapsed = time.perf_counter() - started
+        route = request.url_rule.rule if request.url_rule else "unmatched"
+        REQUESTS.labels(request.method, route, str(response.status_code)).inc()
+        LATENCY.labels(request.method, route).observe(elapsed)
+        access_log.info(
+            "access",
+            extra={
+                "method": request.method,
+                "path": request.path,
+                "route": route,
+                "status": response.status_code,
+                "duration_ms": round(elapsed * 1000, 3),
+                "remote_addr": request.remote_addr,
+            },
+        )
+        return response
+
+    @app.get("/metrics")
+    def metrics():
+        body = generate_latest(registry) + generate_latest(scrape)
+        return Response(body, mimetype=CONTENT_TYPE_LATEST)
