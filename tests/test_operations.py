@@ -112,3 +112,9 @@ def test_metrics_add_up_across_workers(served):
         if line.startswith("article_api_http_requests_total") and 'route="/healthz"' in line
     )
     assert float(line.rsplit(" ", 1)[1]) >= 40
+
+
+def test_server_header_names_no_version(served):
+    with urllib.request.urlopen(f"{served.url}/healthz", timeout=5) as response:
+        server = response.headers.get("Server", "")
+    assert not any(ch.isdigit() for ch in server), server
