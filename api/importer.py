@@ -11,7 +11,13 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .ingest import ParseError, parse_bytes
+from .ingest import (
+    ArticleDocument,
+    ParseError,
+    annotate_language,
+    check_language_length,
+    parse_bytes,
+)
 from .ingest.nlp import ModelMissingError
 from .representation import Representation
 from .store import ArticleStore
@@ -19,6 +25,7 @@ from .store import ArticleStore
 log = logging.getLogger(__name__)
 
 SEED_SUFFIXES = (".txt", ".md")
+BATCH_SIZE = 16
 
 
 @dataclass(slots=True, frozen=True)
@@ -67,41 +74,87 @@ def read_seed(path: Path, folder: Path, max_bytes: int) -> bytes:
 
 
 def ingest_files(
-    store: ArticleStore, paths: Iterable[Path], folder: Path, *, max_bytes: int
+    store: ArticleStore,
+    paths: Iterable[Path],
+    folder: Path,
+    *,
+    max_bytes: int,
+    batch_size: int = BATCH_SIZE,
 ) -> Iterator[FileResult]:
-    """Parse and store each file; yields one result per file, in order."""
+    """Parse and store each file; yields one result per file, in order.
+
+    Files are laid out one by one, then run through the language model in batches (spaCy's
+    ``nlp.pipe``), then stored one transaction each.
+    """
     claimed: dict[str, str] = {}
-    for path in paths:
-        name = display_name(path)
-        try:
-            raw = read_seed(path, folder, max_bytes)
-            document = parse_bytes(raw, file_name=path.name)
-        except ParseError as error:
-            yield FileResult(name, "failed", reason=str(error))
-            continue
-        except OSError as error:
-            yield FileResult(name, "failed", reason=f"cannot read file: {error.strerror}")
-            continue
-        except ModelMissingError:
-            raise
-        except Exception as error:  # a parser bug must cost one file, not the whole ingest
-            log.exception("parser failed on %s", name)
-            yield FileResult(name, "failed", reason=f"parser error ({type(error).__name__})")
-            continue
-        if document.id in claimed:
-            yield FileResult(
-                name,
-                "failed",
-                article_id=document.id,
-                reason=f"id {document.id!r} is already used by {claimed[document.id]}",
-            )
-            continue
-        claimed[document.id] = name
-        representation = Representation(document)
-        saved = store.save(document.id, representation.output_hash, representation.render)
-        yield FileResult(
-            name,
-            "created" if saved.created else "unchanged",
-            article_id=saved.article_id,
-            version=saved.version,
-        )
+    paths = list(paths)
+    for start in range(0, len(paths), batch_size):
+        batch = [_lay_out(path, folder, max_bytes) for path in paths[start : start + batch_size]]
+        _annotate([item for item in batch if isinstance(item, _Laid)])
+        for item in batch:
+            if isinstance(item, FileResult):
+                yield item
+            elif item.failure is not None:
+                yield item.failure
+            elif (owner := claimed.get(item.document.id)) is not None:
+                yield FileResult(
+                    item.name,
+                    "failed",
+                    article_id=item.document.id,
+                    reason=f"id {item.document.id!r} is already used by {owner}",
+                )
+            else:
+                claimed[item.document.id] = item.name
+                yield _store(store, item)
+
+
+@dataclass(slots=True)
+class _Laid:
+    """A file laid out and waiting for the language stages."""
+
+    name: str
+    document: ArticleDocument
+    failure: FileResult | None = None
+
+
+def _lay_out(path: Path, folder: Path, max_bytes: int) -> _Laid | FileResult:
+    name = display_name(path)
+    try:
+        raw = read_seed(path, folder, max_bytes)
+        document = parse_bytes(raw, file_name=path.name, with_language=False)
+        check_language_length(document)
+    except ParseError as error:
+        return FileResult(name, "failed", reason=str(error))
+    except OSError as error:
+        return FileResult(name, "failed", reason=f"cannot read file: {error.strerror}")
+    except Exception as error:  # a parser bug must cost one file, not the whole ingest
+        log.exception("parser failed on %s", name)
+        return FileResult(name, "failed", reason=f"parser error ({type(error).__name__})")
+    return _Laid(name, document)
+
+
+def _annotate(items: list[_Laid]) -> None:
+    """Language stages for a batch; if the batch fails, find the file(s) at fault one by one."""
+    try:
+        annotate_language([item.document for item in items])
+        return
+    except ModelMissingError:
+        raise
+    except Exception:
+        if len(items) == 1:
+            log.exception("language stages failed on %s", items[0].name)
+            items[0].failure = FileResult(items[0].name, "failed", reason="language stage error")
+            return
+    for item in items:
+        _annotate([item])
+
+
+def _store(store: ArticleStore, item: _Laid) -> FileResult:
+    representation = Representation(item.document)
+    saved = store.save(item.document.id, representation.output_hash, representation.render)
+    return FileResult(
+        item.name,
+        "created" if saved.created else "unchanged",
+        article_id=saved.article_id,
+        version=saved.version,
+    )

@@ -15,7 +15,15 @@ from .document import ArticleDocument
 from .errors import ParseError
 from .source import article_id_from, decode, split_front_matter
 
-__all__ = ["PARSER_VERSION", "ArticleDocument", "ParseError", "parse_article", "parse_bytes"]
+__all__ = [
+    "PARSER_VERSION",
+    "ArticleDocument",
+    "ParseError",
+    "annotate_language",
+    "check_language_length",
+    "parse_article",
+    "parse_bytes",
+]
 
 #: Bumped whenever the output for the same input may change; stored with every version.
 PARSER_VERSION = "1.0.0"
@@ -77,12 +85,26 @@ def parse_article(
         bullets=layout.bullets,
     )
     if with_language:
-        if len(document.text) > MAX_LANGUAGE_CHARS:
-            raise ParseError(
-                f"text is too long: {len(document.text)} characters, the language stage takes "
-                f"at most {MAX_LANGUAGE_CHARS}"
-            )
-        from . import nlp  # imported here: the API process must never load spaCy
-
-        nlp.annotate(document)
+        check_language_length(document)
+        annotate_language([document])
     return document
+
+
+def check_language_length(document: ArticleDocument) -> None:
+    """Refuse, with a :class:`ParseError`, a text too long for the language stages."""
+    if len(document.text) > MAX_LANGUAGE_CHARS:
+        raise ParseError(
+            f"text is too long: {len(document.text)} characters, the language stage takes "
+            f"at most {MAX_LANGUAGE_CHARS}"
+        )
+
+
+def annotate_language(documents: list[ArticleDocument]) -> None:
+    """Run the language stages (entities, quotes) over laid-out documents, batched through the
+    model. Each must have passed :func:`check_language_length`."""
+    from . import nlp  # imported here: the API process must never load spaCy
+
+    if len(documents) == 1:
+        nlp.annotate(documents[0])
+    elif documents:
+        nlp.annotate_many(documents)
