@@ -4,18 +4,22 @@
   naming the parameter (webargs' default would be a 422, or silently ignoring unknown keys).
 * :class:`ArticleApi` answers every error through :mod:`api.errors` and documents error responses
   as ``application/problem+json`` with the ``Problem`` schema.
-* :func:`read_operation` documents what every GET can answer: 200 with its headers, 304, 400,
-  404 and 406.
+* :func:`read_operation` documents a GET's 200 and 304 with their headers, and
+  :class:`ContractPlugin` every error it can answer (400, 404, 405, 406, 500), so that clients
+  generated from the spec know every status, header and body they can get.
 """
 
 from __future__ import annotations
 
-import http
+from http import HTTPStatus
+from pathlib import Path
 from typing import ClassVar
 
+import flask_swagger_ui
 import yaml
 from apispec import BasePlugin
 from apispec.ext.marshmallow import MarshmallowPlugin
+from flask import send_from_directory
 from flask_smorest import Api
 from flask_smorest import Blueprint as SmorestBlueprint
 from flask_smorest.utils import prepare_response
@@ -45,27 +49,207 @@ def schema_name(schema) -> str:
     return name.removesuffix("Schema") or name
 
 
-class ConditionalGetPlugin(BasePlugin):
-    """Documents ``If-None-Match`` on every GET (every GET answers it with a 304)."""
+#: Every GET's error answers, as ``components/responses`` with clean names. 404 is listed only
+#: where the path has parameters: a path without any exists or is not routed at all.
+ERROR_RESPONSES = {
+    400: (
+        "BadRequest",
+        "Bad Request: an unknown query parameter or a bad value; `errors` names each parameter.",
+    ),
+    404: ("NotFound", "Not Found: no such article, version, section or entity."),
+    405: (
+        "MethodNotAllowed",
+        "Method Not Allowed: the API is read-only; `Allow` lists the methods this URL takes.",
+    ),
+    406: (
+        "NotAcceptable",
+        "Not Acceptable: the `Accept` header rules out `application/json`.",
+    ),
+    414: (
+        "UriTooLong",
+        "URI Too Long: the path may have at most 1024 characters and the query string at most "
+        "2048.",
+    ),
+    429: (
+        "TooManyRequests",
+        "Too Many Requests: this client's rate limit is spent; retry after `Retry-After` seconds.",
+    ),
+    500: (
+        "InternalServerError",
+        "Internal Server Error: never a stack trace; quote `request_id` when reporting it.",
+    ),
+    503: ("ServiceUnavailable", "Service Unavailable: the store is unreachable or empty."),
+}
+#: flask-smorest's own reference names (``http.HTTPStatus`` names) mapped to ours.
+_SMOREST_NAMES = {HTTPStatus(code).name: name for code, (name, _) in ERROR_RESPONSES.items()}
+
+#: A strong entity-tag (RFC 9110 §8.8.3): quoted, no ``W/``; opaque to clients.
+ETAG_PATTERN = r'^"[!#-~]*"$'
+REQUEST_ID_PATTERN = r"^[A-Za-z0-9._:-]{1,128}$"
+IMMUTABLE = "public, max-age=31536000, immutable"
+
+#: ``components/headers``: response headers, referenced by name.
+HEADERS = {
+    "ETag": {
+        "description": "Strong validator of this body (opaque, quoted); send it back in "
+        "`If-None-Match` to revalidate.",
+        "required": True,
+        "schema": {
+            "type": "string",
+            "pattern": ETAG_PATTERN,
+            "examples": ['"b40215a0a7a2df882c89216320bc7097"'],
+        },
+    },
+    "CacheControl": {
+        "description": "`no-cache` (revalidate with the ETag) for latest URLs; "
+        f"`{IMMUTABLE}` for a specific version's URL.",
+        "required": True,
+        "schema": {"type": "string", "enum": ["no-cache", IMMUTABLE], "examples": ["no-cache"]},
+    },
+    "NoStore": {
+        "description": "Error answers are never cached: `no-store`.",
+        "required": True,
+        "schema": {"type": "string", "const": "no-store", "examples": ["no-store"]},
+    },
+    "RequestId": {
+        "description": "The request's `X-Request-ID` echoed when it is 1–128 of "
+        "`[A-Za-z0-9._:-]`, else a new id (32 hex digits). Also in every problem's `request_id`.",
+        "required": True,
+        "schema": {
+            "type": "string",
+            "pattern": REQUEST_ID_PATTERN,
+            "examples": ["4a4d43f0856642bfb6398fa768caa4c5"],
+        },
+    },
+    "Link": {
+        "description": 'RFC 8288 links to the same collection: `rel="self"`, `"first"`, '
+        '`"prev"` and `"next"` when they exist, and `"last"` in page mode.',
+        "required": True,
+        "schema": {
+            "type": "string",
+            "examples": [
+                '</v1/articles?page_size=2&page=1>; rel="self", '
+                '</v1/articles?page_size=2&page=1>; rel="first", '
+                '</v1/articles?page_size=2&page=2>; rel="next", '
+                '</v1/articles?page_size=2&page=3>; rel="last"'
+            ],
+        },
+    },
+    "RetryAfter": {
+        "description": "Seconds to wait before the next request (rate limiting is on unless "
+        "`ARTICLE_API_RATE_LIMIT=off`).",
+        "required": False,
+        "schema": {"type": "string", "pattern": "^[0-9]+$", "examples": ["1"]},
+    },
+    "Allow": {
+        "description": "The methods this URL answers.",
+        "required": True,
+        "schema": {"type": "string", "examples": ["GET, HEAD, OPTIONS"]},
+    },
+}
+
+#: ``components/parameters``: request headers every GET takes.
+PARAMETERS = {
+    "IfNoneMatch": {
+        "in": "header",
+        "name": "If-None-Match",
+        "required": False,
+        "description": "ETags from earlier responses (or `*`): a `304` with no body while one "
+        "still matches.",
+        "schema": {"type": "string", "examples": ['"b40215a0a7a2df882c89216320bc7097"']},
+    },
+    "RequestId": {
+        "in": "header",
+        "name": "X-Request-ID",
+        "required": False,
+        "description": "Your id for this request, echoed in the `X-Request-ID` response header "
+        "and in problem documents (else the server makes one).",
+        "schema": {
+            "type": "string",
+            "pattern": REQUEST_ID_PATTERN,
+            "examples": ["checkout-7f3a9c"],
+        },
+    },
+}
+
+#: Descriptions and examples of the path parameters, by name.
+PATH_PARAMETERS = {
+    "article_id": {
+        "description": "The article's id: its seed file's stem (lower-cased, `[a-z0-9-]`) or "
+        "the `id` from its front matter. Stable across versions.",
+        "schema": {"maxLength": 255, "examples": ["000-8cbe90a26df69869"]},
+    },
+    "version": {
+        "description": "A version number, 1 for the first ingest.",
+        "schema": {"examples": [1]},
+    },
+    "section_id": {
+        "description": "The section's id: the slug of its heading, or `opening` for the "
+        "untitled opening section.",
+        "schema": {"maxLength": 255, "examples": ["opening"]},
+    },
+    "entity_key": {
+        "description": "The corpus-wide entity key: lower-cased type, a colon, the name's slug.",
+        "schema": {"maxLength": 255, "examples": ["person:donald-trump"]},
+    },
+}
+
+
+class ContractPlugin(BasePlugin):
+    """Completes every GET's documentation the same way, whichever blueprint defines it.
+
+    Adds the ``If-None-Match`` and ``X-Request-ID`` header parameters, documents every error
+    answer (400, 404 where the path has parameters, 405, 406, 414, 429, 500) by a clean component
+    name,
+    and describes the path parameters.
+    """
+
+    def path_helper(self, path=None, operations=None, parameters=None, **kwargs):
+        for parameter in parameters or []:
+            if isinstance(parameter, dict) and parameter.get("in") == "path":
+                doc = PATH_PARAMETERS.get(parameter["name"], {})
+                if "description" in doc:
+                    parameter["description"] = doc["description"]
+                parameter.setdefault("schema", {}).update(doc.get("schema", {}))
 
     def operation_helper(self, path=None, operations=None, **kwargs):
         for method, operation in (operations or {}).items():
-            if method == "get":
-                operation.setdefault("parameters", []).append(dict(IF_NONE_MATCH))
+            if method != "get":
+                continue
+            operation.setdefault("parameters", []).extend(["IfNoneMatch", "RequestId"])
+            responses = {
+                str(code): _SMOREST_NAMES.get(response, response)
+                if isinstance(response, str)
+                else response
+                for code, response in operation.get("responses", {}).items()
+            }
+            codes = [400, 405, 406, 414, 429, 500]
+            if "{" in (path or ""):
+                codes.append(404)
+            for code in codes:
+                responses.setdefault(str(code), ERROR_RESPONSES[code][0])
+            operation["responses"] = dict(sorted(responses.items()))
 
 
 class ArticleApi(Api):
     ERROR_SCHEMA = ProblemSchema
+    #: Every error answer is listed by status instead of a catch-all ``default``.
+    DEFAULT_ERROR_RESPONSE_NAME = None
 
     def __init__(self, app=None, **kwargs):
         kwargs.setdefault(
             "spec_kwargs",
             {
                 "marshmallow_plugin": MarshmallowPlugin(schema_name_resolver=schema_name),
-                "extra_plugins": [ConditionalGetPlugin()],
+                "extra_plugins": [ContractPlugin()],
             },
         )
         super().__init__(app, **kwargs)
+
+    def _register_swagger_ui_rule(self, blueprint):
+        """Swagger UI at /docs, and the icon browsers ask for (no failed request on the page)."""
+        super()._register_swagger_ui_rule(blueprint)
+        blueprint.add_url_rule("/favicon.ico", endpoint="favicon", view_func=_favicon)
 
     def _register_pagination_header(self):
         """Not used: pagination is in the body and the ``Link`` header, not X-Pagination."""
@@ -77,62 +261,82 @@ class ArticleApi(Api):
         return from_http_exception(error)
 
     def _register_responses(self):
-        """Error responses are problem documents, under their own media type."""
-        for status in http.HTTPStatus:
-            response = {"description": status.phrase}
-            if status >= 400:
-                response["schema"] = self.ERROR_SCHEMA
+        """Headers, request header parameters and the error responses, as components.
+
+        Error responses are problem documents under their own media type, with the headers
+        every error carries (``Allow`` too on a 405).
+        """
+        for name, header in HEADERS.items():
+            self.spec.components.header(name, header, lazy=True)
+        for name, parameter in PARAMETERS.items():
+            self.spec.components.parameter(name, parameter["in"], parameter, lazy=True)
+        for code, (name, description) in ERROR_RESPONSES.items():
+            headers = {"X-Request-ID": "RequestId", "Cache-Control": "NoStore"}
+            if code == 405:
+                headers["Allow"] = "Allow"
+            if code == 429:
+                headers["Retry-After"] = "RetryAfter"
+            response = {
+                "description": description,
+                "schema": self.ERROR_SCHEMA,
+                "headers": headers,
+                "example": _problem_example(code),
+            }
             prepare_response(response, self.spec, PROBLEM)
-            self.spec.components.response(status.name, response, lazy=True)
-        response = {"description": "Unexpected error", "schema": self.ERROR_SCHEMA}
-        prepare_response(response, self.spec, PROBLEM)
-        self.spec.components.response("DEFAULT_ERROR", response, lazy=True)
+            self.spec.components.response(name, response, lazy=True)
 
 
-HEADERS = {
-    "ETag": {
-        "description": "Strong validator of this body; send it back in `If-None-Match`.",
-        "schema": {"type": "string"},
-    },
-    "Cache-Control": {
-        "description": "`no-cache` for latest URLs; `public, max-age=31536000, immutable` for a "
-        "specific version's URL.",
-        "schema": {"type": "string"},
-    },
-    "X-Request-ID": {
-        "description": "Echo of the request's `X-Request-ID` when valid, else a new id.",
-        "schema": {"type": "string"},
-    },
-}
-LINK_HEADER = {
-    "Link": {
-        "description": "RFC 8288 links: first, prev, next (and last in page mode).",
-        "schema": {"type": "string"},
+def _favicon():
+    """Swagger UI's own icon, from the pinned flask-swagger-ui package."""
+    folder = Path(flask_swagger_ui.__file__).parent / "dist"
+    return send_from_directory(folder, "favicon-32x32.png", mimetype="image/png", max_age=86400)
+
+
+def _problem_example(code: int) -> dict:
+    example = {
+        "type": "about:blank",
+        "title": HTTPStatus(code).phrase,
+        "status": code,
+        "detail": {
+            400: "pagesize: Unknown field.",
+            404: "No article with id 'nope'.",
+            405: "POST is not allowed on /v1/articles.",
+            406: "This API answers application/json; the Accept header rules it out.",
+            414: "The path may have at most 1024 characters and the query string at most 2048.",
+            429: "Too many requests: 100 per 1 second.",
+            500: "The server failed to answer; quote the request_id when reporting it.",
+            503: "The store holds no articles yet; run an ingest.",
+        }[code],
+        "instance": "/v1/articles/nope" if code == 404 else "/v1/articles",
+        "request_id": "4a4d43f0856642bfb6398fa768caa4c5",
     }
-}
-IF_NONE_MATCH = {
-    "in": "header",
-    "name": "If-None-Match",
-    "required": False,
-    "description": "An ETag from an earlier response: a 304 with no body if it still matches.",
-    "schema": {"type": "string"},
-}
+    if code == 400:
+        example["errors"] = [{"parameter": "pagesize", "detail": "Unknown field."}]
+    return example
 
 
 def read_operation(blp: Blueprint, operation_id: str, schema, *, collection: bool = False):
-    """Decorators documenting a GET: its id, its 200 and every other answer it can give."""
-    headers = HEADERS | (LINK_HEADER if collection else {})
+    """Decorators documenting a GET: its id, its 200 and 304 and their headers.
+
+    The error answers every GET shares are added by :class:`ContractPlugin`.
+    """
+    headers = {"ETag": "ETag", "Cache-Control": "CacheControl", "X-Request-ID": "RequestId"}
+    if collection:
+        headers["Link"] = "Link"
+
+    description = (
+        "OK: one page of the collection in the `{data, links, meta}` envelope."
+        if collection
+        else "OK: the resource in the `{data, links, meta}` envelope."
+    )
 
     def decorate(view):
-        view = blp.response(200, schema, headers=headers)(view)
-        for status in (304,):
-            view = blp.alt_response(
-                status,
-                description="Not Modified: the `If-None-Match` ETag still matches.",
-                headers={"ETag": HEADERS["ETag"], "X-Request-ID": HEADERS["X-Request-ID"]},
-            )(view)
-        for status in ("BAD_REQUEST", "NOT_FOUND", "NOT_ACCEPTABLE"):
-            view = blp.alt_response(http.HTTPStatus[status].value, response=status)(view)
+        view = blp.response(200, schema, description=description, headers=headers)(view)
+        view = blp.alt_response(
+            304,
+            description="Not Modified: an `If-None-Match` ETag still matches; no body.",
+            headers={"ETag": "ETag", "Cache-Control": "CacheControl", "X-Request-ID": "RequestId"},
+        )(view)
         return blp.doc(operationId=operation_id)(view)
 
     return decorate

@@ -1,7 +1,6 @@
 """Article: one version of one parsed seed document."""
 
 from marshmallow import Schema, fields, validate
-from webargs.fields import DelimitedList
 
 from .bullet import BulletSchema
 from .common import (
@@ -22,49 +21,118 @@ SORTS = ("id", "-id")
 
 
 class CountsSchema(Schema):
-    sections = fields.Integer(required=True)
-    paragraphs = fields.Integer(required=True)
-    bullets = fields.Integer(required=True)
-    quotes = fields.Integer(required=True)
-    entities = fields.Integer(required=True)
+    """How many of each part the article has (all of them, not one page)."""
+
+    sections = fields.Integer(required=True, metadata={"examples": [3]})
+    paragraphs = fields.Integer(required=True, metadata={"examples": [5]})
+    bullets = fields.Integer(required=True, metadata={"examples": [5]})
+    quotes = fields.Integer(required=True, metadata={"examples": [4]})
+    entities = fields.Integer(required=True, metadata={"examples": [15]})
 
 
 class SourceSchema(Schema):
-    file = fields.String(required=True, metadata={"example": "000_8cbe90a26df69869.txt"})
-    sha256 = fields.String(required=True, metadata={"description": "sha256 of the file's bytes."})
-    url = fields.String(required=True, allow_none=True, metadata={"description": "Front matter."})
+    """Where the version was parsed from."""
+
+    file = fields.String(
+        required=True,
+        metadata={"description": "The seed file's name.", "examples": ["000_8cbe90a26df69869.txt"]},
+    )
+    sha256 = fields.String(
+        required=True,
+        metadata={
+            "description": "sha256 of the file's bytes, in hex.",
+            "examples": ["a34e0ebb5e3cd3fbc1b9f7ba0b0ffd1f3e4d8b4ef0c36d2fd3c1e5a8d1a2b3c4"],
+        },
+    )
+    url = fields.String(
+        required=True,
+        allow_none=True,
+        metadata={
+            "description": "The original's URL, from front matter `source_url`; else null.",
+            "examples": ["https://example.org/news/library"],
+        },
+    )
 
 
 class ArticleSummarySchema(Schema):
     """The fields every listing shows; the full article adds ``text`` and provenance."""
 
-    id = fields.String(required=True, metadata={"example": "000-8cbe90a26df69869"})
-    version = fields.Integer(required=True, metadata={"example": 1})
-    title = fields.String(required=True)
+    id = fields.String(required=True, metadata={"examples": ["000-8cbe90a26df69869"]})
+    version = fields.Integer(required=True, metadata={"examples": [1]})
+    title = fields.String(
+        required=True,
+        metadata={
+            "description": "The explicit title, or one derived from the lede (see `title_source`).",
+            "examples": ["City library reopens"],
+        },
+    )
     title_source = fields.String(
         required=True,
         validate=validate.OneOf(["front_matter", "explicit", "derived"]),
-        metadata={"description": "Where the title came from; `derived` means made from the lede."},
+        metadata={
+            "description": "Where the title came from: front matter, an explicit title line "
+            "(`# Title` or a headline first line), or `derived` from the lede.",
+            "examples": ["derived"],
+        },
     )
-    summary = fields.String(required=True, metadata={"description": "The lede paragraph."})
-    language = fields.String(required=True, metadata={"example": "en"})
+    summary = fields.String(
+        required=True,
+        metadata={
+            "description": "The lede paragraph.",
+            "examples": ["The city library reopened on Saturday after two years of works."],
+        },
+    )
+    language = fields.String(
+        required=True,
+        metadata={
+            "description": "BCP 47 language tag (front matter, else `en`).",
+            "examples": ["en"],
+        },
+    )
     published_at = fields.String(
-        required=True, allow_none=True, metadata={"description": "RFC 3339, from front matter."}
+        required=True,
+        allow_none=True,
+        metadata={
+            "description": "RFC 3339 publication time from front matter; else null.",
+            "examples": ["2026-03-14T09:30:00+01:00"],
+        },
     )
-    word_count = fields.Integer(required=True)
+    word_count = fields.Integer(
+        required=True, metadata={"description": "Words in `text`.", "examples": [397]}
+    )
     counts = fields.Nested(CountsSchema, required=True)
-    ingested_at = fields.String(required=True, metadata={"description": "RFC 3339, UTC."})
+    ingested_at = fields.String(
+        required=True,
+        metadata={
+            "description": "When this version was stored: RFC 3339, UTC.",
+            "examples": ["2026-11-27T09:27:15.969356Z"],
+        },
+    )
 
 
 class ArticleSchema(ArticleSummarySchema):
+    """One version of an article: the summary fields, provenance, the text and, on request
+    (`include`), its parts."""
+
     content_hash = fields.String(
-        required=True, metadata={"description": "sha256 of the decoded source text."}
+        required=True,
+        metadata={
+            "description": "sha256 of the decoded source text, in hex.",
+            "examples": ["055a2539e8a0d1c6c0b1b3f5c1d9e2a7f4b6c8d0e2f4a6b8c0d2e4f6a8b0c2d4"],
+        },
     )
-    parser_version = fields.String(required=True)
+    parser_version = fields.String(
+        required=True,
+        metadata={"description": "Version of the parser that made it.", "examples": ["1.0.0"]},
+    )
     source = fields.Nested(SourceSchema, required=True)
     text = fields.String(
         required=True,
-        metadata={"description": "Normalised plain text; every start/end offset points into it."},
+        metadata={
+            "description": "Normalised plain text; every `start`/`end` offset (Unicode code "
+            "points, end-exclusive) points into it.",
+            "examples": ["Chinese President Xi Jinping spoke by phone with US President …"],
+        },
     )
     sections = fields.List(
         fields.Nested(SectionSchema), metadata={"description": "With `include=sections`."}
@@ -81,20 +149,61 @@ class ArticleSchema(ArticleSummarySchema):
 
 
 class VersionSummarySchema(Schema):
-    version = fields.Integer(required=True)
-    content_hash = fields.String(required=True)
-    parser_version = fields.String(required=True)
-    ingested_at = fields.String(required=True)
-    url = fields.String(required=True)
+    """One stored version of an article, with its immutable URL."""
+
+    version = fields.Integer(
+        required=True, metadata={"description": "1, 2, 3 … per article.", "examples": [1]}
+    )
+    content_hash = fields.String(
+        required=True,
+        metadata={
+            "description": "sha256 of the decoded source text, in hex.",
+            "examples": ["055a2539e8a0d1c6c0b1b3f5c1d9e2a7f4b6c8d0e2f4a6b8c0d2e4f6a8b0c2d4"],
+        },
+    )
+    parser_version = fields.String(required=True, metadata={"examples": ["1.0.0"]})
+    ingested_at = fields.String(
+        required=True,
+        metadata={"description": "RFC 3339, UTC.", "examples": ["2026-11-27T09:27:15.969356Z"]},
+    )
+    url = fields.String(
+        required=True,
+        metadata={
+            "description": "The version's immutable URL.",
+            "examples": ["/v1/articles/000-8cbe90a26df69869/versions/1"],
+        },
+    )
+
+
+class PartList(fields.List):
+    """``include=sections&include=bullets`` (the documented form, which generated clients send)
+    or ``include=sections,bullets`` (shorter to type): both give ``["sections", "bullets"]``."""
+
+    is_multiple = True
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, str | bytes):
+            value = [value]
+        if isinstance(value, list | tuple):
+            value = [
+                part.strip()
+                for item in value
+                for part in (item.split(",") if isinstance(item, str) else [item])
+                if not isinstance(part, str) or part.strip()
+            ]
+        return super()._deserialize(value, attr, data, **kwargs)
 
 
 class ArticleQuerySchema(StrictSchema):
-    include = DelimitedList(
+    include = PartList(
         fields.String(validate=validate.OneOf(INCLUDES)),
         load_default=list,
         metadata={
-            "description": "Comma-separated parts to embed: " + ", ".join(INCLUDES) + ".",
-            "example": "sections,bullets",
+            "description": "Parts to embed: "
+            + ", ".join(INCLUDES)
+            + ". Repeat the parameter (`include=sections&include=bullets`) or separate them "
+            "with commas (`include=sections,bullets`).",
+            "examples": [["sections", "bullets"]],
         },
     )
 
@@ -105,19 +214,19 @@ class ArticleListQuerySchema(PageQuerySchema):
         metadata={
             "description": "Only articles whose latest version mentions this entity "
             "(its corpus key, as in `/v1/entities`).",
-            "example": "person:donald-trump",
+            "examples": ["person:donald-trump"],
         },
     )
     sort = fields.String(
         load_default="id",
         validate=validate.OneOf(SORTS),
-        metadata={"description": "`id` ascending or `-id` descending."},
+        metadata={"description": "`id` ascending or `-id` descending.", "examples": ["-id"]},
     )
     since = fields.AwareDateTime(
         metadata={
             "description": "Only articles whose latest version was ingested at or after this "
             "RFC 3339 time (for syncing).",
-            "example": "2026-01-01T00:00:00Z",
+            "examples": ["2026-01-01T00:00:00Z"],
         }
     )
 

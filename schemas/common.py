@@ -6,6 +6,10 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 20
+#: Deeper than any collection will be; keeps ``(page - 1) * page_size`` a small SQL offset.
+MAX_PAGE = 1_000_000
+#: Cursors are unpadded base64url tokens.
+CURSOR_PATTERN = r"^[A-Za-z0-9_-]+$"
 
 
 class StrictSchema(Schema):
@@ -23,21 +27,22 @@ class PageQuerySchema(StrictSchema):
     page_size = fields.Integer(
         load_default=DEFAULT_PAGE_SIZE,
         validate=validate.Range(min=1, max=MAX_PAGE_SIZE),
-        metadata={"description": f"Items per page, 1–{MAX_PAGE_SIZE}.", "example": 20},
+        metadata={"description": f"Items per page, 1–{MAX_PAGE_SIZE}.", "examples": [20]},
     )
     page = fields.Integer(
-        validate=validate.Range(min=1),
+        validate=validate.Range(min=1, max=MAX_PAGE),
         metadata={
             "description": "1-based page number (page mode, for UI pagers). "
             "Cannot be combined with `cursor`.",
-            "example": 1,
+            "examples": [1],
         },
     )
     cursor = fields.String(
-        validate=validate.Length(min=1, max=512),
+        validate=[validate.Length(min=1, max=512), validate.Regexp(CURSOR_PATTERN)],
         metadata={
             "description": "Opaque keyset cursor taken from `links.next` or `links.prev` "
             "(cursor mode, for walking large collections). Cannot be combined with `page`.",
+            "examples": ["bmV4dDppZDowMDAtOGNiZTkwYTI2ZGY2OTg2OQ"],
         },
     )
 
@@ -47,39 +52,84 @@ class PageQuerySchema(StrictSchema):
             raise ValidationError("Use either `page` or `cursor`, not both.", "cursor")
 
 
+A = "/v1/articles/000-8cbe90a26df69869"
+
+
+def _link(description: str, example: str) -> dict:
+    return {"description": description, "examples": [example]}
+
+
 class LinksSchema(Schema):
-    self = fields.String(required=True, metadata={"description": "This response's URL."})
+    """Links of a single resource (root-relative URLs)."""
+
+    self = fields.String(
+        required=True, metadata=_link("This response's URL.", f"{A}/sections/opening")
+    )
 
 
 class ArticleLinksSchema(LinksSchema):
-    versions = fields.String(required=True)
-    sections = fields.String(required=True)
-    bullets = fields.String(required=True)
-    quotes = fields.String(required=True)
-    entities = fields.String(required=True)
-    latest = fields.String(required=True, metadata={"description": "The latest version's URL."})
+    """An article's links: itself, its sub-collections and its latest version."""
+
+    versions = fields.String(
+        required=True, metadata=_link("Its versions, newest first.", f"{A}/versions")
+    )
+    sections = fields.String(required=True, metadata=_link("Its sections.", f"{A}/sections"))
+    bullets = fields.String(required=True, metadata=_link("Its bullet points.", f"{A}/bullets"))
+    quotes = fields.String(required=True, metadata=_link("Its quotes.", f"{A}/quotes"))
+    entities = fields.String(required=True, metadata=_link("Its entities.", f"{A}/entities"))
+    latest = fields.String(required=True, metadata=_link("The latest version's URL.", A))
 
 
 class PageLinksSchema(LinksSchema):
-    first = fields.String(required=True)
+    """A collection page's links; the same go out in the `Link` header."""
+
+    first = fields.String(
+        required=True, metadata=_link("The first page.", "/v1/articles?page_size=20")
+    )
     next = fields.String(
-        required=True, allow_none=True, metadata={"description": "null on the last page."}
+        required=True,
+        allow_none=True,
+        metadata=_link("The next page; null on the last page.", "/v1/articles?page_size=20&page=2"),
     )
     prev = fields.String(
-        required=True, allow_none=True, metadata={"description": "null on the first page."}
+        required=True,
+        allow_none=True,
+        metadata=_link(
+            "The previous page; null on the first page.", "/v1/articles?page_size=20&page=1"
+        ),
     )
-    last = fields.String(metadata={"description": "Page mode only."})
+    last = fields.String(
+        metadata=_link("The last page (page mode only).", "/v1/articles?page_size=20&page=3")
+    )
 
 
 class PaginationSchema(Schema):
-    mode = fields.String(required=True, validate=validate.OneOf(["page", "cursor"]))
-    page_size = fields.Integer(required=True)
-    total_items = fields.Integer(required=True)
-    page = fields.Integer(metadata={"description": "Page mode only."})
-    total_pages = fields.Integer(metadata={"description": "Page mode only."})
+    """Where this page is in its collection."""
+
+    mode = fields.String(
+        required=True,
+        validate=validate.OneOf(["page", "cursor"]),
+        metadata={
+            "description": "`page` when the request had `page`, else `cursor`.",
+            "examples": ["cursor"],
+        },
+    )
+    page_size = fields.Integer(
+        required=True, metadata={"description": "Items per page.", "examples": [20]}
+    )
+    total_items = fields.Integer(
+        required=True,
+        metadata={"description": "Items in the whole (filtered) collection.", "examples": [42]},
+    )
+    page = fields.Integer(metadata={"description": "Page mode only: this page.", "examples": [1]})
+    total_pages = fields.Integer(
+        metadata={"description": "Page mode only: at least 1.", "examples": [3]}
+    )
 
 
 class ListMetaSchema(Schema):
+    """A collection page's metadata."""
+
     pagination = fields.Nested(PaginationSchema, required=True)
 
 
@@ -88,21 +138,56 @@ class ItemMetaSchema(Schema):
 
 
 class ProblemErrorSchema(Schema):
-    parameter = fields.String(metadata={"description": "The query or path parameter at fault."})
-    pointer = fields.String(metadata={"description": "JSON pointer into a request body."})
-    detail = fields.String(required=True)
+    """One problem with the request's input."""
+
+    parameter = fields.String(
+        metadata={"description": "The query or path parameter at fault.", "examples": ["pagesize"]}
+    )
+    pointer = fields.String(
+        metadata={"description": "JSON pointer into a request body.", "examples": ["/title"]}
+    )
+    detail = fields.String(required=True, metadata={"examples": ["Unknown field."]})
 
 
 class ProblemSchema(Schema):
     """An RFC 9457 problem document; every error response has this shape."""
 
-    type = fields.String(required=True, metadata={"example": "about:blank"})
-    title = fields.String(required=True, metadata={"example": "Bad Request"})
-    status = fields.Integer(required=True, metadata={"example": 400})
-    detail = fields.String(required=True)
-    instance = fields.String(required=True, metadata={"description": "The request path."})
-    request_id = fields.String(required=True)
-    errors = fields.List(fields.Nested(ProblemErrorSchema))
+    type = fields.String(
+        required=True,
+        metadata={
+            "description": "Problem type URI; `about:blank`: see `status`.",
+            "examples": ["about:blank"],
+        },
+    )
+    title = fields.String(
+        required=True,
+        metadata={"description": "The status's reason phrase.", "examples": ["Bad Request"]},
+    )
+    status = fields.Integer(
+        required=True, metadata={"description": "The HTTP status code.", "examples": [400]}
+    )
+    detail = fields.String(
+        required=True,
+        metadata={
+            "description": "What went wrong, for people.",
+            "examples": ["pagesize: Unknown field."],
+        },
+    )
+    instance = fields.String(
+        required=True,
+        metadata={"description": "The request path.", "examples": ["/v1/articles"]},
+    )
+    request_id = fields.String(
+        required=True,
+        metadata={
+            "description": "The request's id, as in the `X-Request-ID` header.",
+            "examples": ["4a4d43f0856642bfb6398fa768caa4c5"],
+        },
+    )
+    errors = fields.List(
+        fields.Nested(ProblemErrorSchema),
+        metadata={"description": "For bad input: one entry per problem, naming the parameter."},
+    )
 
 
 def envelope(name: str, data_field: fields.Field, links: type[Schema], meta: type[Schema]):

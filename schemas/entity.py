@@ -27,35 +27,71 @@ ENTITY_TYPES = (
 
 
 class MentionSchema(Schema):
-    text = fields.String(required=True)
-    start = fields.Integer(required=True)
-    end = fields.Integer(required=True)
-    section_id = fields.String(required=True)
+    """One place the article names the entity."""
+
+    text = fields.String(
+        required=True, metadata={"description": "The surface form.", "examples": ["Trump"]}
+    )
+    start = fields.Integer(
+        required=True, metadata={"description": "Offset into article text.", "examples": [92]}
+    )
+    end = fields.Integer(
+        required=True, metadata={"description": "End-exclusive offset.", "examples": [97]}
+    )
+    section_id = fields.String(
+        required=True, metadata={"description": "The section it is in.", "examples": ["opening"]}
+    )
 
 
 class EntitySchema(Schema):
+    """A named entity of one article, its surface forms merged under its fullest name."""
+
     id = fields.String(
         required=True,
         metadata={
             "description": "Slug of the name, unique in the article.",
-            "example": "donald-trump",
+            "examples": ["donald-trump"],
         },
     )
     key = fields.String(
         required=True,
         metadata={
             "description": "Corpus-wide key (type and name slug) for `/v1/entities/{entity_key}`.",
-            "example": "person:donald-trump",
+            "examples": ["person:donald-trump"],
         },
     )
-    name = fields.String(required=True, metadata={"example": "Donald Trump"})
-    type = fields.String(
-        required=True, validate=validate.OneOf(ENTITY_TYPES), metadata={"example": "PERSON"}
+    name = fields.String(
+        required=True,
+        metadata={"description": "The fullest form of the name.", "examples": ["Donald Trump"]},
     )
-    aliases = fields.List(fields.String(), required=True, metadata={"example": ["Trump"]})
-    mention_count = fields.Integer(required=True)
-    mentions = fields.List(fields.Nested(MentionSchema), required=True)
-    salience = fields.Float(required=True, metadata={"description": "0–1."})
+    type = fields.String(
+        required=True,
+        validate=validate.OneOf(ENTITY_TYPES),
+        metadata={"description": "spaCy's entity label.", "examples": ["PERSON"]},
+    )
+    aliases = fields.List(
+        fields.String(),
+        required=True,
+        metadata={
+            "description": "The other surface forms used for it.",
+            "examples": [["Trump", "President Donald Trump"]],
+        },
+    )
+    mention_count = fields.Integer(
+        required=True, metadata={"description": "How often it is named.", "examples": [4]}
+    )
+    mentions = fields.List(
+        fields.Nested(MentionSchema),
+        required=True,
+        metadata={"description": "Every mention, in document order."},
+    )
+    salience = fields.Float(
+        required=True,
+        metadata={
+            "description": "0–1: how central the entity is to the article.",
+            "examples": [0.82],
+        },
+    )
 
 
 EntityListResponseSchema = envelope(
@@ -69,7 +105,7 @@ EntityListResponseSchema = envelope(
 class EntityQuerySchema(PageQuerySchema):
     type = fields.String(
         validate=validate.OneOf(ENTITY_TYPES),
-        metadata={"description": "Only entities of this type.", "example": "PERSON"},
+        metadata={"description": "Only entities of this type.", "examples": ["PERSON"]},
     )
 
 
@@ -78,7 +114,7 @@ class CorpusEntityQuerySchema(EntityQuerySchema):
         validate=validate.Length(min=1, max=200),
         metadata={
             "description": "Only entities whose name contains this text (any case).",
-            "example": "trump",
+            "examples": ["trump"],
         },
     )
 
@@ -86,23 +122,73 @@ class CorpusEntityQuerySchema(EntityQuerySchema):
 class CorpusEntitySchema(Schema):
     """One entity across the corpus: every article's mentions grouped under one key."""
 
-    key = fields.String(required=True, metadata={"example": "person:donald-trump"})
-    name = fields.String(required=True, metadata={"example": "Donald Trump"})
-    type = fields.String(required=True, metadata={"example": "PERSON"})
-    article_count = fields.Integer(required=True)
-    mention_count = fields.Integer(required=True)
-    url = fields.String(required=True, metadata={"example": "/v1/entities/person:donald-trump"})
+    key = fields.String(
+        required=True,
+        metadata={
+            "description": "Type and name slug, the entity's corpus-wide id.",
+            "examples": ["person:donald-trump"],
+        },
+    )
+    name = fields.String(
+        required=True, metadata={"description": "Its name.", "examples": ["Donald Trump"]}
+    )
+    type = fields.String(
+        required=True, metadata={"description": "spaCy's entity label.", "examples": ["PERSON"]}
+    )
+    article_count = fields.Integer(
+        required=True,
+        metadata={"description": "How many articles mention it.", "examples": [2]},
+    )
+    mention_count = fields.Integer(
+        required=True,
+        metadata={"description": "Mentions across those articles.", "examples": [7]},
+    )
+    url = fields.String(
+        required=True,
+        metadata={
+            "description": "The entity's URL.",
+            "examples": ["/v1/entities/person:donald-trump"],
+        },
+    )
 
 
 class EntityArticleSchema(Schema):
-    article_id = fields.String(required=True)
-    title = fields.String(required=True)
-    entity_id = fields.String(required=True, metadata={"description": "The entity's id there."})
-    name = fields.String(required=True, metadata={"description": "The name used there."})
-    aliases = fields.List(fields.String(), required=True)
-    mention_count = fields.Integer(required=True)
-    salience = fields.Float(required=True)
-    url = fields.String(required=True, metadata={"description": "The article's URL."})
+    """How one article mentions the entity."""
+
+    article_id = fields.String(
+        required=True,
+        metadata={"description": "The article's id.", "examples": ["000-8cbe90a26df69869"]},
+    )
+    title = fields.String(
+        required=True,
+        metadata={"description": "The article's title.", "examples": ["City library reopens"]},
+    )
+    entity_id = fields.String(
+        required=True,
+        metadata={"description": "The entity's id there.", "examples": ["donald-trump"]},
+    )
+    name = fields.String(
+        required=True,
+        metadata={"description": "The name used there.", "examples": ["Donald Trump"]},
+    )
+    aliases = fields.List(
+        fields.String(),
+        required=True,
+        metadata={"description": "Other forms used there.", "examples": [["Trump"]]},
+    )
+    mention_count = fields.Integer(
+        required=True, metadata={"description": "Mentions there.", "examples": [4]}
+    )
+    salience = fields.Float(
+        required=True, metadata={"description": "0–1, there.", "examples": [0.82]}
+    )
+    url = fields.String(
+        required=True,
+        metadata={
+            "description": "The article's URL.",
+            "examples": ["/v1/articles/000-8cbe90a26df69869"],
+        },
+    )
 
 
 class EntityDetailSchema(CorpusEntitySchema):

@@ -6,7 +6,12 @@ from .common import ItemMetaSchema, LinksSchema, envelope
 
 
 class HealthSchema(Schema):
-    status = fields.String(required=True, metadata={"example": "ok"})
+    """The service's state."""
+
+    status = fields.String(
+        required=True,
+        metadata={"description": "`ok` (liveness) or `ready` (readiness).", "examples": ["ok"]},
+    )
 
 
 HealthResponseSchema = envelope(

@@ -8,35 +8,85 @@ QUOTE_KINDS = ("speech", "term")
 
 
 class SpeakerSchema(Schema):
+    """Who the text says spoke or wrote the words."""
+
     entity_id = fields.String(
         required=True,
         allow_none=True,
-        metadata={"description": "The article entity's id, when the speaker is one."},
+        metadata={
+            "description": "The article entity's id, when the speaker is one; else null.",
+            "examples": ["howard-lutnick"],
+        },
     )
-    name = fields.String(required=True, metadata={"example": "Howard Lutnick"})
+    name = fields.String(
+        required=True,
+        metadata={"description": "The speaker's fullest name.", "examples": ["Howard Lutnick"]},
+    )
 
 
 class CueSchema(Schema):
-    text = fields.String(required=True, metadata={"example": "stating"})
-    start = fields.Integer(required=True)
-    end = fields.Integer(required=True)
+    """The verb that attributes the quote."""
+
+    text = fields.String(required=True, metadata={"examples": ["stating"]})
+    start = fields.Integer(
+        required=True, metadata={"description": "Offset into article text.", "examples": [1602]}
+    )
+    end = fields.Integer(
+        required=True, metadata={"description": "End-exclusive offset.", "examples": [1610]}
+    )
 
 
 class QuoteSchema(Schema):
-    id = fields.String(required=True, metadata={"example": "q1"})
-    section_id = fields.String(required=True)
+    """Words inside quotation marks."""
+
+    id = fields.String(
+        required=True,
+        metadata={"description": "`q1`, `q2` … in document order.", "examples": ["q1"]},
+    )
+    section_id = fields.String(
+        required=True,
+        metadata={
+            "description": "The id of the section it is in.",
+            "examples": ["negotiations-on-rare-earths"],
+        },
+    )
     text = fields.String(
-        required=True, metadata={"description": "The characters inside the marks."}
+        required=True,
+        metadata={
+            "description": "The characters inside the marks.",
+            "examples": ["general licenses"],
+        },
     )
     kind = fields.String(
         required=True,
         validate=validate.OneOf(QUOTE_KINDS),
-        metadata={"description": "`speech`: words someone said or wrote; `term`: a quoted term."},
+        metadata={
+            "description": "`speech`: words someone said or wrote; `term`: a quoted term.",
+            "examples": ["speech"],
+        },
     )
-    speaker = fields.Nested(SpeakerSchema, required=True, allow_none=True)
-    cue = fields.Nested(CueSchema, required=True, allow_none=True)
-    start = fields.Integer(required=True)
-    end = fields.Integer(required=True)
+    speaker = fields.Nested(
+        SpeakerSchema,
+        required=True,
+        allow_none=True,
+        metadata={"description": "null for a `term`, or when the text names no speaker."},
+    )
+    cue = fields.Nested(
+        CueSchema,
+        required=True,
+        allow_none=True,
+        metadata={"description": "The attributing verb (`said`, `told`); null when none."},
+    )
+    start = fields.Integer(
+        required=True,
+        metadata={
+            "description": "Offset of the quoted text (inside the marks) in the article's `text`.",
+            "examples": [1400],
+        },
+    )
+    end = fields.Integer(
+        required=True, metadata={"description": "End-exclusive offset.", "examples": [1416]}
+    )
 
 
 QuoteListResponseSchema = envelope(
@@ -50,7 +100,10 @@ QuoteListResponseSchema = envelope(
 class CorpusQuoteSchema(QuoteSchema):
     """A quote listed across articles: the quote plus the article it is from."""
 
-    article_id = fields.String(required=True, metadata={"example": "000-8cbe90a26df69869"})
+    article_id = fields.String(
+        required=True,
+        metadata={"description": "The article it is from.", "examples": ["000-8cbe90a26df69869"]},
+    )
 
 
 CorpusQuoteListResponseSchema = envelope(
@@ -67,10 +120,10 @@ class QuoteQuerySchema(PageQuerySchema):
         metadata={
             "description": "Only quotes by this speaker: an entity id (`donald-trump`) or a "
             "name (`Donald Trump`), matched by its slug.",
-            "example": "donald-trump",
+            "examples": ["donald-trump"],
         },
     )
     kind = fields.String(
         validate=validate.OneOf(QUOTE_KINDS),
-        metadata={"description": "Only `speech` or only `term` quotes."},
+        metadata={"description": "Only `speech` or only `term` quotes.", "examples": ["speech"]},
     )

@@ -69,6 +69,33 @@ def test_component_names_are_clean():
 
 def test_error_responses_are_problem_json():
     spec = yaml.safe_load((ROOT / "openapi.yaml").read_text(encoding="utf-8"))
-    for name in ("BAD_REQUEST", "NOT_FOUND", "DEFAULT_ERROR"):
-        content = spec["components"]["responses"][name]["content"]
-        assert list(content) == ["application/problem+json"]
+    responses = spec["components"]["responses"]
+    assert all(re.fullmatch(r"[A-Z][A-Za-z]+", name) for name in responses)
+    for name in ("BadRequest", "NotFound", "MethodNotAllowed", "NotAcceptable"):
+        assert list(responses[name]["content"]) == ["application/problem+json"]
+    for name in ("UriTooLong", "TooManyRequests", "InternalServerError"):
+        assert list(responses[name]["content"]) == ["application/problem+json"]
+
+
+def test_every_operation_documents_every_answer_and_header():
+    spec = yaml.safe_load((ROOT / "openapi.yaml").read_text(encoding="utf-8"))
+    for path, item in spec["paths"].items():
+        operation = item["get"]
+        codes = set(operation["responses"])
+        expected = {"200", "304", "400", "405", "406", "414", "429", "500"}
+        if "{" in path:
+            expected.add("404")
+        assert codes >= expected, (path, sorted(codes))
+        assert "default" not in codes
+        assert set(operation["responses"]["200"]["headers"]) >= {
+            "ETag",
+            "Cache-Control",
+            "X-Request-ID",
+        }
+        assert set(operation["responses"]["304"]["headers"]) >= {"ETag", "X-Request-ID"}
+        headers = {p.get("$ref", "").rsplit("/", 1)[-1] for p in operation["parameters"]}
+        assert {"IfNoneMatch", "RequestId"} <= headers
+        if path.endswith(("/articles", "/bullets", "/quotes", "/entities", "/sections")):
+            assert "Link" in operation["responses"]["200"]["headers"], path
+    for parameter in (p for item in spec["paths"].values() for p in item.get("parameters", [])):
+        assert parameter.get("description") and parameter["schema"].get("examples")

@@ -1,0 +1,174 @@
+"""The real server for the contract tests: gunicorn on 127.0.0.1, on a temporary store.
+
+``live_server`` (session-scoped) ingests the seed and our own test articles with the real
+``article-api ingest`` (spaCy included) into a temporary SQLite file, starts
+``python -m gunicorn -c gunicorn.conf.py --bind 127.0.0.1:<free port> api.wsgi:app`` on it, waits
+for ``/healthz`` and always terminates it at the end of the session.
+
+Test modules use it with ``from .live import live_server  # noqa: F401`` (pytest finds the
+fixture by name), and ``tool_or_skip`` to skip with a reason when a system tool is missing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from .conftest import ARTICLES, ROOT, SEED, SEED_ID
+
+CONTRACT = ROOT / "contract"
+NODE_BIN = CONTRACT / "node_modules" / ".bin"
+CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
+
+
+@dataclass(frozen=True)
+class LiveServer:
+    url: str
+    seed_id: str
+    article_ids: tuple[str, ...]
+    log: Path
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def tool_or_skip(name: str) -> str:
+    """The path of an executable on PATH, or a skip naming what to install."""
+    path = shutil.which(name)
+    if path is None:
+        pytest.skip(f"`{name}` is not installed (CI installs it in .ci/run)")
+    return path
+
+
+def node_tool_or_skip(name: str) -> str:
+    """A tool from contract/node_modules (run `npm ci` in contract/), or a skip."""
+    tool_or_skip("node")
+    path = NODE_BIN / name
+    if not path.exists():
+        pytest.skip(f"contract/node_modules has no `{name}`: run `npm ci` in contract/")
+    return str(path)
+
+
+def chromium_or_skip() -> str:
+    for candidate in CHROMIUM_CANDIDATES:
+        if Path(candidate).exists():
+            return candidate
+    pytest.skip("Chromium is not installed (`apt-get install chromium chromium-driver`)")
+
+
+def _cli() -> list[str]:
+    script = Path(sys.executable).parent / "article-api"
+    if script.exists():
+        return [str(script)]
+    return [sys.executable, "-c", "from api.cli import main; main()"]
+
+
+def _get(url: str, timeout: float = 2.0) -> int:
+    with urllib.request.urlopen(url, timeout=timeout) as response:
+        return response.status
+
+
+_RUNNING: list[LiveServer] = []
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """One server for the whole session, however many modules import this fixture.
+
+    Each importing module holds its own copy of the fixture; the first one to run starts the
+    server (and stops it when the session ends), the others reuse it.
+    """
+    if _RUNNING:
+        yield _RUNNING[0]
+        return
+    yield from _serve(tmp_path_factory)
+
+
+def _serve(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    work = tmp_path_factory.mktemp("live")
+    seeds = work / "seeds"
+    seeds.mkdir()
+    shutil.copy(SEED, seeds)
+    for path in sorted(ARTICLES.iterdir()):
+        if path.is_file() and path.suffix in (".txt", ".md"):
+            shutil.copy(path, seeds)
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{work / 'store.sqlite3'}",
+        "WEB_CONCURRENCY": "2",
+        "PYTHONUNBUFFERED": "1",
+    }
+    env.pop("ARTICLE_API_PORT", None)
+    ingest = subprocess.run(
+        [*_cli(), "ingest", str(seeds), "--json"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert ingest.returncode == 0, ingest.stdout + ingest.stderr
+    results = [json.loads(line) for line in ingest.stdout.splitlines() if line.strip()]
+    ids = tuple(sorted(r["article_id"] for r in results if r.get("article_id")))
+    assert SEED_ID in ids, ingest.stdout
+
+    port = free_port()
+    log = work / "gunicorn.log"
+    with log.open("wb") as log_file:
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "-c",
+                "gunicorn.conf.py",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "api.wsgi:app",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if server.poll() is not None:
+                pytest.fail(f"gunicorn exited with {server.returncode}:\n{log.read_text()}")
+            try:
+                if _get(f"{url}/healthz") == 200:
+                    break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"gunicorn did not answer /healthz in 60 s:\n{log.read_text()}")
+            time.sleep(0.2)
+        _RUNNING.append(LiveServer(url=url, seed_id=SEED_ID, article_ids=ids, log=log))
+        yield _RUNNING[0]
+    finally:
+        _RUNNING.clear()
+        if server.poll() is None:
+            server.send_signal(signal.SIGTERM)
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(server.pid, signal.SIGKILL)
+                server.wait(timeout=10)
