@@ -2,8 +2,8 @@
 
 ``live_server`` (session-scoped) ingests the seed and our own test articles with the real
 ``article-api ingest`` (spaCy included) into a temporary SQLite file, starts
-``python -m gunicorn -c gunicorn.conf.py --bind 127.0.0.1:<free port> api.wsgi:app`` on it, waits
-for ``/healthz`` and always terminates it at the end of the session.
+the real server on it (:func:`tests.serving.gunicorn_server`) and always stops it at the end of
+the session.
 
 Test modules use it with ``from .live import live_server  # noqa: F401`` (pytest finds the
 fixture by name), and ``tool_or_skip`` to skip with a reason when a system tool is missing.
@@ -14,12 +14,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +23,7 @@ from pathlib import Path
 import pytest
 
 from .conftest import ARTICLES, ROOT, SEED, SEED_ID
+from .serving import gunicorn_server
 
 CONTRACT = ROOT / "contract"
 NODE_BIN = CONTRACT / "node_modules" / ".bin"
@@ -39,12 +36,6 @@ class LiveServer:
     seed_id: str
     article_ids: tuple[str, ...]
     log: Path
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def tool_or_skip(name: str) -> str:
@@ -76,11 +67,6 @@ def _cli() -> list[str]:
     if script.exists():
         return [str(script)]
     return [sys.executable, "-c", "from api.cli import main; main()"]
-
-
-def _get(url: str, timeout: float = 2.0) -> int:
-    with urllib.request.urlopen(url, timeout=timeout) as response:
-        return response.status
 
 
 _RUNNING: list[LiveServer] = []
@@ -127,48 +113,11 @@ def _serve(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     ids = tuple(sorted(r["article_id"] for r in results if r.get("article_id")))
     assert SEED_ID in ids, ingest.stdout
 
-    port = free_port()
-    log = work / "gunicorn.log"
-    with log.open("wb") as log_file:
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "-c",
-                "gunicorn.conf.py",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "api.wsgi:app",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            if server.poll() is not None:
-                pytest.fail(f"gunicorn exited with {server.returncode}:\n{log.read_text()}")
-            try:
-                if _get(f"{url}/healthz") == 200:
-                    break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"gunicorn did not answer /healthz in 60 s:\n{log.read_text()}")
-            time.sleep(0.2)
-        _RUNNING.append(LiveServer(url=url, seed_id=SEED_ID, article_ids=ids, log=log))
-        yield _RUNNING[0]
+        with gunicorn_server(env["DATABASE_URL"], work, extra_env=env) as server:
+            _RUNNING.append(
+                LiveServer(url=server.url, seed_id=SEED_ID, article_ids=ids, log=server.log)
+            )
+            yield _RUNNING[0]
     finally:
         _RUNNING.clear()
-        if server.poll() is None:
-            server.send_signal(signal.SIGTERM)
-            try:
-                server.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(server.pid, signal.SIGKILL)
-                server.wait(timeout=10)
