@@ -1,7 +1,19 @@
-"""gunicorn settings for `article-api serve` (and the benchmarks).
+"""gunicorn settings for `article-api serve` (and the benchmarks, which use this file as is).
 
-Requests are short and CPU-light (an indexed read and a copy of stored bytes), so a few
-processes with a few threads each keep both cores busy and keep HTTP keep-alive working.
+Worker class and count, chosen by measurement (`python -m bench`, 2-core machine, see the
+README's "Benchmarks"):
+
+* A request is pure CPU under the GIL: an indexed SQLite read that the page cache answers and a
+  copy of stored bytes. Threads in one process cannot run it in parallel, they only contend for
+  the GIL: with `gthread` and 4 threads the bare-Flask floor fell from ~2,300 to ~1,400 req/s and
+  its p99 at 32 connections rose from ~31 ms to ~94 ms. So: one request thread per process.
+* One process per core (`WEB_CONCURRENCY`, default 2): a third process on 2 cores only adds
+  context switches (the floor dropped to ~600-1,500 req/s with 3-4 workers, p99 >130 ms).
+* `gthread` with 1 thread rather than `sync`: the same throughput within noise (sync ~2,500,
+  gthread ~2,300 req/s on the floor) but it keeps HTTP keep-alive connections, which browsers
+  and proxies reuse, and its p99 was the lower (31 vs 41 ms).
+* No gunicorn access log: the app logs every request itself (`api.access`, with the request
+  id), so a second line per request would only cost a write.
 """
 
 import os
@@ -13,7 +25,7 @@ host = os.environ.get("ARTICLE_API_HOST", "127.0.0.1")
 bind = f"{host}:{os.environ.get('ARTICLE_API_PORT', '8000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 worker_class = "gthread"
-threads = 4
+threads = 1
 keepalive = 5
 graceful_timeout = 20
 timeout = 30

@@ -95,6 +95,7 @@ def paginate(
     size = args["page_size"]
     base = [(k, v) for k, v in request.args.items(multi=True) if k not in PAGING_PARAMS]
     sized = [*base, ("page_size", str(size))]
+    # In the order of PageLinksSchema, so the bytes are exactly the schema's dump.
     links: dict[str, str | None] = {"self": self_url()}
 
     if "page" in args:
@@ -102,8 +103,8 @@ def paginate(
         found, total = fetch(Window(limit=size, offset=(page - 1) * size, descending=descending))
         pages = max(1, math.ceil(total / size))
         links["first"] = _url([*sized, ("page", "1")])
-        links["prev"] = _url([*sized, ("page", str(min(page - 1, pages)))]) if page > 1 else None
         links["next"] = _url([*sized, ("page", str(page + 1))]) if page < pages else None
+        links["prev"] = _url([*sized, ("page", str(min(page - 1, pages)))]) if page > 1 else None
         links["last"] = _url([*sized, ("page", str(pages))])
         pagination = {
             "mode": "page",
@@ -133,8 +134,8 @@ def paginate(
             return _url([*sized, ("cursor", encode_cursor(scope, where, at))])
 
         links["first"] = _url(sized)
-        links["prev"] = cursor_link("prev", key_of(rows[0])) if has_prev and rows else None
         links["next"] = cursor_link("next", key_of(rows[-1])) if has_next and rows else None
+        links["prev"] = cursor_link("prev", key_of(rows[0])) if has_prev and rows else None
         pagination = {"mode": "cursor", "page_size": size, "total_items": total}
 
     header = ", ".join(f'<{url}>; rel="{rel}"' for rel, url in links.items() if url is not None)

@@ -9,11 +9,18 @@ Tables
     article_versions one row per (article, version): the article bytes without parts
     part_lists       (article, version, kind) -> the whole JSON array, for ``?include=``
     parts            (article, version, kind, position) -> one item's bytes, plus filter columns
+    totals           stored counters (``articles``, ``quotes``), kept by ``save`` in the same
+                     transaction, so a collection's ``total_items`` is a lookup, not a COUNT(*)
+
+Reads on the request path go through :class:`FastReader`: a few fixed statements, built with
+SQLAlchemy Core and compiled once for the engine's dialect, executed on a DBAPI connection
+held per thread. Each is one statement, so it reads one snapshot.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -31,6 +38,7 @@ from sqlalchemy import (
     PrimaryKeyConstraint,
     String,
     Table,
+    bindparam,
     create_engine,
     event,
     func,
@@ -110,6 +118,24 @@ parts = Table(
 )
 
 
+totals = Table(
+    "totals",
+    metadata,
+    Column("name", String(32), primary_key=True),
+    Column("value", Integer, nullable=False),
+)
+
+#: Stored counters and how to recount each from the rows (done once, when the table is new).
+COUNTED = {
+    "articles": lambda: select(func.count()).select_from(articles),
+    "quotes": lambda: (
+        select(func.count())
+        .select_from(parts.join(articles, parts.c.article_id == articles.c.id))
+        .where(_latest_part(), parts.c.kind == "quotes")
+    ),
+}
+
+
 @dataclass(slots=True)
 class PartRow:
     """One stored part: its JSON bytes plus the columns the API filters on."""
@@ -170,6 +196,13 @@ class Slice:
 
 
 @dataclass(slots=True, frozen=True)
+class StoreStats:
+    articles: int
+    versions: int
+    last_ingested_at: str | None
+
+
+@dataclass(slots=True, frozen=True)
 class VersionRow:
     version: int
     content_hash: str
@@ -202,9 +235,23 @@ class ArticleStore:
         self.engine: Engine = create_engine(self.url)
         if self.is_sqlite:
             _configure_sqlite(self.engine)
+        self._local = threading.local()
 
     def create_schema(self) -> None:
         metadata.create_all(self.engine)
+        with self._writing() as conn:
+            have = set(conn.execute(select(totals.c.name)).scalars())
+            for name, count in COUNTED.items():
+                if name not in have:  # a store from before ``totals``: count once
+                    value = conn.execute(count()).scalar_one()
+                    conn.execute(totals.insert(), {"name": name, "value": value})
+
+    def fast(self) -> FastReader:
+        """This thread's :class:`FastReader` (made on first use)."""
+        reader = getattr(self._local, "reader", None)
+        if reader is None:
+            reader = self._local.reader = FastReader(self.engine)
+        return reader
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -300,6 +347,17 @@ class ArticleStore:
             ]
             if rows:
                 conn.execute(parts.insert(), rows)
+            quotes_before = 0
+            if latest is not None:
+                quotes_before = conn.execute(
+                    select(func.count()).where(
+                        parts.c.article_id == article_id,
+                        parts.c.version == latest.latest_version,
+                        parts.c.kind == "quotes",
+                    )
+                ).scalar_one()
+            _add(conn, "articles", 1 if latest is None else 0)
+            _add(conn, "quotes", len(rendered.parts.get("quotes", ())) - quotes_before)
             if latest is not None:
                 # Switch "latest" last: readers see the old version or the new one, never a mix.
                 conn.execute(
@@ -380,9 +438,7 @@ class ArticleStore:
 
     def versions(self, conn: Connection, article_id: str, window: Window) -> tuple[Slice, int]:
         where = article_versions.c.article_id == article_id
-        total = conn.execute(
-            select(func.count()).select_from(article_versions).where(where)
-        ).scalar_one()
+        total = self.latest_version(conn, article_id) or 0  # versions are 1..latest
         stmt = select(
             article_versions.c.version,
             article_versions.c.content_hash,
@@ -410,7 +466,12 @@ class ArticleStore:
                 )
                 .exists()
             )
-        total = conn.execute(select(func.count()).select_from(articles).where(*where)).scalar_one()
+        if where:
+            total = conn.execute(
+                select(func.count()).select_from(articles).where(*where)
+            ).scalar_one()
+        else:
+            total = stored_total(conn, "articles")
         stmt = select(articles.c.id, articles.c.summary_json).where(*where)
         return _windowed(conn, stmt, [articles.c.id], window), total
 
@@ -423,7 +484,12 @@ class ArticleStore:
         where = [_latest_part(), parts.c.kind == kind]
         where += [parts.c[name] == value for name, value in filters.items()]
         joined = parts.join(articles, parts.c.article_id == articles.c.id)
-        total = conn.execute(select(func.count()).select_from(joined).where(*where)).scalar_one()
+        if not filters and kind in COUNTED:
+            total = stored_total(conn, kind)
+        else:
+            total = conn.execute(
+                select(func.count()).select_from(joined).where(*where)
+            ).scalar_one()
         stmt = select(parts.c.article_id, parts.c.position, parts.c.body).select_from(joined)
         stmt = stmt.where(*where)
         return _windowed(conn, stmt, [parts.c.article_id, parts.c.position], window), total
@@ -464,6 +530,14 @@ class ArticleStore:
             .where(*where)
         )
         return _windowed(conn, stmt, [parts.c.article_id], window), total
+
+    def stats(self) -> StoreStats:
+        with self.engine.connect() as conn:
+            articles_count = conn.execute(select(func.count()).select_from(articles)).scalar_one()
+            versions_count, last = conn.execute(
+                select(func.count(), func.max(article_versions.c.ingested_at))
+            ).one()
+        return StoreStats(articles_count, versions_count, last)
 
     def has_articles(self) -> bool:
         with self.engine.connect() as conn:
@@ -510,6 +584,147 @@ class ArticleStore:
             ).all()
             problems += [f"article {a} version {v}: parts incomplete" for a, v in incomplete]
         return problems
+
+
+def stored_total(conn: Connection, name: str) -> int:
+    return conn.execute(select(totals.c.value).where(totals.c.name == name)).scalar() or 0
+
+
+def _add(conn: Connection, name: str, delta: int) -> None:
+    if delta:
+        conn.execute(
+            totals.update().where(totals.c.name == name).values(value=totals.c.value + delta)
+        )
+
+
+class FastReader:
+    """The request path's reads: fixed Core statements compiled once, run on a raw connection.
+
+    SQLAlchemy's per-execute work (cache keys, result proxies) costs more than the SQLite
+    lookup itself; here a read is ``cursor.execute(sql, params)`` and a ``fetchall``. One per
+    thread: DBAPI connections are not shared between threads.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self.dialect = engine.dialect
+        self._pooled = engine.raw_connection()  # held for the thread's life
+        self.connection = self._pooled.driver_connection
+        self._compiled: dict = {}
+
+    def rows(self, key, build: Callable[[], object], params: dict) -> list:
+        compiled = self._compiled.get(key)
+        if compiled is None:
+            stmt = build().compile(dialect=self.dialect)
+            names = stmt.positiontup if self.dialect.positional else None
+            compiled = self._compiled[key] = (str(stmt), names, stmt.params)
+        sql, names, defaults = compiled
+        params = {**defaults, **params}
+        cursor = self.connection.cursor()
+        try:
+            cursor.execute(sql, tuple(params[n] for n in names) if names else params)
+            return cursor.fetchall()
+        finally:
+            cursor.close()
+
+    def latest_article(self, article_id: str):
+        """``(version, ingested_at, output_hash, article_json)`` of the latest version, or None."""
+        found = self.rows("latest_article", _latest_article_stmt, {"article_id": article_id})
+        return found[0] if found else None
+
+    def article_version(self, article_id: str, version: int):
+        """``(version, ingested_at, output_hash, article_json)`` of one version, or None."""
+        found = self.rows(
+            "article_version", _article_version_stmt, {"article_id": article_id, "version": version}
+        )
+        return found[0] if found else None
+
+    def part_lists(self, article_id: str, version: int) -> dict[str, bytes]:
+        """Every part list of one version, by kind."""
+        found = self.rows(
+            "part_lists", _part_lists_stmt, {"article_id": article_id, "version": version}
+        )
+        return dict(found)
+
+    def article_summaries(self, window: Window) -> tuple[Slice, int]:
+        """A window of the unfiltered article list, by id, with the stored total.
+
+        Keyset windows use the primary key's index, so a deep cursor costs what page one costs.
+        The total comes from ``totals`` in the same statement (one snapshot); only an empty
+        window needs a second read for it.
+        """
+        bound = (
+            "after" if window.after is not None else "before" if window.before is not None else None
+        )
+        backward = bound == "before"
+        key = ("summaries", bound, window.descending, bool(window.offset))
+        params = {"key": window.after if bound == "after" else window.before}
+        params |= {"limit": window.limit + 1, "offset": window.offset, "total_name": "articles"}
+        found = self.rows(key, lambda: _summaries_stmt(bound, window, backward), params)
+        if not found:
+            count = self.rows("articles_total", _total_stmt, {"name": "articles"})
+            return Slice([], False), count[0][0] if count else 0
+        has_more = len(found) > window.limit
+        rows = found[: window.limit]
+        if backward:
+            rows.reverse()
+        return Slice(rows, has_more), found[0][2]
+
+
+def _version_columns():
+    return (
+        article_versions.c.version,
+        article_versions.c.ingested_at,
+        article_versions.c.output_hash,
+        article_versions.c.article_json,
+    )
+
+
+def _latest_article_stmt():
+    return (
+        select(*_version_columns())
+        .select_from(
+            articles.join(
+                article_versions,
+                (article_versions.c.article_id == articles.c.id)
+                & (article_versions.c.version == articles.c.latest_version),
+            )
+        )
+        .where(articles.c.id == bindparam("article_id"))
+    )
+
+
+def _article_version_stmt():
+    return select(*_version_columns()).where(
+        article_versions.c.article_id == bindparam("article_id"),
+        article_versions.c.version == bindparam("version"),
+    )
+
+
+def _part_lists_stmt():
+    return select(part_lists.c.kind, part_lists.c.body).where(
+        part_lists.c.article_id == bindparam("article_id"),
+        part_lists.c.version == bindparam("version"),
+    )
+
+
+def _total_stmt():
+    return select(totals.c.value).where(totals.c.name == bindparam("name"))
+
+
+def _summaries_stmt(bound: str | None, window: Window, backward: bool):
+    stored_total = (
+        select(totals.c.value).where(totals.c.name == bindparam("total_name")).scalar_subquery()
+    )
+    stmt = select(articles.c.id, articles.c.summary_json, stored_total)
+    key = articles.c.id
+    if bound is not None:
+        after = (bound == "after") != window.descending
+        stmt = stmt.where(key > bindparam("key") if after else key < bindparam("key"))
+    order = key.desc() if window.descending != backward else key.asc()
+    stmt = stmt.order_by(order).limit(bindparam("limit"))
+    if window.offset:
+        stmt = stmt.offset(bindparam("offset"))
+    return stmt
 
 
 def _contains(text: str) -> str:

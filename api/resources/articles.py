@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask.views import MethodView
+from flask_smorest import abort
 
 from schemas.article import (
     INCLUDES,
@@ -12,11 +13,23 @@ from schemas.article import (
     ArticleResponseSchema,
 )
 
-from ..http import envelope, json_array, json_response, self_url, splice, store
+from ..http import (
+    IMMUTABLE,
+    REVALIDATE,
+    conditional,
+    envelope,
+    etag_of,
+    json_array,
+    json_response,
+    self_url,
+    splice,
+    store,
+)
 from ..pagination import paginate
 from ..spec import Blueprint, read_operation
 from ..store import utc_text
-from ._lookup import article_json_or_404, latest_version_or_404
+from ._lookup import MAX_VERSION
+from ._parser import QUERY_PARSER
 
 blp = Blueprint(
     "articles",
@@ -25,6 +38,7 @@ blp = Blueprint(
     description="Parsed articles. Each is versioned: the latest is served here, every version "
     "stays readable under `/versions`.",
 )
+blp.ARGUMENTS_PARSER = QUERY_PARSER  # before any @blp.arguments
 
 
 def article_links(article_id: str, self_url: str) -> dict:
@@ -40,12 +54,35 @@ def article_links(article_id: str, self_url: str) -> dict:
     }
 
 
-def article_body(conn, article_id: str, version: int, include: list[str]) -> bytes:
-    """The stored article bytes with the requested parts spliced in, in a fixed order."""
-    article = article_json_or_404(conn, article_id, version)
-    wanted = [kind for kind in INCLUDES if kind in include]
-    parts = [(kind, store().part_list(conn, article_id, version, kind)) for kind in wanted]
-    return splice(article, parts)
+def article_response(article_id: str, found, include: list[str], *, immutable: bool = False):
+    """One article version: its stored bytes with the requested parts spliced in (in a fixed
+    order) and the envelope, or a 304 decided from the version's identity before any of that.
+
+    ``found`` is the store's ``(version, ingested_at, output_hash, article_json)``: a version's
+    rows never change, so those and the URL determine the body, and so the ETag.
+    """
+    version, ingested_at, output_hash, article = found
+    url = self_url()
+
+    def build() -> bytes:
+        data = article
+        wanted = [kind for kind in INCLUDES if kind in include]
+        if wanted:
+            stored = store().fast().part_lists(article_id, version)
+            data = splice(article, [(kind, stored.get(kind, b"[]")) for kind in wanted])
+        return envelope(data, article_links(article_id, url))
+
+    etag = etag_of(article_id, version, ingested_at, output_hash, url)
+    return conditional(etag, build, cache_control=IMMUTABLE if immutable else REVALIDATE)
+
+
+def article_version_or_404(article_id: str, version: int):
+    found = None
+    if 1 <= version <= MAX_VERSION:
+        found = store().fast().article_version(article_id, version)
+    if found is None:
+        abort(404, message=f"Article {article_id!r} has no version {version}.")
+    return found
 
 
 @blp.route("")
@@ -62,18 +99,30 @@ class Articles(MethodView):
         `entity` keeps those mentioning an entity (its corpus `key`).
         """
         since = utc_text(args["since"]) if "since" in args else None
+        entity = args.get("entity")
+        scope = f"articles:{args['sort']}"
         descending = args["sort"] == "-id"
-        with store().reading() as conn:
+        if since is None and entity is None:
+            # The whole list: keyset on the primary key, total from the stored counter.
             page = paginate(
                 args,
-                lambda window: store().article_summaries(
-                    conn, window, since=since, entity_key=args.get("entity")
-                ),
-                scope=f"articles:{args['sort']}",
-                key_of=lambda row: row.id,
+                store().fast().article_summaries,
+                scope=scope,
+                key_of=lambda row: row[0],
                 descending=descending,
             )
-        body = envelope(json_array(row.summary_json for row in page.rows), page.links, page.meta)
+        else:
+            with store().reading() as conn:
+                page = paginate(
+                    args,
+                    lambda window: store().article_summaries(
+                        conn, window, since=since, entity_key=entity
+                    ),
+                    scope=scope,
+                    key_of=lambda row: row[0],
+                    descending=descending,
+                )
+        body = envelope(json_array(row[1] for row in page.rows), page.links, page.meta)
         return json_response(body, link=page.link_header)
 
 
@@ -87,8 +136,7 @@ class ArticleItem(MethodView):
         The latest version. `include` embeds parts in the same response:
         `?include=sections,bullets,quotes,entities`. Revalidate with `If-None-Match`.
         """
-        with store().reading() as conn:
-            version = latest_version_or_404(conn, article_id)
-            data = article_body(conn, article_id, version, include)
-        links = article_links(article_id, self_url())
-        return json_response(envelope(data, links))
+        found = store().fast().latest_article(article_id)
+        if found is None:
+            abort(404, message=f"No article with id {article_id!r}.")
+        return article_response(article_id, found, include)

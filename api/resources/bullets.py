@@ -8,6 +8,7 @@ from schemas.bullet import BulletListResponseSchema
 from schemas.common import PageQuerySchema
 
 from ..spec import Blueprint, read_operation
+from ._parser import QUERY_PARSER
 from .sections import part_page
 
 blp = Blueprint(
@@ -16,6 +17,7 @@ blp = Blueprint(
     url_prefix="/v1/articles",
     description="Bullet points, each with its section, its optional `Label:` lead and offsets.",
 )
+blp.ARGUMENTS_PARSER = QUERY_PARSER  # before any @blp.arguments
 
 
 @blp.route("/<article_id>/bullets")

@@ -8,11 +8,12 @@ from flask.views import MethodView
 from schemas.article import ArticleQuerySchema, ArticleResponseSchema, VersionListResponseSchema
 from schemas.common import PageQuerySchema
 
-from ..http import IMMUTABLE, envelope, json_array, json_response, self_url, store
+from ..http import envelope, json_array, json_response, store
 from ..pagination import paginate
 from ..spec import Blueprint, read_operation
 from ._lookup import latest_version_or_404
-from .articles import article_body, article_links
+from ._parser import QUERY_PARSER
+from .articles import article_response, article_version_or_404
 
 blp = Blueprint(
     "versions",
@@ -21,6 +22,7 @@ blp = Blueprint(
     description="An article's versions. A new version is stored only when a re-ingest changes "
     "the output; a version's URL never changes and is cacheable forever.",
 )
+blp.ARGUMENTS_PARSER = QUERY_PARSER  # before any @blp.arguments
 
 
 @blp.route("/<article_id>/versions")
@@ -69,7 +71,5 @@ class ArticleVersionItem(MethodView):
         Immutable: the response carries `Cache-Control: public, max-age=31536000, immutable`.
         Takes the same `include` as the latest article.
         """
-        with store().reading() as conn:
-            data = article_body(conn, article_id, version, include)
-        links = article_links(article_id, self_url())
-        return json_response(envelope(data, links), cache_control=IMMUTABLE)
+        found = article_version_or_404(article_id, version)
+        return article_response(article_id, found, include, immutable=True)

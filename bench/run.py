@@ -1,0 +1,458 @@
+"""The benchmark: one command, ``python -m bench`` (see the README's "Benchmarks" section).
+
+1. builds (or reuses) a corpus of N articles (``bench.corpus``), reporting ingest throughput;
+2. starts three servers on 127.0.0.1: the API under the repo's ``gunicorn.conf.py``, the bare
+   Flask floor (``bench.floor``) under the same settings returning the same bytes, and nginx
+   serving the same bytes as static files (the practical ceiling);
+3. drives each scenario on the three with ``wrk`` for a bounded time, in turns, so that the
+   machine's drift hits all three alike, and prints req/s, p50, p99 and the ratios;
+4. prints each worker's RSS and stops every server, also on Ctrl-C or an error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+WORK = ROOT / "bench" / ".work"
+PYTHON = sys.executable
+
+#: Production defaults, set explicitly so a developer's environment does not leak in. The rate
+#: limit is the exception: every wrk connection comes from 127.0.0.1, one client address, so the
+#: default (100/s per client) would answer 429s; a limit that never triggers keeps the
+#: limiter's cost in the measurement without its refusals.
+SERVER_ENV = {
+    "ARTICLE_API_RATE_LIMIT": "100000000 per second",
+    "ARTICLE_API_RATE_LIMIT_STORAGE": "memory://",
+    "ARTICLE_API_COMPRESS": "on",
+    "ARTICLE_API_LOG_FORMAT": "json",
+    "ARTICLE_API_TRUSTED_PROXIES": "0",
+    "ARTICLE_API_CORS_ORIGINS": "*",
+}
+
+INSTALL_HINT = "install it with: apt-get install -y wrk nginx   (Debian/Ubuntu packages)"
+
+
+@dataclass
+class Result:
+    rate: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
+    parser.add_argument("--articles", type=int, default=10_000, help="corpus size (10,000)")
+    parser.add_argument("--large", action="store_true", help="100,000 articles")
+    parser.add_argument("--duration", type=float, default=10, help="seconds per wrk run (10)")
+    parser.add_argument("--rounds", type=int, default=1, help="runs per scenario and server")
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--rebuild", action="store_true", help="rebuild the cached corpus")
+    parser.add_argument("--smoke", action="store_true", help="50 articles, 1 s runs (a check)")
+    parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument(
+        "--env",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="override a server setting (e.g. ARTICLE_API_RATE_LIMIT=off), to price a feature",
+    )
+    args = parser.parse_args(argv)
+    if args.large:
+        args.articles = 100_000
+    if args.smoke:
+        args.articles, args.duration = 50, 1
+
+    wrk, nginx = shutil.which("wrk"), shutil.which("nginx") or _sbin("nginx")
+    missing = [name for name, path in (("wrk", wrk), ("nginx", nginx)) if not path]
+    if missing:
+        print(f"bench: {' and '.join(missing)} not found; {INSTALL_HINT}", file=sys.stderr)
+        return 2
+
+    WORK.mkdir(parents=True, exist_ok=True)
+    db = WORK / f"corpus-{args.articles}.sqlite3"
+    ingest = corpus(db, args.articles, rebuild=args.rebuild)
+
+    with contextlib.ExitStack() as stack:
+        _stop_on_sigterm()
+        tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="article-api-bench-")))
+        tmp.chmod(0o755)  # nginx's workers (nobody) read the static files
+        overrides = dict(item.split("=", 1) for item in args.env)
+        env = os.environ | SERVER_ENV | overrides | {"DATABASE_URL": f"sqlite:///{db}"}
+        env["PYTHONPATH"] = str(ROOT)
+
+        app_port = free_port()
+        app = stack.enter_context(gunicorn("api.wsgi:app", app_port, env, tmp / "app.log"))
+        scenarios = capture(app_port, args.articles, tmp)
+
+        floor_port = free_port()
+        floor_env = env | {"BENCH_FLOOR_MANIFEST": str(tmp / "manifest.json")}
+        floor = stack.enter_context(
+            gunicorn("bench.floor:app", floor_port, floor_env, tmp / "floor.log")
+        )
+        nginx_port = free_port()
+        stack.enter_context(nginx_server(nginx, nginx_port, tmp, scenarios))
+        for port in (floor_port, nginx_port):
+            for scenario in scenarios:
+                check(port, scenario["url"])
+        for scenario in scenarios:
+            if scenario.get("revalidate"):  # nginx's own validator: a real 304 at the ceiling
+                scenario["headers"]["nginx"] = [
+                    f"If-None-Match: {nginx_etag(nginx_port, scenario['url'])}"
+                ]
+
+        results = {}
+        for scenario in scenarios:
+            for server, port in (("app", app_port), ("floor", floor_port), ("nginx", nginx_port)):
+                headers = scenario["headers"].get(server, [])
+                runs = [
+                    run_wrk(wrk, port, scenario["url"], headers, args) for _ in range(args.rounds)
+                ]
+                results[(scenario["name"], server)] = max(runs, key=lambda r: r.rate)
+
+        rss = {"app": worker_rss(app.pid), "floor": worker_rss(floor.pid)}
+    report(args, scenarios, results, rss, ingest)
+    if args.json:
+        args.json.write_text(
+            json.dumps(
+                {
+                    "articles": args.articles,
+                    "machine": machine(),
+                    "ingest": ingest,
+                    "rss_mb": rss,
+                    "results": {f"{s}/{v}": r.__dict__ for (s, v), r in results.items()},
+                },
+                indent=2,
+            )
+        )
+    return 0
+
+
+# -- corpus ------------------------------------------------------------------------------------
+
+
+def corpus(db: Path, n: int, *, rebuild: bool) -> dict:
+    """Build the corpus once per size (cached under bench/.work/) and its ingest figures."""
+    stats_file = db.with_suffix(".json")
+    if db.exists() and stats_file.exists() and not rebuild:
+        print(f"corpus: reusing {db.name} ({n} articles; --rebuild to build it again)")
+        return json.loads(stats_file.read_text())
+    for path in db.parent.glob(db.name + "*"):
+        path.unlink()
+    print(f"corpus: building {n} articles in {db} …", flush=True)
+    code = (
+        "import json, sys\n"
+        "from bench.corpus import build\n"
+        "from api.store import ArticleStore\n"
+        "store = ArticleStore(sys.argv[1])\n"
+        "stats = build(store, int(sys.argv[2]), progress=lambda i, s: print(\n"
+        "    f'  {i} stored, {i / s:.0f}/s', flush=True))\n"
+        "print(json.dumps({'parsed': stats.parsed, 'parse_per_s': stats.parse_rate,\n"
+        "    'stored': stats.stored, 'store_per_s': stats.store_rate}))\n"
+    )
+    # A separate process: the NLP stack is loaded there, never in this one or the servers.
+    out = subprocess.run(
+        [PYTHON, "-c", code, f"sqlite:///{db}", str(n)],
+        cwd=ROOT,
+        env=os.environ | {"PYTHONPATH": str(ROOT)},
+        check=True,
+        stdout=subprocess.PIPE,
+        text=True,
+    ).stdout.strip()
+    lines = out.splitlines()
+    for line in lines[:-1]:
+        print(line)
+    stats = json.loads(lines[-1])
+    stats_file.write_text(json.dumps(stats))
+    return stats
+
+
+# -- servers -----------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _sbin(name: str) -> str | None:
+    for folder in ("/usr/sbin", "/sbin", "/usr/local/sbin"):
+        if os.access(f"{folder}/{name}", os.X_OK):
+            return f"{folder}/{name}"
+    return None
+
+
+def _stop_on_sigterm() -> None:
+    def raise_exit(signum, frame):
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, raise_exit)
+
+
+@contextlib.contextmanager
+def gunicorn(app: str, port: int, env: dict, log: Path):
+    """The repo's gunicorn settings, on 127.0.0.1:port, stopped (then killed) on exit."""
+    env = env | {"ARTICLE_API_HOST": "127.0.0.1", "ARTICLE_API_PORT": str(port)}
+    command = [PYTHON, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), app]
+    with log.open("wb") as out:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        wait_for(port, process, log)
+        yield process
+    finally:
+        stop(process)
+
+
+@contextlib.contextmanager
+def nginx_server(nginx: str, port: int, tmp: Path, scenarios: list[dict]):
+    """nginx serving each scenario's captured body as a static file, on 127.0.0.1:port."""
+    static = tmp / "static"
+    mapping = "\n".join(
+        f'        "{s["url"]}" /{s["file"]};' for s in scenarios if not s.get("no_static")
+    )
+    conf = tmp / "nginx.conf"
+    conf.write_text(
+        f"""
+worker_processes auto;
+pid {tmp}/nginx.pid;
+error_log {tmp}/nginx-error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    client_body_temp_path {tmp}/nginx-body;
+    proxy_temp_path {tmp}/nginx-proxy;
+    fastcgi_temp_path {tmp}/nginx-fastcgi;
+    uwsgi_temp_path {tmp}/nginx-uwsgi;
+    scgi_temp_path {tmp}/nginx-scgi;
+    types {{ application/json json; }}
+    default_type application/json;
+    keepalive_requests 1000000;
+    map_hash_bucket_size 256;
+    map $request_uri $captured {{
+        default /missing;
+{mapping}
+    }}
+    server {{
+        listen 127.0.0.1:{port};
+        root {static};
+        location / {{ try_files $captured =404; }}
+    }}
+}}
+"""
+    )
+    process = subprocess.Popen(
+        [nginx, "-c", str(conf), "-g", "daemon off;"],
+        stdout=subprocess.DEVNULL,
+        stderr=(tmp / "nginx.out").open("wb"),
+    )
+    try:
+        wait_for(port, process, tmp / "nginx.out")
+        yield process
+    finally:
+        stop(process)
+
+
+def wait_for(port: int, process: subprocess.Popen, log: Path, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited ({process.returncode}); see {log}:\n" + tail(log))
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.2):
+            return
+        time.sleep(0.1)
+    raise RuntimeError(f"server did not listen on {port} within {timeout} s")
+
+
+def tail(path: Path, lines: int = 20) -> str:
+    with contextlib.suppress(OSError):
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+    return ""
+
+
+def stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def worker_rss(master: int) -> list[float]:
+    """Resident set size (MB) of each child of ``master``."""
+    sizes = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) == master:
+                status = (stat.parent / "status").read_text()
+                kb = int(re.search(r"VmRSS:\s+(\d+)", status).group(1))
+                sizes.append(kb / 1024)
+    return sorted(sizes)
+
+
+# -- scenarios ---------------------------------------------------------------------------------
+
+
+def capture(port: int, n: int, tmp: Path) -> list[dict]:
+    """Each scenario's URL, and the app's 200 for it: the bytes the floor and nginx serve."""
+    from bench.corpus import variant_id
+
+    sys.path.insert(0, str(ROOT))
+    from api.pagination import encode_cursor
+
+    article = f"/v1/articles/{variant_id(n // 2)}"
+    deep = encode_cursor("articles:id", "next", variant_id(n * 9 // 10))
+    scenarios = [
+        {"name": "GET article", "url": article},
+        {
+            "name": "GET article, every include",
+            "url": f"{article}?include=sections,bullets,quotes,entities",
+        },
+        {"name": "list page 1", "url": "/v1/articles"},
+        {
+            "name": f"list by cursor at {n * 9 // 10:,}",
+            "url": f"/v1/articles?page_size=20&cursor={deep}",
+        },
+        {"name": "304 revalidation", "url": article, "revalidate": True, "no_static": True},
+    ]
+    static = tmp / "static"
+    static.mkdir(mode=0o755)
+    manifest = {}
+    for i, scenario in enumerate(scenarios):
+        status, headers, body = fetch(port, scenario["url"])
+        if status != 200:
+            raise RuntimeError(f"{scenario['url']}: the app answered {status}")
+        scenario["file"] = f"{i}.json"
+        scenario["headers"] = {}
+        if scenario.get("revalidate"):
+            etag = headers["ETag"]
+            scenario["headers"]["app"] = [f"If-None-Match: {etag}"]
+            status, _, _ = fetch(port, scenario["url"], {"If-None-Match": etag})
+            if status != 304:
+                raise RuntimeError(f"{scenario['url']}: If-None-Match got {status}, not 304")
+            continue
+        (static / scenario["file"]).write_bytes(body)
+        (static / scenario["file"]).chmod(0o644)
+        kept = ("Content-Type", "ETag", "Cache-Control", "Link")
+        manifest[scenario["url"]] = {
+            "file": str(static / scenario["file"]),
+            "headers": {k: headers[k] for k in kept if k in headers},
+        }
+    (tmp / "manifest.json").write_text(json.dumps(manifest))
+    return scenarios
+
+
+def fetch(port: int, url: str, headers: dict | None = None):
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{url}", headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read()
+
+
+def check(port: int, url: str) -> None:
+    status, _, _ = fetch(port, url)
+    if status != 200:
+        raise RuntimeError(f"port {port}: {url} answered {status}")
+
+
+def nginx_etag(port: int, url: str) -> str:
+    return fetch(port, url)[1]["ETag"]
+
+
+def run_wrk(wrk: str, port: int, url: str, headers: list[str], args) -> Result:
+    command = [wrk, "-t1", f"-c{args.connections}", f"-d{args.duration:g}s", "--latency"]
+    for header in headers:
+        command += ["-H", header]
+    command.append(f"http://127.0.0.1:{port}{url}")
+    out = subprocess.run(
+        command, check=True, capture_output=True, text=True, timeout=args.duration + 60
+    ).stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    errors = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    socket_errors = re.search(r"Socket errors: (.*)", out)
+    bad = int(errors.group(1)) if errors else 0
+    if socket_errors:
+        bad += sum(int(x) for x in re.findall(r"\d+", socket_errors.group(1)))
+    return Result(rate, _percentile(out, "50%"), _percentile(out, "99%"), bad)
+
+
+def _percentile(out: str, which: str) -> float:
+    value, unit = re.search(rf"{which}\s+([\d.]+)(us|ms|s)", out).groups()
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+# -- report ------------------------------------------------------------------------------------
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    with contextlib.suppress(OSError):
+        found = re.search(r"model name\s*:\s*(.*)", Path("/proc/cpuinfo").read_text())
+        cpu = found.group(1).strip() if found else cpu
+    memory = ""
+    with contextlib.suppress(OSError, AttributeError):
+        kb = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))
+        memory = f", {kb / 1024 / 1024:.0f} GB"
+    load = os.getloadavg()[0]
+    return f"{os.cpu_count()} cores ({cpu}){memory}; load average {load:.1f} at the end"
+
+
+def report(args, scenarios, results, rss, ingest) -> None:
+    print()
+    print(
+        f"{args.articles:,} articles, {args.connections} connections, {args.duration:g} s per "
+        f"run, best of {args.rounds}; {machine()}"
+    )
+    head = (
+        f"{'scenario':34} {'app req/s':>10} {'p50':>7} {'p99':>7} | {'floor':>8} {'p99':>7} | "
+        f"{'nginx':>8} {'p99':>7} | {'/floor':>6} {'/nginx':>6}"
+    )
+    print(head)
+    print("-" * len(head))
+    by_name = {}
+    for scenario in scenarios:
+        name = scenario["name"]
+        app, floor, ceiling = (results[(name, s)] for s in ("app", "floor", "nginx"))
+        by_name[name] = app
+        flags = f" (errors: app {app.errors}, floor {floor.errors}, nginx {ceiling.errors})"
+        print(
+            f"{name:34} {app.rate:10.0f} {app.p50_ms:6.2f}ms {app.p99_ms:6.2f}ms | "
+            f"{floor.rate:8.0f} {floor.p99_ms:6.2f}ms | {ceiling.rate:8.0f} {ceiling.p99_ms:6.2f}ms"
+            f" | {app.rate / floor.rate:6.2f} {app.rate / ceiling.rate:6.2f}"
+            + (flags if app.errors + floor.errors + ceiling.errors else "")
+        )
+    names = [s["name"] for s in scenarios]
+    first, deep = by_name[names[2]], by_name[names[3]]
+    print(f"\ndeep cursor / page 1 (app): {deep.rate / first.rate:.2f}")
+    print("304s: the floor and nginx rows of '304 revalidation' are their 200 for the same URL")
+    for server, sizes in rss.items():
+        print(f"RSS per {server} worker: " + ", ".join(f"{mb:.1f} MB" for mb in sizes))
+    print(
+        f"ingest: full parse (spaCy) {ingest['parse_per_s']:.1f} docs/s over "
+        f"{ingest['parsed']} sources; render + store {ingest['store_per_s']:.0f} docs/s over "
+        f"{ingest['stored']:,}"
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())
