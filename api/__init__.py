@@ -62,7 +62,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["article_store"] = article_store
 
     http.init_app(app)
-    app.extensions["article_limiter"] = hardening.init_app(app)
+    hardening.init_app(app)
     observability.init_app(app)
     CORS(
         app,

@@ -19,6 +19,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from functools import cache
+
+import orjson
 import os
 import sys
 import time
@@ -34,7 +37,6 @@ from prometheus_client import (
     multiprocess,
 )
 from prometheus_client.core import GaugeMetricFamily
-from pythonjsonlogger.json import JsonFormatter
 
 from .http import store
 
@@ -51,6 +53,17 @@ LATENCY = Histogram(
 )
 
 access_log = logging.getLogger("api.access")
+
+
+@cache
+def _requests(method: str, route: str, status: int):
+    """The labelled counter child, looked up once per (method, route, status)."""
+    return REQUESTS.labels(method, route, str(status))
+
+
+@cache
+def _latency(method: str, route: str):
+    return LATENCY.labels(method, route)
 
 
 class StoreCollector:
@@ -78,6 +91,26 @@ class StoreCollector:
         )
 
 
+class JsonLineFormatter(logging.Formatter):
+    """One JSON object per record: time, level, logger, message, request_id, the record's
+    ``fields`` (the access line's method, path, status, …) and any exception text."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        line = {
+            "time": dt.datetime.fromtimestamp(record.created, dt.UTC).isoformat(
+                timespec="milliseconds"
+            ),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+            "request_id": getattr(record, "request_id", None),
+        }
+        line.update(getattr(record, "fields", None) or {})
+        if record.exc_info:
+            line["exception"] = self.formatException(record.exc_info)
+        return orjson.dumps(line, default=str).decode()
+
+
 class RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if not hasattr(record, "request_id"):
@@ -94,13 +127,7 @@ def configure_logging(log_format: str) -> None:
     handler._article_api = True
     handler.addFilter(RequestIdFilter())
     if log_format == "json":
-        handler.setFormatter(
-            JsonFormatter(
-                "{asctime}{levelname}{name}{message}{request_id}",
-                style="{",
-                rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},
-            )
-        )
+        handler.setFormatter(JsonLineFormatter())
     else:
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
     root.addHandler(handler)
@@ -127,17 +154,19 @@ def init_app(app: Flask) -> None:
             return response
         elapsed = time.perf_counter() - started
         route = request.url_rule.rule if request.url_rule else "unmatched"
-        REQUESTS.labels(request.method, route, str(response.status_code)).inc()
-        LATENCY.labels(request.method, route).observe(elapsed)
+        _requests(request.method, route, response.status_code).inc()
+        _latency(request.method, route).observe(elapsed)
         access_log.info(
             "access",
             extra={
-                "method": request.method,
-                "path": request.path,
-                "route": route,
-                "status": response.status_code,
-                "duration_ms": round(elapsed * 1000, 3),
-                "remote_addr": request.remote_addr,
+                "fields": {
+                    "method": request.method,
+                    "path": request.path,
+                    "route": route,
+                    "status": response.status_code,
+                    "duration_ms": round(elapsed * 1000, 3),
+                    "remote_addr": request.remote_addr,
+                }
             },
         )
         return response

@@ -50,7 +50,9 @@ def test_ingest_while_serving(tmp_path):
     stop = threading.Event()
     lock = threading.Lock()
 
-    with gunicorn_server(database_url, tmp_path) as server:
+    with gunicorn_server(
+        database_url, tmp_path, extra_env={"ARTICLE_API_RATE_LIMIT": "off"}
+    ) as server:
 
         def load():
             nonlocal count

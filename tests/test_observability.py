@@ -50,5 +50,6 @@ def test_access_log_is_json_with_the_request_id(client, loaded, caplog):
     assert line["level"] == "INFO"
     assert line["logger"] == "api.access"
     assert line["status"] == 200
+    assert line["path"] == f"/v1/articles/{SEED_ID}"
     assert line["route"] == "/v1/articles/<article_id>"
     assert isinstance(line["duration_ms"], float)
