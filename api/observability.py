@@ -19,13 +19,12 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from functools import cache
-
-import orjson
 import os
 import sys
 import time
+from functools import cache
 
+import orjson
 from flask import Flask, Response, g, has_request_context, request
 from prometheus_client import (
     CONTENT_TYPE_LATEST,

@@ -55,9 +55,11 @@ def test_quotes_across_articles(client, corpus):
         page = data(client, url)
         walked += [(q["article_id"], q["id"]) for q in page["data"]]
         url = page["links"]["next"]
-    assert len(walked) == len(set(walked)) == data(client, "/v1/quotes")["meta"]["pagination"][
-        "total_items"
-    ]
+    assert (
+        len(walked)
+        == len(set(walked))
+        == data(client, "/v1/quotes")["meta"]["pagination"]["total_items"]
+    )
 
 
 def test_article_entities_filter_by_type(client, corpus):
@@ -78,9 +80,7 @@ def test_entities_across_articles_and_one_entity(client, corpus):
     paged = data(client, "/v1/entities/person:donald-trump?page_size=1")
     assert len(paged["data"]["articles"]) == 1
     second = data(client, paged["links"]["next"])
-    assert second["data"]["articles"][0]["article_id"] != paged["data"]["articles"][0][
-        "article_id"
-    ]
+    assert second["data"]["articles"][0]["article_id"] != paged["data"]["articles"][0]["article_id"]
 
 
 def test_articles_filtered_by_entity(client, corpus):
