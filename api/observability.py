@@ -155,19 +155,29 @@ def init_app(app: Flask) -> None:
         route = request.url_rule.rule if request.url_rule else "unmatched"
         _requests(request.method, route, response.status_code).inc()
         _latency(request.method, route).observe(elapsed)
-        access_log.info(
-            "access",
-            extra={
-                "fields": {
-                    "method": request.method,
-                    "path": request.path,
-                    "route": route,
-                    "status": response.status_code,
-                    "duration_ms": round(elapsed * 1000, 3),
-                    "remote_addr": request.remote_addr,
-                }
-            },
-        )
+        if access_log.isEnabledFor(logging.INFO):
+            # makeRecord + handle: the same record as .info() without its stack walk
+            # (findCaller), which cost more than the rest of the line.
+            fields = {
+                "method": request.method,
+                "path": request.path,
+                "route": route,
+                "status": response.status_code,
+                "duration_ms": round(elapsed * 1000, 3),
+                "remote_addr": request.remote_addr,
+            }
+            access_log.handle(
+                access_log.makeRecord(
+                    access_log.name,
+                    logging.INFO,
+                    __file__,
+                    0,
+                    "access",
+                    None,
+                    None,
+                    extra={"fields": fields},
+                )
+            )
         return response
 
     @app.get("/metrics")
