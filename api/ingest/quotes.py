@@ -524,6 +524,10 @@ class _Resolver:
         if tok.pos_ == "NOUN" and orgs:
             # "analysts at X", "a lawyer for X": the body they speak for
             return min(orgs)[2]
+        if any(t.pos_ == "PROPN" for t, _ in _np_tokens(tok) if t.i != tok.i):
+            # "the union Unite said": a body named here that is no entity we know; better no
+            # speaker than the wrong organisation
+            return -1
         if tok.lemma_.lower() in _ORG_NOUNS and any(
             c.dep_ == "det" and c.lower_ in ("the", "this") for c in tok.children
         ):
