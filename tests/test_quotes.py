@@ -212,3 +212,14 @@ def test_annotate_many_matches_annotate(articles: dict[str, ArticleDocument]) ->
         expected = articles[Path(document.source_file).stem]
         assert document.quotes == expected.quotes
         assert document.entities == expected.entities
+
+
+def test_unknown_named_body_is_not_given_the_last_organisation() -> None:
+    document = parse_article(
+        "Ferry firm cuts routes\n\n"
+        'The chief executive said the cuts were "painful", he told the Daily Courier. '
+        'The dockers\' union Portwork said it was "deeply concerned" about the jobs.\n',
+        file_name="ferry.txt",
+    )
+    concerned = next(q for q in document.quotes if q.text == "deeply concerned")
+    assert concerned.speaker is None or concerned.speaker.name != "Daily Courier"
