@@ -35,6 +35,9 @@ errorlog = "-"
 # Longest request line gunicorn itself accepts; the app answers a 414 problem document for paths
 # over 1 KiB and query strings over 2 KiB, so only absurd lines meet gunicorn's plain 400.
 limit_request_line = 8190
+# No control socket: its default path is shared by every gunicorn on the machine, and several
+# nodes (or tests) on one host would fight over it; nothing here uses it.
+control_socket_disable = True
 
 # Prometheus: each worker writes its samples under this folder and /metrics adds them up.
 _own_metrics_dir = not os.environ.get("PROMETHEUS_MULTIPROC_DIR")

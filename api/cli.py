@@ -1,4 +1,4 @@
-"""The ``article-api`` command: ingest, parse, serve, openapi."""
+"""The ``article-api`` command: ingest, parse, serve, openapi, check, db, settings."""
 
 from __future__ import annotations
 
@@ -154,6 +154,40 @@ def check() -> None:
     if problems:
         sys.exit(1)
     click.echo("store ok")
+
+
+@main.group()
+def db() -> None:
+    """The store's schema: migrations (Alembic)."""
+
+
+@db.command()
+def upgrade() -> None:
+    """Bring the store's schema to the newest version (DATABASE_URL; safe to repeat, and to run
+    while API nodes serve: concurrent runs wait for each other)."""
+    from .migrations import head
+    from .migrations import upgrade as run_upgrade
+    from .store import ArticleStore
+
+    store = ArticleStore(Settings.from_env().database_url)
+    before = store.schema_version()
+    run_upgrade(store.engine)
+    after = store.schema_version()
+    store.dispose()
+    if before == after:
+        click.echo(f"schema at {after} (newest: {head()}); nothing to do")
+    else:
+        click.echo(f"schema upgraded: {before or 'empty'} -> {after}")
+
+
+@db.command()
+def current() -> None:
+    """Print the store's schema version (empty: no schema yet)."""
+    from .store import ArticleStore
+
+    store = ArticleStore(Settings.from_env().database_url)
+    click.echo(store.schema_version() or "")
+    store.dispose()
 
 
 @main.command()

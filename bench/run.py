@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import hashlib
 import json
 import os
 import re
@@ -26,6 +27,8 @@ import time
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+
+from sqlalchemy.engine import make_url
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "bench" / ".work"
@@ -66,6 +69,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--smoke", action="store_true", help="50 articles, 1 s runs (a check)")
     parser.add_argument("--json", type=Path, help="also write the results here")
     parser.add_argument(
+        "--database-url",
+        metavar="URL",
+        help="build the corpus in, and serve it from, this store instead of a cached SQLite "
+        "file (e.g. postgresql+psycopg://postgres@127.0.0.1:5432/bench: its tables are "
+        "replaced)",
+    )
+    parser.add_argument(
         "--env",
         action="append",
         default=[],
@@ -85,15 +95,23 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
     WORK.mkdir(parents=True, exist_ok=True)
-    db = WORK / f"corpus-{args.articles}.sqlite3"
-    ingest = corpus(db, args.articles, rebuild=args.rebuild)
+    if args.database_url:
+        database_url = args.database_url
+        tag = hashlib.sha256(database_url.encode()).hexdigest()[:8]
+        stats_file = WORK / f"corpus-{args.articles}-{tag}.json"
+        ingest = corpus(database_url, stats_file, args.articles, rebuild=args.rebuild)
+    else:
+        db = WORK / f"corpus-{args.articles}.sqlite3"
+        database_url = f"sqlite:///{db}"
+        ingest = corpus(database_url, db.with_suffix(".json"), args.articles, rebuild=args.rebuild)
+    print(f"store: {make_url(database_url).get_backend_name()}")
 
     with contextlib.ExitStack() as stack:
         _stop_on_sigterm()
         tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="article-api-bench-")))
         tmp.chmod(0o755)  # nginx's workers (nobody) read the static files
         overrides = dict(item.split("=", 1) for item in args.env)
-        env = os.environ | SERVER_ENV | overrides | {"DATABASE_URL": f"sqlite:///{db}"}
+        env = os.environ | SERVER_ENV | overrides | {"DATABASE_URL": database_url}
         env["PYTHONPATH"] = str(ROOT)
 
         app_port = free_port()
@@ -146,14 +164,30 @@ def main(argv: list[str] | None = None) -> int:
 # -- corpus ------------------------------------------------------------------------------------
 
 
-def corpus(db: Path, n: int, *, rebuild: bool) -> dict:
-    """Build the corpus once per size (cached under bench/.work/) and its ingest figures."""
-    stats_file = db.with_suffix(".json")
-    if db.exists() and stats_file.exists() and not rebuild:
-        print(f"corpus: reusing {db.name} ({n} articles; --rebuild to build it again)")
-        return json.loads(stats_file.read_text())
-    for path in db.parent.glob(db.name + "*"):
-        path.unlink()
+def corpus(database_url: str, stats_file: Path, n: int, *, rebuild: bool) -> dict:
+    """Build the corpus once per size and store (cached: a SQLite file under bench/.work/, or
+    the tables of ``--database-url``) and its ingest figures."""
+    from api.store import ArticleStore
+
+    url = make_url(database_url)
+    store = ArticleStore(database_url)
+    try:
+        if stats_file.exists() and not rebuild and _holds(store, n):
+            print(f"corpus: reusing {n} articles in {url.render_as_string()} (--rebuild to redo)")
+            store.create_schema()  # a corpus from an older schema: migrate it before serving
+            return json.loads(stats_file.read_text())
+        if url.get_backend_name() == "sqlite":
+            db = Path(url.database)
+            for path in db.parent.glob(db.name + "*"):
+                path.unlink()
+        else:  # an empty schema: drop what the migrations made
+            from api import migrations
+
+            if store.schema_version():
+                migrations.downgrade(store.engine, "base")
+    finally:
+        store.dispose()
+    db = url.render_as_string(hide_password=True)
     print(f"corpus: building {n} articles in {db} …", flush=True)
     code = (
         "import json, sys\n"
@@ -167,7 +201,7 @@ def corpus(db: Path, n: int, *, rebuild: bool) -> dict:
     )
     # A separate process: the NLP stack is loaded there, never in this one or the servers.
     out = subprocess.run(
-        [PYTHON, "-c", code, f"sqlite:///{db}", str(n)],
+        [PYTHON, "-c", code, database_url, str(n)],
         cwd=ROOT,
         env=os.environ | {"PYTHONPATH": str(ROOT)},
         check=True,
@@ -180,6 +214,13 @@ def corpus(db: Path, n: int, *, rebuild: bool) -> dict:
     stats = json.loads(lines[-1])
     stats_file.write_text(json.dumps(stats))
     return stats
+
+
+def _holds(store, n: int) -> bool:
+    try:
+        return store.stats().articles == n
+    except Exception:  # no tables yet
+        return False
 
 
 # -- servers -----------------------------------------------------------------------------------

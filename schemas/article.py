@@ -9,8 +9,10 @@ from .common import (
     ListMetaSchema,
     PageLinksSchema,
     PageQuerySchema,
+    SearchHitSchema,
     StrictSchema,
     envelope,
+    search_query_field,
 )
 from .entity import EntitySchema
 from .quote import QuoteSchema
@@ -54,7 +56,7 @@ class SourceSchema(Schema):
     )
 
 
-class ArticleSummarySchema(Schema):
+class ArticleFieldsSchema(Schema):
     """The fields every listing shows; the full article adds ``text`` and provenance."""
 
     id = fields.String(required=True, metadata={"examples": ["000-8cbe90a26df69869"]})
@@ -110,7 +112,15 @@ class ArticleSummarySchema(Schema):
     )
 
 
-class ArticleSchema(ArticleSummarySchema):
+class ArticleSummarySchema(ArticleFieldsSchema):
+    """An article in a listing: the fields every listing shows; with `q`, why it matched."""
+
+    search = fields.Nested(
+        SearchHitSchema, metadata={"description": "Only when the request has `q`."}
+    )
+
+
+class ArticleSchema(ArticleFieldsSchema):
     """One version of an article: the summary fields, provenance, the text and, on request
     (`include`), its parts."""
 
@@ -209,6 +219,7 @@ class ArticleQuerySchema(StrictSchema):
 
 
 class ArticleListQuerySchema(PageQuerySchema):
+    q = search_query_field("each article's title and text")
     entity = fields.String(
         validate=validate.Length(min=1, max=200),
         metadata={
@@ -220,7 +231,10 @@ class ArticleListQuerySchema(PageQuerySchema):
     sort = fields.String(
         load_default="id",
         validate=validate.OneOf(SORTS),
-        metadata={"description": "`id` ascending or `-id` descending.", "examples": ["-id"]},
+        metadata={
+            "description": "`id` ascending or `-id` descending. Not with `q` (results are ranked).",
+            "examples": ["-id"],
+        },
     )
     since = fields.AwareDateTime(
         metadata={

@@ -200,3 +200,44 @@ def envelope(name: str, data_field: fields.Field, links: type[Schema], meta: typ
         },
         name=name,
     )
+
+
+#: Longest accepted ``q``.
+MAX_QUERY_LENGTH = 200
+
+
+def search_query_field(what: str) -> fields.String:
+    """The ``q`` parameter of a searchable collection."""
+    return fields.String(
+        validate=validate.Length(min=1, max=MAX_QUERY_LENGTH),
+        metadata={
+            "description": f"Full-text search in {what}. Web-search syntax: every word must "
+            'match (stemmed: `talks` finds `talk`), `"a phrase"` matches those words in order, '
+            "`OR` between two terms matches either, `-word` excludes. Results come best first "
+            "(ranked), each with a `search` object (rank and highlighted snippet); `page` or "
+            "the cursor in `links.next` walks them in rank order. Only the latest version of "
+            "each article is searched. A `q` without a word to search for is a 400.",
+            "examples": ["trade truce"],
+        },
+    )
+
+
+class SearchHitSchema(Schema):
+    """Why an item matched `q` (present only on searches)."""
+
+    rank = fields.Float(
+        required=True,
+        metadata={
+            "description": "Relevance; higher is better. Comparable only within one response "
+            "list (its scale differs between SQLite and PostgreSQL stores).",
+            "examples": [3.27],
+        },
+    )
+    snippet = fields.String(
+        required=True,
+        metadata={
+            "description": "A passage of the text around the best matches, HTML-escaped, with "
+            "each match inside `<mark>` … `</mark>` (safe to insert as HTML).",
+            "examples": ["… a significant <mark>trade</mark> <mark>truce</mark> reached …"],
+        },
+    )

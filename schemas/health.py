@@ -12,6 +12,13 @@ class HealthSchema(Schema):
         required=True,
         metadata={"description": "`ok` (liveness) or `ready` (readiness).", "examples": ["ok"]},
     )
+    schema_version = fields.String(
+        metadata={
+            "description": "Readiness only: the store's schema version (its newest applied "
+            "migration).",
+            "examples": ["0001"],
+        },
+    )
 
 
 HealthResponseSchema = envelope(

@@ -2,7 +2,14 @@
 
 from marshmallow import Schema, fields, validate
 
-from .common import ListMetaSchema, PageLinksSchema, PageQuerySchema, envelope
+from .common import (
+    ListMetaSchema,
+    PageLinksSchema,
+    PageQuerySchema,
+    SearchHitSchema,
+    envelope,
+    search_query_field,
+)
 
 QUOTE_KINDS = ("speech", "term")
 
@@ -104,6 +111,9 @@ class CorpusQuoteSchema(QuoteSchema):
         required=True,
         metadata={"description": "The article it is from.", "examples": ["000-8cbe90a26df69869"]},
     )
+    search = fields.Nested(
+        SearchHitSchema, metadata={"description": "Only when the request has `q`."}
+    )
 
 
 CorpusQuoteListResponseSchema = envelope(
@@ -127,3 +137,7 @@ class QuoteQuerySchema(PageQuerySchema):
         validate=validate.OneOf(QUOTE_KINDS),
         metadata={"description": "Only `speech` or only `term` quotes.", "examples": ["speech"]},
     )
+
+
+class CorpusQuoteQuerySchema(QuoteQuerySchema):
+    q = search_query_field("each quote's text and its speaker's name")

@@ -1,11 +1,21 @@
-"""Fixtures: ``app``, ``client`` and ``runner`` on a temporary SQLite store (flaskr style)."""
+"""Fixtures: ``app``, ``client`` and ``runner`` on a temporary store (flaskr style).
+
+Every test using ``db_url`` (directly or through ``app``, ``client``, ``store``, ``runner``) runs
+twice: on a SQLite file, and on PostgreSQL when ``ARTICLE_API_TEST_DATABASE_URL`` names a
+database (``.ci/run`` sets it); without it the PostgreSQL runs are skipped, saying so. On
+PostgreSQL each test gets a schema of its own (``search_path`` in the URL), dropped afterwards.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import shutil
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from click.testing import CliRunner
@@ -21,9 +31,91 @@ SEED_ID = "000-8cbe90a26df69869"
 LAYOUT_ARTICLES = sorted(p for p in ARTICLES.iterdir() if p.is_file())
 
 
+PG_ENV = "ARTICLE_API_TEST_DATABASE_URL"
+PG_SKIP = (
+    f"PostgreSQL tests need {PG_ENV} (e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test); "
+    "unset here"
+)
+
+
+def pg_base_url() -> str | None:
+    return os.environ.get(PG_ENV) or None
+
+
+@functools.cache
+def _pg_admin():
+    from sqlalchemy import create_engine
+
+    return create_engine(pg_base_url(), isolation_level="AUTOCOMMIT", poolclass=_null_pool())
+
+
+def _null_pool():
+    from sqlalchemy.pool import NullPool
+
+    return NullPool
+
+
+def _pg_exec(sql: str) -> None:
+    with _pg_admin().connect() as conn:
+        conn.exec_driver_sql(sql)
+
+
+@functools.cache
+def _pg_reachable() -> str | None:
+    """None when the test database answers, else why not."""
+    try:
+        _pg_exec("SELECT 1")
+    except Exception as error:  # the reason goes into the failure
+        return f"{PG_ENV} is set but the database does not answer: {error}"
+    return None
+
+
+@contextlib.contextmanager
+def pg_schema_url() -> Iterator[str]:
+    """A URL on a fresh, empty schema of the test database; the schema is dropped afterwards
+    (with whatever connection still uses it)."""
+    base = pg_base_url()
+    problem = _pg_reachable()
+    if problem:
+        pytest.fail(problem)
+    name = f"t_{uuid.uuid4().hex[:16]}"
+    _pg_exec(f"CREATE SCHEMA {name}")
+    sep = "&" if "?" in base else "?"
+    url = f"{base}{sep}options={quote(f'-csearch_path={name}')}&application_name={name}"
+    try:
+        yield url
+    finally:
+        _pg_exec(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            f"WHERE application_name = '{name}' AND pid <> pg_backend_pid()"
+        )
+        _pg_exec(f"DROP SCHEMA {name} CASCADE")
+
+
+BACKENDS = [
+    "sqlite",
+    pytest.param("postgresql", marks=pytest.mark.postgresql),
+]
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request, tmp_path: Path) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'store.sqlite3'}"
+        return
+    if pg_base_url() is None:
+        pytest.skip(PG_SKIP)
+    with pg_schema_url() as url:
+        yield url
+
+
 @pytest.fixture
-def db_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'store.sqlite3'}"
+def pg_url() -> Iterator[str]:
+    """PostgreSQL only: a fresh schema's URL (skipped, saying why, without a test database)."""
+    if pg_base_url() is None:
+        pytest.skip(PG_SKIP)
+    with pg_schema_url() as url:
+        yield url
 
 
 @pytest.fixture

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
+
+import orjson
+from flask import request
 from flask.views import MethodView
 from flask_smorest import abort
 
@@ -25,9 +29,9 @@ from ..http import (
     splice,
     store,
 )
-from ..pagination import paginate
+from ..pagination import bad_parameter, paginate
 from ..spec import Blueprint, read_operation
-from ..store import utc_text
+from ..store import SearchQueryError, utc_text
 from ._lookup import MAX_VERSION
 from ._parser import QUERY_PARSER
 
@@ -97,9 +101,19 @@ class Articles(MethodView):
         With `page` you get numbered pages and `links.last`. `since` keeps only articles
         ingested at or after a time, for syncing;
         `entity` keeps those mentioning an entity (its corpus `key`).
+        `q` searches titles and texts: results come best first, each with a highlighted
+        snippet in `search`.
         """
         since = utc_text(args["since"]) if "since" in args else None
         entity = args.get("entity")
+        if "q" in args:
+            return search_page(
+                args,
+                lambda conn, window: store().search_articles(
+                    conn, args["q"], window, since=since, entity_key=entity
+                ),
+                "articles",
+            )
         scope = f"articles:{args['sort']}"
         descending = args["sort"] == "-id"
         if since is None and entity is None:
@@ -140,3 +154,34 @@ class ArticleItem(MethodView):
         if found is None:
             abort(404, message=f"No article with id {article_id!r}.")
         return article_response(article_id, found, include)
+
+
+def search_page(args: dict, fetch, scope: str, item=lambda row: row[1]):
+    """One page of ranked search results: each item's stored bytes plus its ``search`` hit.
+
+    Pages in rank order; a cursor holds the rank position of the item it continues from and
+    the query's fingerprint (so it only continues the same search).
+    """
+    if "sort" in request.args:
+        bad_parameter("sort", "Search results are ranked; `sort` cannot be combined with `q`.")
+    digest = hashlib.blake2b(args["q"].encode(), digest_size=6).hexdigest()
+    try:
+        with store().reading() as conn:
+            page = paginate(
+                args,
+                lambda window: fetch(conn, window),
+                scope=f"{scope}:q:{digest}",
+                key_of=lambda hit: hit.ordinal,
+                key_type=int,
+            )
+    except SearchQueryError as error:
+        bad_parameter("q", f"Nothing to search for: {error}")
+    items = (
+        splice(
+            item(hit.row),
+            [("search", orjson.dumps({"rank": hit.rank, "snippet": hit.snippet}))],
+        )
+        for hit in page.rows
+    )
+    body = envelope(json_array(items), page.links, page.meta)
+    return json_response(body, link=page.link_header)

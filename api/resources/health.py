@@ -38,12 +38,23 @@ class Readiness(MethodView):
     def get(self):
         """Readiness
 
-        200 when the store answers and holds at least one article; 503 otherwise.
+        200 when the store answers, its schema is the one this node's code expects (the newest
+        migration; `schema_version` names it) and it holds at least one article; 503 otherwise.
         """
+        from ..migrations import head
+
         try:
+            version = store().schema_version()
             ready = store().has_articles()
         except SQLAlchemyError:
             return problem_response(503, "The store is not reachable.")
+        if version != head():
+            return problem_response(
+                503,
+                f"The store's schema is at {version or 'no version'}, this node needs {head()}; "
+                "run `article-api db upgrade`.",
+            )
         if not ready:
             return problem_response(503, "The store holds no articles yet; run an ingest.")
-        return json_response(envelope(orjson.dumps({"status": "ready"}), {"self": self_url()}))
+        data = {"status": "ready", "schema_version": version}
+        return json_response(envelope(orjson.dumps(data), {"self": self_url()}))

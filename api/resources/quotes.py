@@ -7,12 +7,18 @@ import re
 import orjson
 from flask.views import MethodView
 
-from schemas.quote import CorpusQuoteListResponseSchema, QuoteListResponseSchema, QuoteQuerySchema
+from schemas.quote import (
+    CorpusQuoteListResponseSchema,
+    CorpusQuoteQuerySchema,
+    QuoteListResponseSchema,
+    QuoteQuerySchema,
+)
 
 from ..http import envelope, json_array, json_response, splice, store
 from ..pagination import paginate
 from ..spec import Blueprint, read_operation
 from ._parser import QUERY_PARSER
+from .articles import search_page
 from .sections import part_page
 
 blp = Blueprint(
@@ -54,15 +60,23 @@ class ArticleQuotes(MethodView):
 
 @blp.route("/quotes")
 class Quotes(MethodView):
-    @blp.arguments(QuoteQuerySchema, location="query", as_kwargs=True)
+    @blp.arguments(CorpusQuoteQuerySchema, location="query", as_kwargs=True)
     @read_operation(blp, "listQuotes", CorpusQuoteListResponseSchema, collection=True)
     def get(self, **args):
         """List quotes across articles
 
         Every article's latest version, by article id then document order; each quote carries
-        its `article_id`. Filter by `speaker` and `kind`.
+        its `article_id`. Filter by `speaker` and `kind`. `q` searches the quotes' text and
+        speakers' names: results come best first, each with a highlighted snippet in `search`.
         """
         filters = quote_filters(args)
+        if "q" in args:
+            return search_page(
+                args,
+                lambda conn, window: store().search_quotes(conn, args["q"], window, **filters),
+                "quotes",
+                item=lambda row: splice(row[2], [("article_id", orjson.dumps(row[0]))]),
+            )
         with store().reading() as conn:
             page = paginate(
                 args,

@@ -1,0 +1,107 @@
+"""Schema migrations (Alembic) on both backends: they make exactly what ``metadata`` describes,
+plus each dialect's search index; older stores are adopted; ``article-api db upgrade``."""
+
+from __future__ import annotations
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import inspect, text
+
+from api import migrations
+from api.cli import main
+from api.store import ArticleStore, include_name, metadata
+
+from .conftest import SEED, SEED_ID, store_article
+
+
+def differences(store: ArticleStore) -> list:
+    with store.engine.connect() as conn:
+        context = MigrationContext.configure(
+            conn, opts={"include_name": include_name, "compare_type": True}
+        )
+        return compare_metadata(context, metadata)
+
+
+def test_migrations_make_exactly_the_metadata_schema(db_url):
+    store = ArticleStore(db_url)
+    try:
+        assert store.schema_version() is None
+        store.create_schema()
+        assert store.schema_version() == migrations.head() == "0001"
+        assert differences(store) == []
+        tables = set(inspect(store.engine).get_table_names())
+        assert set(metadata.tables) | {"alembic_version"} <= tables
+        with store.engine.connect() as conn:
+            if store.is_sqlite:  # the FTS5 table and the triggers that keep it in step
+                names = conn.execute(
+                    text("SELECT name FROM sqlite_master WHERE name LIKE 'search_fts%'")
+                ).scalars()
+                assert {"search_fts", "search_fts_insert", "search_fts_delete"} <= set(names)
+            else:  # the generated tsvector column and its GIN index
+                columns = {c["name"] for c in inspect(conn).get_columns("search_docs")}
+                assert "tsv" in columns
+                indexes = {i["name"] for i in inspect(conn).get_indexes("search_docs")}
+                assert "ix_search_docs_tsv" in indexes
+        store.create_schema()  # idempotent
+        assert store.schema_version() == "0001"
+    finally:
+        store.dispose()
+
+
+def test_downgrade_and_upgrade_again(db_url):
+    store = ArticleStore(db_url)
+    try:
+        store.create_schema()
+        migrations.downgrade(store.engine, "base")
+        assert store.schema_version() is None
+        assert set(inspect(store.engine).get_table_names()) <= {"alembic_version"}
+        store.create_schema()
+        assert differences(store) == []
+    finally:
+        store.dispose()
+
+
+def test_a_store_from_before_migrations_is_adopted(db_url, client):
+    """A store made by ``metadata.create_all`` without totals, search or a version is brought to
+    head: counters counted, the search index built from the latest versions."""
+    store = client.application.extensions["article_store"]
+    store_article(store, SEED.read_bytes(), SEED.name)
+    with store.engine.begin() as conn:
+        if store.is_sqlite:
+            conn.exec_driver_sql("DROP TABLE search_fts")
+        for name in ("alembic_version", "search_docs", "totals"):
+            conn.exec_driver_sql(f"DROP TABLE {name}")
+    store.dispose()
+    assert store.schema_version() is None
+    store.create_schema()
+    assert store.schema_version() == "0001"
+    assert differences(store) == []
+    body = client.get("/v1/articles").get_json()
+    assert body["meta"]["pagination"]["total_items"] == 1
+    found = client.get("/v1/articles?q=truce").get_json()["data"]
+    assert [item["id"] for item in found] == [SEED_ID]
+
+
+def test_db_upgrade_command(runner):
+    first = runner.invoke(main, ["db", "upgrade"])
+    assert first.exit_code == 0, first.output
+    assert "schema upgraded: empty -> 0001" in first.output
+    again = runner.invoke(main, ["db", "upgrade"])
+    assert again.exit_code == 0
+    assert "nothing to do" in again.output
+    current = runner.invoke(main, ["db", "current"])
+    assert current.output.strip() == "0001"
+
+
+def test_readyz_shows_the_schema_version(client, loaded):
+    body = client.get("/readyz").get_json()
+    assert body["data"] == {"status": "ready", "schema_version": "0001"}
+
+
+def test_readyz_is_503_when_the_schema_is_behind(client, loaded):
+    store = client.application.extensions["article_store"]
+    with store.engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0000'")
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert "article-api db upgrade" in response.get_json()["detail"]

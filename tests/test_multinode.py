@@ -1,0 +1,216 @@
+"""Several API nodes on one PostgreSQL store, behind nginx with the README's configuration.
+
+Two gunicorn nodes on different ports share one database: an ingest through the CLI is served
+by both at once, a cursor from one continues on the other, and nginx (``deploy/nginx.conf.
+template``, the file the README quotes) balances them and caches what the API's headers allow.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import string
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from .conftest import LAYOUT_ARTICLES, ROOT, SEED, SEED_ID
+from .serving import free_port, gunicorn_server
+
+TEMPLATE = ROOT / "deploy" / "nginx.conf.template"
+NGINX = shutil.which("nginx") or next(
+    (p for p in ("/usr/sbin/nginx", "/usr/local/sbin/nginx") if Path(p).exists()), None
+)
+
+pytestmark = pytest.mark.postgresql
+
+LATE = b"""---
+id: late-arrival
+title: A late arrival
+---
+The late arrival was ingested while both nodes were serving.
+"""
+
+
+def get(url: str, headers: dict | None = None):
+    request = urllib.request.Request(url, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
+def get_json(url: str):
+    status, headers, body = get(url)
+    assert status == 200, (url, status, body[:500])
+    return json.loads(body), headers
+
+
+def cli(env: dict, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "api.cli", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def render_nginx(prefix: Path, nodes: list[str], listen: str) -> Path:
+    """The README's configuration, rendered, inside a minimal main file of our own (pid, logs
+    and temp folders in ``prefix``)."""
+    site = string.Template(TEMPLATE.read_text()).safe_substitute(
+        NODE_1=nodes[0].removeprefix("http://"),
+        NODE_2=nodes[1].removeprefix("http://"),
+        LISTEN=listen,
+        CACHE_DIR=str(prefix / "cache"),
+    )
+    (prefix / "article-api.conf").write_text(site)
+    user = "user root root;\n" if os.geteuid() == 0 else ""
+    main = f"""{user}worker_processes 1;
+daemon off;
+pid {prefix}/nginx.pid;
+error_log {prefix}/error.log warn;
+events {{ worker_connections 256; }}
+http {{
+    access_log {prefix}/access.log;
+    client_body_temp_path {prefix}/client_body;
+    proxy_temp_path {prefix}/proxy;
+    fastcgi_temp_path {prefix}/fastcgi;
+    uwsgi_temp_path {prefix}/uwsgi;
+    scgi_temp_path {prefix}/scgi;
+    include {prefix}/article-api.conf;
+}}
+"""
+    conf = prefix / "nginx.conf"
+    conf.write_text(main)
+    return conf
+
+
+def start_nginx(prefix: Path, conf: Path, url: str) -> subprocess.Popen:
+    check = subprocess.run([NGINX, "-t", "-p", str(prefix), "-c", str(conf)], capture_output=True)
+    assert check.returncode == 0, check.stderr.decode()
+    process = subprocess.Popen(
+        [NGINX, "-p", str(prefix), "-c", str(conf)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 15
+    while True:
+        try:
+            if get(f"{url}/healthz")[0] == 200:
+                return process
+        except OSError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            stop(process)
+            raise RuntimeError((prefix / "error.log").read_text())
+        time.sleep(0.1)
+
+
+def stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        process.send_signal(signal.SIGQUIT)  # nginx's graceful stop
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def test_two_nodes_one_database_behind_nginx(pg_url, tmp_path):
+    if NGINX is None:
+        pytest.skip("nginx is not installed (apt-get install -y nginx)")
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    shutil.copy(SEED, seeds)
+    for path in LAYOUT_ARTICLES[:3]:
+        shutil.copy(path, seeds)
+    env = {**os.environ, "DATABASE_URL": pg_url, "ARTICLE_API_LOG_FORMAT": "text"}
+    upgraded = cli(env, "db", "upgrade")
+    assert upgraded.returncode == 0, upgraded.stderr
+    ingested = cli(env, "ingest", str(seeds))
+    assert ingested.returncode == 0, ingested.stderr
+
+    node_env = {"ARTICLE_API_TRUSTED_PROXIES": "1", "ARTICLE_API_RATE_LIMIT": "off"}
+    with (
+        gunicorn_server(pg_url, tmp_path, workers=1, extra_env=node_env) as a,
+        gunicorn_server(pg_url, tmp_path, workers=1, extra_env=node_env) as b,
+    ):
+        # Both nodes serve the same store: same bytes, same ETags (a cache may mix them).
+        list_a, headers_a = get_json(f"{a.url}/v1/articles")
+        list_b, headers_b = get_json(f"{b.url}/v1/articles")
+        assert list_a == list_b
+        assert headers_a["ETag"] == headers_b["ETag"]
+        total = list_a["meta"]["pagination"]["total_items"]
+        assert total == 4
+        ready, _ = get_json(f"{a.url}/readyz")
+        assert ready["data"]["schema_version"] == "0001"
+
+        # A cursor taken from one node continues on the other.
+        ids, url, nodes = [], "/v1/articles?page_size=1", [a.url, b.url]
+        while url:
+            page, _ = get_json(nodes[len(ids) % 2] + url)
+            ids += [item["id"] for item in page["data"]]
+            url = page["links"]["next"]
+        assert ids == [item["id"] for item in list_a["data"]]
+
+        # An ingest through the CLI is served by both at once, without a restart.
+        (seeds / "late.txt").write_bytes(LATE)
+        late = cli(env, "ingest", str(seeds))
+        assert late.returncode == 0, late.stderr
+        for node in (a, b):
+            article, _ = get_json(f"{node.url}/v1/articles/late-arrival")
+            assert article["data"]["version"] == 1
+            listing, _ = get_json(f"{node.url}/v1/articles")
+            assert listing["meta"]["pagination"]["total_items"] == total + 1
+            found, _ = get_json(f"{node.url}/v1/articles?q=late%20arrival")
+            assert found["data"][0]["id"] == "late-arrival"
+
+        # nginx in front, with the README's configuration.
+        prefix = tmp_path / "nginx"
+        (prefix / "cache").mkdir(parents=True)
+        port = free_port()
+        lb = f"http://127.0.0.1:{port}"
+        process = start_nginx(prefix, render_nginx(prefix, [a.url, b.url], f"127.0.0.1:{port}"), lb)
+        try:
+            upstreams = set()
+            for _ in range(8):
+                status, headers, _ = get(f"{lb}/v1/articles/{SEED_ID}")
+                assert status == 200
+                assert headers["Cache-Control"] == "no-cache"
+                assert "X-Cache-Status" not in headers  # "latest" goes to a node each time
+                upstreams.add(headers["X-Upstream"])
+            assert upstreams == {a.url.removeprefix("http://"), b.url.removeprefix("http://")}
+
+            version = f"{lb}/v1/articles/{SEED_ID}/versions/1"
+            first = get(version)
+            second = get(version)
+            assert first[0] == second[0] == 200
+            assert "immutable" in first[1]["Cache-Control"]
+            assert second[1]["X-Cache-Status"] == "HIT"  # an immutable version is kept
+            assert second[2] == first[2]
+            cached = get(version, {"If-None-Match": first[1]["ETag"]})
+            assert cached[0] == 304
+
+            # Revalidation passes through: the node's 304 for a matching ETag.
+            status, headers, _ = get(f"{lb}/v1/articles")
+            again = get(f"{lb}/v1/articles", {"If-None-Match": headers["ETag"]})
+            assert again[0] == 304
+            assert get(f"{lb}/metrics")[0] == 404
+        finally:
+            stop(process)
+
+
+def test_readme_quotes_the_nginx_configuration_the_test_runs():
+    readme = (ROOT / "README.md").read_text()
+    assert TEMPLATE.read_text() in readme

@@ -1,0 +1,118 @@
+"""Concurrent writers and readers on one store (both backends; several processes share a
+PostgreSQL store in production)."""
+
+from __future__ import annotations
+
+import threading
+from urllib.parse import parse_qs, urlsplit
+
+from sqlalchemy import create_engine
+
+from api import create_app
+from api.store import ArticleStore, Window, stored_total
+
+from .conftest import SEED, SEED_ID, store_article
+
+
+def article(i: int) -> bytes:
+    return f"---\nid: contested\n---\nRevision {i} of the contested article, word{i}.\n".encode()
+
+
+def test_concurrent_saves_of_one_article_make_contiguous_versions(db_url):
+    """Eight writers (each with its own engine, like separate ingest processes) store different
+    outputs of one article at once: versions 1..8, no duplicate, no gap, counters right."""
+    writers = 8
+    stores = [ArticleStore(db_url) for _ in range(writers)]
+    stores[0].create_schema()
+    barrier = threading.Barrier(writers)
+    results, errors = [], []
+
+    def write(i: int) -> None:
+        try:
+            barrier.wait()
+            results.append(store_article(stores[i], article(i), f"contested-{i}.txt"))
+        except Exception as error:  # reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=write, args=(i,)) for i in range(writers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    try:
+        assert errors == []
+        assert sorted(r.version for r in results) == list(range(1, writers + 1))
+        assert all(r.created for r in results)
+        store = stores[0]
+        assert store.integrity_errors() == []
+        stats = store.stats()
+        assert (stats.articles, stats.versions) == (1, writers)
+        with store.reading() as conn:
+            assert stored_total(conn, "articles") == 1
+            # the search index holds the latest version only
+            _, total = store.search_articles(conn, "contested", Window(limit=10))
+        assert total == 1
+    finally:
+        for store in stores:
+            store.dispose()
+
+
+def test_readers_see_whole_versions_while_an_article_is_rewritten(db_url):
+    """While a writer stores new versions, every read of the latest article (with its parts)
+    is one whole version: the embedded parts belong to the version the body names."""
+    app = create_app({"DATABASE_URL": db_url, "TESTING": True, "RATE_LIMIT": None})
+    client = app.test_client()
+    store = app.extensions["article_store"]
+    store_article(store, article(0), "contested.txt")
+    stop = threading.Event()
+    problems = []
+
+    def rewrite() -> None:
+        writer = ArticleStore(db_url)
+        try:
+            i = 1
+            while not stop.is_set() and i < 40:
+                store_article(writer, article(i), "contested.txt")
+                i += 1
+        finally:
+            writer.dispose()
+
+    thread = threading.Thread(target=rewrite)
+    thread.start()
+    try:
+        while thread.is_alive():
+            response = client.get("/v1/articles/contested?include=sections")
+            assert response.status_code == 200, response.get_data(as_text=True)
+            body = response.get_json()["data"]
+            text = body["text"]
+            paragraphs = [p["text"] for s in body["sections"] for p in s["paragraphs"]]
+            if not all(p in text for p in paragraphs):
+                problems.append(body["version"])
+    finally:
+        stop.set()
+        thread.join()
+        store.dispose()
+    assert problems == []
+
+
+def test_the_request_path_reconnects_after_the_database_drops_it(pg_url):
+    """PostgreSQL restarts, failovers and idle timeouts close connections: the next read opens
+    a fresh one instead of failing from then on."""
+    app = create_app({"DATABASE_URL": pg_url, "TESTING": True})
+    store = app.extensions["article_store"]
+    try:
+        store_article(store, SEED.read_bytes(), SEED.name)
+        client = app.test_client()
+        assert client.get(f"/v1/articles/{SEED_ID}").status_code == 200
+        name = parse_qs(urlsplit(pg_url).query)["application_name"][0]
+        admin = create_engine(pg_url)
+        with admin.connect() as conn:
+            conn.exec_driver_sql(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                f"WHERE application_name = '{name}' AND pid <> pg_backend_pid()"
+            )
+        admin.dispose()
+        assert client.get(f"/v1/articles/{SEED_ID}").status_code == 200
+        assert client.get("/v1/articles").status_code == 200
+    finally:
+        store.dispose()
