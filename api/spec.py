@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from http import HTTPStatus
 from pathlib import Path
-from typing import ClassVar
 
 import flask_swagger_ui
 import yaml
@@ -23,24 +22,15 @@ from flask import send_from_directory
 from flask_smorest import Api
 from flask_smorest import Blueprint as SmorestBlueprint
 from flask_smorest.utils import prepare_response
-from marshmallow import RAISE
-from webargs.flaskparser import FlaskParser
 
 from schemas.common import ProblemSchema
 
 from .errors import PROBLEM, from_http_exception
-
-
-class StrictQueryParser(FlaskParser):
-    DEFAULT_VALIDATION_STATUS = 400
-    DEFAULT_UNKNOWN_BY_LOCATION: ClassVar[dict] = {
-        **FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION,
-        "query": RAISE,
-    }
+from .query import QUERY_PARSER
 
 
 class Blueprint(SmorestBlueprint):
-    ARGUMENTS_PARSER = StrictQueryParser()
+    ARGUMENTS_PARSER = QUERY_PARSER
 
 
 def schema_name(schema) -> str:

@@ -33,7 +33,6 @@ from ..pagination import bad_parameter, paginate
 from ..spec import Blueprint, read_operation
 from ..store import SearchQueryError, utc_text
 from ._lookup import MAX_VERSION
-from ._parser import QUERY_PARSER
 
 blp = Blueprint(
     "articles",
@@ -42,7 +41,6 @@ blp = Blueprint(
     description="Parsed articles. Each is versioned: the latest is served here, every version "
     "stays readable under `/versions`.",
 )
-blp.ARGUMENTS_PARSER = QUERY_PARSER  # before any @blp.arguments
 
 
 def article_links(article_id: str, self_url: str) -> dict:

@@ -8,7 +8,6 @@ from schemas.bullet import BulletListResponseSchema
 from schemas.common import PageQuerySchema
 
 from ..spec import Blueprint, read_operation
-from ._parser import QUERY_PARSER
 from .sections import part_page
 
 blp = Blueprint(
@@ -17,7 +16,6 @@ blp = Blueprint(
     url_prefix="/v1/articles",
     description="Bullet points, each with its section, its optional `Label:` lead and offsets.",
 )
-blp.ARGUMENTS_PARSER = QUERY_PARSER  # before any @blp.arguments
 
 
 @blp.route("/<article_id>/bullets")

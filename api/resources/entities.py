@@ -18,7 +18,6 @@ from schemas.entity import (
 from ..http import envelope, json_array, json_response, store
 from ..pagination import paginate
 from ..spec import Blueprint, read_operation
-from ._parser import QUERY_PARSER
 from .sections import part_page
 
 blp = Blueprint(
@@ -29,7 +28,6 @@ blp = Blueprint(
     "`President Donald Trump`) under its fullest name with every mention's offsets. Across "
     "articles, entities are grouped by `key` (type and name slug).",
 )
-blp.ARGUMENTS_PARSER = QUERY_PARSER  # before any @blp.arguments
 
 
 def corpus_entity(row) -> dict:

@@ -12,10 +12,8 @@ from schemas.health import HealthResponseSchema
 from ..errors import problem_response
 from ..http import envelope, json_response, self_url, store
 from ..spec import Blueprint, read_operation
-from ._parser import QUERY_PARSER
 
 blp = Blueprint("health", __name__, description="Service health.")
-blp.ARGUMENTS_PARSER = QUERY_PARSER  # before any @blp.arguments
 
 
 @blp.route("/healthz")

@@ -17,7 +17,6 @@ from schemas.quote import (
 from ..http import envelope, json_array, json_response, splice, store
 from ..pagination import paginate
 from ..spec import Blueprint, read_operation
-from ._parser import QUERY_PARSER
 from .articles import search_page
 from .sections import part_page
 
@@ -28,7 +27,6 @@ blp = Blueprint(
     description="Quotes: the words inside quotation marks, `speech` with the speaker the text "
     "attributes them to (an entity of the same article) and the cue verb, or a quoted `term`.",
 )
-blp.ARGUMENTS_PARSER = QUERY_PARSER  # before any @blp.arguments
 
 
 def slug(text: str) -> str:

@@ -12,7 +12,6 @@ from ..http import envelope, json_array, json_response, self_url, store
 from ..pagination import paginate
 from ..spec import Blueprint, read_operation
 from ._lookup import latest_version_or_404
-from ._parser import QUERY_PARSER
 
 blp = Blueprint(
     "sections",
@@ -21,7 +20,6 @@ blp = Blueprint(
     description="Sections: the untitled opening (id `opening`) and one per heading, with their "
     "paragraphs (text and offsets) and the ids of their bullet points.",
 )
-blp.ARGUMENTS_PARSER = QUERY_PARSER  # before any @blp.arguments
 
 
 def part_page(article_id: str, kind: str, args: dict, **filters: str):

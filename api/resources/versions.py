@@ -12,7 +12,6 @@ from ..http import envelope, json_array, json_response, store
 from ..pagination import paginate
 from ..spec import Blueprint, read_operation
 from ._lookup import latest_version_or_404
-from ._parser import QUERY_PARSER
 from .articles import article_response, article_version_or_404
 
 blp = Blueprint(
@@ -22,7 +21,6 @@ blp = Blueprint(
     description="An article's versions. A new version is stored only when a re-ingest changes "
     "the output; a version's URL never changes and is cacheable forever.",
 )
-blp.ARGUMENTS_PARSER = QUERY_PARSER  # before any @blp.arguments
 
 
 @blp.route("/<article_id>/versions")

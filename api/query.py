@@ -1,4 +1,8 @@
-"""Query parsing at request time, through the marshmallow schemas, without repeating work.
+"""Query parsing at request time, through the marshmallow schemas, strictly and without
+repeating work.
+
+:class:`StrictQueryParser` makes an unknown parameter or a bad value a 400 naming the parameter
+(webargs' default would be a 422, or silently ignoring unknown keys).
 
 webargs parses each request's query through the endpoint's marshmallow schema (which stays the
 one definition of the parameters, of their 400s and of the spec). Two costs are repeated
@@ -16,12 +20,21 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from threading import Lock
+from typing import ClassVar
 
 import marshmallow as ma
-
-from ..spec import StrictQueryParser
+from marshmallow import RAISE
+from webargs.flaskparser import FlaskParser
 
 MEMO_SIZE = 256
+
+
+class StrictQueryParser(FlaskParser):
+    DEFAULT_VALIDATION_STATUS = 400
+    DEFAULT_UNKNOWN_BY_LOCATION: ClassVar[dict] = {
+        **FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION,
+        "query": RAISE,
+    }
 
 
 class MemoQueryParser(StrictQueryParser):
