@@ -21,7 +21,7 @@ import pytest
 from click.testing import CliRunner
 
 from api import create_app
-from api.ingest import parse_bytes
+from api.ingest import parse_article, parse_bytes
 from api.representation import Representation
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,6 +29,24 @@ ARTICLES = Path(__file__).parent / "articles"
 SEED = ROOT / "seeds" / "000_8cbe90a26df69869.txt"
 SEED_ID = "000-8cbe90a26df69869"
 LAYOUT_ARTICLES = sorted(p for p in ARTICLES.iterdir() if p.is_file())
+NLP_ARTICLES = ARTICLES / "nlp"
+
+
+def parse_file(path: Path):
+    """Parse one of our article files, every stage included."""
+    return parse_article(path.read_text(encoding="utf-8"), file_name=path.name)
+
+
+@pytest.fixture(scope="module")
+def seed():
+    """The user's seed, fully parsed (once per test module)."""
+    return parse_file(SEED)
+
+
+@pytest.fixture(scope="module")
+def articles():
+    """Our hard-case articles for the language stages, fully parsed, by file stem."""
+    return {p.stem: parse_file(p) for p in sorted(NLP_ARTICLES.glob("*.txt"))}
 
 
 PG_ENV = "ARTICLE_API_TEST_DATABASE_URL"

@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
 from api.ingest import ArticleDocument, nlp, parse_article
 
-from .conftest import ARTICLES, SEED
-
 pytestmark = pytest.mark.nlp
 
-ARTICLES = ARTICLES / "nlp"
 
 #: The seed's entities as the user annotated them: name, type, aliases that must be present.
 SEED_ENTITIES = {
@@ -33,20 +29,6 @@ SEED_ENTITIES = {
     "Trump administration": ("ORG", set()),
     "Howard Lutnick": ("PERSON", set()),
 }
-
-
-def parse(path: Path) -> ArticleDocument:
-    return parse_article(path.read_text(encoding="utf-8"), file_name=path.name)
-
-
-@pytest.fixture(scope="module")
-def seed() -> ArticleDocument:
-    return parse(SEED)
-
-
-@pytest.fixture(scope="module")
-def articles() -> dict[str, ArticleDocument]:
-    return {p.stem: parse(p) for p in sorted(ARTICLES.glob("*.txt"))}
 
 
 def by_name(document: ArticleDocument) -> dict[str, object]:

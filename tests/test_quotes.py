@@ -9,25 +9,10 @@ import pytest
 from api.ingest import ArticleDocument, nlp, parse_article
 from api.ingest.quotes import find_quote_spans
 
-from .conftest import ARTICLES, SEED
+from .conftest import NLP_ARTICLES as ARTICLES
+from .conftest import parse_file as parse
 
 pytestmark = pytest.mark.nlp
-
-ARTICLES = ARTICLES / "nlp"
-
-
-def parse(path: Path) -> ArticleDocument:
-    return parse_article(path.read_text(encoding="utf-8"), file_name=path.name)
-
-
-@pytest.fixture(scope="module")
-def seed() -> ArticleDocument:
-    return parse(SEED)
-
-
-@pytest.fixture(scope="module")
-def articles() -> dict[str, ArticleDocument]:
-    return {p.stem: parse(p) for p in sorted(ARTICLES.glob("*.txt"))}
 
 
 def speakers(document: ArticleDocument) -> list[tuple[str, str | None]]:
