@@ -97,3 +97,17 @@ def test_include_quotes_and_entities(client, corpus):
     for entity in article["entities"]:
         for mention in entity["mentions"]:
             assert text[mention["start"] : mention["end"]] == mention["text"]
+
+
+def test_speaker_filter_by_an_accented_name(client, store):
+    text = (
+        "Chef opens a second kitchen\n\n"
+        'The chef Zoë Brûlé opened her second restaurant on Friday. "We were full by noon," '
+        "Zoë Brûlé said.\n"
+    )
+    store_article(store, text.encode(), "chef.txt", with_language=True)
+    quotes = data(client, "/v1/articles/chef/quotes")["data"]
+    speaker = next(q["speaker"] for q in quotes if q["speaker"])
+    assert speaker["entity_id"] == "zoe-brule"
+    by_name = data(client, "/v1/articles/chef/quotes?speaker=Zo%C3%AB%20Br%C3%BBl%C3%A9")["data"]
+    assert [q["id"] for q in by_name] == [q["id"] for q in quotes if q["speaker"]]

@@ -5,7 +5,16 @@ Every ``start``/``end`` is a code-point offset into ``ArticleDocument.text``, en
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass, field
+
+
+def entity_slug(name: str) -> str:
+    """An entity's id from its name: accents folded to ASCII, lower case, runs of other
+    characters as one ``-``. The API's ``speaker`` filter turns a name into an id with it too."""
+    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:80].rstrip("-") or "entity"
 
 
 @dataclass(slots=True)

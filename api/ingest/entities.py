@@ -46,7 +46,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .document import ArticleDocument, Entity, Mention
+from .document import ArticleDocument, Entity, Mention, entity_slug
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc, Span, Token
@@ -359,11 +359,6 @@ def norm_key(text: str) -> str:
     """Comparison key of a name: NFKC, straight apostrophes, single spaces, case-folded."""
     text = unicodedata.normalize("NFKC", text).replace("’", "'").replace("‘", "'")
     return " ".join(text.split()).casefold()
-
-
-def slug(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:80].rstrip("-") or "entity"
 
 
 @dataclass(slots=True)
@@ -1117,7 +1112,7 @@ def _build(
     length = max(len(text), 1)
     raws = []
     for first, entity, _ in built:
-        base = slug(entity.name)
+        base = entity_slug(entity.name)
         eid, n = base, 2
         while eid in used:
             eid, n = f"{base}-{n}", n + 1

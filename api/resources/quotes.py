@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 import orjson
 from flask.views import MethodView
 
@@ -15,6 +13,7 @@ from schemas.quote import (
 )
 
 from ..http import envelope, json_array, json_response, splice, store
+from ..ingest.document import entity_slug
 from ..pagination import paginate
 from ..spec import Blueprint, read_operation
 from .articles import search_page
@@ -29,15 +28,10 @@ blp = Blueprint(
 )
 
 
-def slug(text: str) -> str:
-    """``Donald Trump`` and ``donald-trump`` both name the entity id ``donald-trump``."""
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-
-
 def quote_filters(args: dict) -> dict[str, str]:
     filters = {}
     if "speaker" in args:
-        filters["speaker_id"] = slug(args["speaker"])
+        filters["speaker_id"] = entity_slug(args["speaker"])
     if "kind" in args:
         filters["quote_kind"] = args["kind"]
     return filters
