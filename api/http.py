@@ -139,20 +139,16 @@ def init_app(app: Flask) -> None:
     @app.after_request
     def _conditional(response: Response) -> Response:
         response.headers["X-Request-ID"] = g.get("request_id") or uuid.uuid4().hex
-        response.headers["X-Content-Type-Options"] = "nosniff"
         if request.method not in ("GET", "HEAD") or response.status_code != 200:
             return response
         if "ETag" in response.headers:
             return response  # set by the view, which answered If-None-Match itself
         if response.direct_passthrough or response.is_streamed:
             return response  # files: werkzeug's send_file sets its own validators
-        if "ETag" not in response.headers:
-            response.set_etag(strong_etag(response.get_data()))
+        etag = strong_etag(response.get_data())
+        response.set_etag(etag)
         response.headers.setdefault("Cache-Control", REVALIDATE)
-        etag, _weak = response.get_etag()
-        if request.if_none_match and (
-            request.if_none_match.star_tag or request.if_none_match.contains_weak(etag)
-        ):
+        if request.if_none_match and _matches(etag):
             response.status_code = 304
             response.set_data(b"")
             for name in ("Content-Type", "Content-Length", "Link"):

@@ -269,10 +269,6 @@ class VersionRow:
     ingested_at: str
 
 
-def default_database_url(instance_path: str | Path) -> str:
-    return f"sqlite:///{Path(instance_path) / 'article-api.sqlite3'}"
-
-
 def utc_text(moment: dt.datetime) -> str:
     """The one timestamp format stored: RFC 3339 in UTC with microseconds, so text order is time
     order."""
@@ -466,36 +462,12 @@ class ArticleStore:
                 )
             return SaveResult(article_id, version, created=True)
 
-    def source_file_of(self, article_id: str) -> str | None:
-        with self.engine.connect() as conn:
-            return conn.execute(
-                select(articles.c.source_file).where(articles.c.id == article_id)
-            ).scalar()
-
     # -- reads -------------------------------------------------------------------------------
 
     def latest_version(self, conn: Connection, article_id: str) -> int | None:
         return conn.execute(
             select(articles.c.latest_version).where(articles.c.id == article_id)
         ).scalar()
-
-    def article_json(self, conn: Connection, article_id: str, version: int) -> bytes | None:
-        return conn.execute(
-            select(article_versions.c.article_json).where(
-                (article_versions.c.article_id == article_id)
-                & (article_versions.c.version == version)
-            )
-        ).scalar()
-
-    def part_list(self, conn: Connection, article_id: str, version: int, kind: str) -> bytes:
-        body = conn.execute(
-            select(part_lists.c.body).where(
-                (part_lists.c.article_id == article_id)
-                & (part_lists.c.version == version)
-                & (part_lists.c.kind == kind)
-            )
-        ).scalar()
-        return body if body is not None else b"[]"
 
     def part(
         self, conn: Connection, article_id: str, version: int, kind: str, part_id: str
@@ -695,10 +667,6 @@ class ArticleStore:
     def has_articles(self) -> bool:
         with self.engine.connect() as conn:
             return conn.execute(select(articles.c.id).limit(1)).first() is not None
-
-    def ping(self) -> None:
-        with self.engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
 
     def integrity_errors(self) -> Sequence[str]:
         """SQLite's own integrity check plus ours: every article's latest version is complete."""

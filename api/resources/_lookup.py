@@ -15,12 +15,3 @@ def latest_version_or_404(conn: Connection, article_id: str) -> int:
     if version is None:
         abort(404, message=f"No article with id {article_id!r}.")
     return version
-
-
-def article_json_or_404(conn: Connection, article_id: str, version: int) -> bytes:
-    body = None
-    if 1 <= version <= MAX_VERSION:
-        body = store().article_json(conn, article_id, version)
-    if body is None:
-        abort(404, message=f"Article {article_id!r} has no version {version}.")
-    return body
