@@ -19,7 +19,7 @@ def main() -> None:
 
 def _model_or_exit() -> None:
     """Stop at once, with the fix, when the language model is not installed."""
-    from .ingest import nlp
+    from .parser import nlp
 
     try:
         nlp.load_model()
@@ -36,7 +36,7 @@ def ingest(seeds_dir: Path | None, as_json: bool) -> None:
     Prints a line per file: new version, unchanged, or failed with the reason. Exits 1 when any
     file failed; every good file is stored regardless.
     """
-    from .importer import ingest_files, seed_files
+    from .ingest import ingest_files, seed_files
     from .store import ArticleStore
 
     settings = Settings.from_env()
@@ -93,7 +93,7 @@ def parse(file: Path) -> None:
     The same JSON as ``GET /v1/articles/{id}?include=sections,bullets,quotes,entities`` serves
     in ``data`` for a first version.
     """
-    from .ingest import ParseError, parse_bytes
+    from .parser import ParseError, parse_bytes
     from .representation import full_resource
     from .store import utc_now
 
@@ -128,7 +128,7 @@ def serve(host: str, port: int) -> None:
 )
 def openapi(output: Path | None) -> None:
     """Print the OpenAPI document as YAML (``-o openapi.yaml`` rewrites the committed one)."""
-    from . import create_app
+    from .app import create_app
     from .spec import openapi_yaml
 
     app = create_app({"DATABASE_URL": "sqlite://"})

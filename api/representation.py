@@ -17,7 +17,7 @@ from schemas.entity import EntitySchema
 from schemas.quote import QuoteSchema
 from schemas.section import SectionSchema
 
-from .ingest import PARSER_VERSION, ArticleDocument
+from .parser import PARSER_VERSION, ArticleDocument
 from .store import PartRow, RenderedVersion
 
 _article = ArticleSchema()

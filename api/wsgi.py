@@ -1,5 +1,5 @@
 """gunicorn entry point: ``gunicorn api.wsgi:app``."""
 
-from . import create_app
+from .app import create_app
 
 app = create_app()

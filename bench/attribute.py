@@ -37,7 +37,7 @@ def per_request(app, url: str, headers: dict, n: int) -> float:
 def main(argv: list[str]) -> None:
     import logging
 
-    from api import create_app
+    from api.app import create_app
 
     url = argv[0] if argv else "/v1/articles"
     headers = dict(h.split(": ", 1) for h in argv[1:])

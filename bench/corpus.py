@@ -47,7 +47,7 @@ class IngestStats:
 
 def parse_sources():
     """The source documents, fully parsed (the NLP stage runs here, once per source)."""
-    from api.ingest import parse_bytes
+    from api.parser import parse_bytes
 
     return [parse_bytes(path.read_bytes(), file_name=path.name) for path in SOURCES]
 

@@ -25,8 +25,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from api.importer import ingest_files, seed_files  # noqa: E402
-from api.ingest import nlp, parse_bytes  # noqa: E402
+from api.ingest import ingest_files, seed_files  # noqa: E402
+from api.parser import nlp, parse_bytes  # noqa: E402
 from api.store import ArticleStore  # noqa: E402
 
 

@@ -29,7 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from api.importer import ingest_files, seed_files  # noqa: E402
+from api.ingest import ingest_files, seed_files  # noqa: E402
 from api.store import ArticleStore  # noqa: E402
 from tests.serving import gunicorn_server  # noqa: E402
 

@@ -20,8 +20,8 @@ from urllib.parse import quote
 import pytest
 from click.testing import CliRunner
 
-from api import create_app
-from api.ingest import parse_article, parse_bytes
+from api.app import create_app
+from api.parser import parse_article, parse_bytes
 from api.representation import Representation
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from api.ingest import ParseError, parse_article, parse_bytes
-from api.ingest.blocks import derive_title
+from api.parser import ParseError, parse_article, parse_bytes
+from api.parser.blocks import derive_title
 
 from .conftest import ARTICLES, SEED
 

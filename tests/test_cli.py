@@ -9,7 +9,7 @@ import sys
 import pytest
 import yaml
 
-from api import create_app
+from api.app import create_app
 from api.cli import main
 
 from .conftest import ARTICLES, ROOT, SEED, SEED_ID
@@ -114,8 +114,8 @@ def test_openapi_command_prints_the_committed_spec(runner):
 def test_the_api_process_never_imports_spacy(tmp_path):
     script = f"""
 import sys
-from api import create_app
-from api.ingest import parse_bytes
+from api.app import create_app
+from api.parser import parse_bytes
 from api.representation import Representation
 app = create_app({{"DATABASE_URL": "sqlite:///{tmp_path / "s.sqlite3"}"}})
 store = app.extensions["article_store"]

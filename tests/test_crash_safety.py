@@ -11,7 +11,7 @@ import time
 import pytest
 from sqlalchemy import create_engine, text
 
-from api import create_app
+from api.app import create_app
 
 from .conftest import ROOT
 

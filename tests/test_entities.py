@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from api.ingest import ArticleDocument, nlp, parse_article
+from api.parser import ArticleDocument, nlp, parse_article
 
 pytestmark = pytest.mark.nlp
 

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from api import create_app
+from api.app import create_app
 
 from .conftest import SEED_ID, store_article
 

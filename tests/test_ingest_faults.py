@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from api import create_app
+from api.app import create_app
 from api.cli import main
 
 from .conftest import SEED_ID

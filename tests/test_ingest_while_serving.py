@@ -11,7 +11,7 @@ import urllib.request
 import orjson
 import pytest
 
-from api.importer import ingest_files, seed_files
+from api.ingest import ingest_files, seed_files
 from api.store import ArticleStore
 
 from .serving import gunicorn_server

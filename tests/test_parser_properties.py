@@ -7,7 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from api.ingest import ArticleDocument, ParseError, parse_article, parse_bytes
+from api.parser import ArticleDocument, ParseError, parse_article, parse_bytes
 from api.representation import full_resource
 
 LINE_PIECES = [

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from api.ingest import ArticleDocument, nlp, parse_article
-from api.ingest.quotes import find_quote_spans
+from api.parser import ArticleDocument, nlp, parse_article
+from api.parser.quotes import find_quote_spans
 
 from .conftest import NLP_ARTICLES as ARTICLES
 from .conftest import parse_file as parse

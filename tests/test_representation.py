@@ -13,7 +13,7 @@ import itertools
 import orjson
 import pytest
 
-from api.ingest import parse_bytes
+from api.parser import parse_bytes
 from api.representation import Representation, dump_article, dump_parts
 from schemas.article import (
     INCLUDES,

@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from sqlalchemy import create_engine
 
-from api import create_app
+from api.app import create_app
 from api.store import ArticleStore, Window, stored_total
 
 from .conftest import SEED, SEED_ID, store_article

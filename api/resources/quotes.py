@@ -13,7 +13,7 @@ from schemas.quote import (
 )
 
 from ..http import envelope, json_array, json_response, splice, store
-from ..ingest.document import entity_slug
+from ..parser.document import entity_slug
 from ..pagination import paginate
 from ..spec import Blueprint, read_operation
 from .articles import search_page

@@ -1,6 +1,6 @@
 """Stage 1: the layout of an article — title, headings, paragraphs and bullet points.
 
-Input is the normalised body of :mod:`api.ingest.source`; output is the article's one plain
+Input is the normalised body of :mod:`api.parser.source`; output is the article's one plain
 ``text`` and the sections, paragraphs and bullets with code-point offsets into it.
 
 Files come in three shapes, all handled by the same rules:

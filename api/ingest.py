@@ -11,14 +11,14 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .ingest import (
+from .parser import (
     ArticleDocument,
     ParseError,
     annotate_language,
     check_language_length,
     parse_bytes,
 )
-from .ingest.nlp import ModelMissingError
+from .parser.nlp import ModelMissingError
 from .representation import Representation
 from .store import ArticleStore
 
