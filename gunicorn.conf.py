@@ -20,10 +20,11 @@ import os
 import shutil
 import tempfile
 
+from api.settings import env  # stdlib only: the master loads neither Flask nor SQLAlchemy
+
 wsgi_app = "api.wsgi:app"
-host = os.environ.get("ARTICLE_API_HOST", "127.0.0.1")
-bind = f"{host}:{os.environ.get('ARTICLE_API_PORT', '8000')}"
-workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+bind = f"{env('ARTICLE_API_HOST')}:{env('ARTICLE_API_PORT')}"
+workers = int(env("WEB_CONCURRENCY"))
 worker_class = "gthread"
 threads = 1
 keepalive = 5

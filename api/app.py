@@ -15,6 +15,7 @@ from flask import Flask, send_from_directory
 from flask_cors import CORS
 
 from . import hardening, http, observability
+from .contract import EXPOSED_HEADERS
 from .resources import BLUEPRINTS
 from .settings import Settings
 from .spec import ArticleApi
@@ -68,7 +69,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app,
         origins=list(app.config["CORS_ORIGINS"]),
         methods=["GET", "HEAD", "OPTIONS"],
-        expose_headers=list(http.EXPOSED_HEADERS),
+        expose_headers=list(EXPOSED_HEADERS),
         allow_headers=["If-None-Match", "X-Request-ID", "Accept"],
         max_age=86400,
     )

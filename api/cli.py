@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from .settings import SETTINGS, Settings, env
+from .settings import SETTINGS, Settings, default, env
 
 
 @click.group(help="Parse news articles once into versioned JSON resources and serve them.")
@@ -107,8 +107,15 @@ def parse(file: Path) -> None:
 
 
 @main.command()
-@click.option("--host", default=lambda: env("ARTICLE_API_HOST"), show_default="127.0.0.1")
-@click.option("--port", default=lambda: int(env("ARTICLE_API_PORT")), type=int, show_default="8000")
+@click.option(
+    "--host", default=lambda: env("ARTICLE_API_HOST"), show_default=default("ARTICLE_API_HOST")
+)
+@click.option(
+    "--port",
+    default=lambda: int(env("ARTICLE_API_PORT")),
+    type=int,
+    show_default=default("ARTICLE_API_PORT"),
+)
 def serve(host: str, port: int) -> None:
     """Serve the API under gunicorn (settings from gunicorn.conf.py and the environment)."""
     config = Path(__file__).resolve().parent.parent / "gunicorn.conf.py"

@@ -11,9 +11,8 @@ import orjson
 from flask import Response, current_app, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from .contract import NO_STORE, PROBLEM
 from .http import request_id
-
-PROBLEM = "application/problem+json"
 
 
 def problem_response(
@@ -35,7 +34,7 @@ def problem_response(
     if errors:
         body["errors"] = errors
     response = Response(orjson.dumps(body), status=status, mimetype=PROBLEM)
-    response.headers["Cache-Control"] = "no-store"
+    response.headers["Cache-Control"] = NO_STORE
     for name, value in (headers or {}).items():
         response.headers[name] = value
     return response

@@ -26,8 +26,8 @@ from limits.storage import storage_from_string
 from limits.strategies import FixedWindowRateLimiter
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-MAX_PATH_CHARS = 1024
-MAX_QUERY_CHARS = 2048
+from .contract import JSON, MAX_PATH_CHARS, MAX_QUERY_CHARS, PROBLEM
+
 UNLIMITED_PATHS = ("/healthz", "/readyz", "/metrics")
 
 log = logging.getLogger(__name__)
@@ -85,8 +85,8 @@ def init_app(app: Flask) -> None:
         app.config.setdefault(
             "COMPRESS_MIMETYPES",
             [
-                "application/json",
-                "application/problem+json",
+                JSON,
+                PROBLEM,
                 "text/html",
                 "text/css",
                 "text/javascript",

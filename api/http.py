@@ -20,13 +20,10 @@ import orjson
 from flask import Flask, Response, current_app, g, request
 from flask_smorest import abort
 
+from .contract import JSON, PROBLEM, REQUEST_ID_PATTERN, REVALIDATE
 from .store import ArticleStore
 
-JSON = "application/json"
-IMMUTABLE = "public, max-age=31536000, immutable"
-REVALIDATE = "no-cache"
-EXPOSED_HEADERS = ("ETag", "Link", "X-Request-ID")
-_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+_REQUEST_ID = re.compile(REQUEST_ID_PATTERN)
 
 
 def store() -> ArticleStore:
@@ -133,7 +130,7 @@ def init_app(app: Flask) -> None:
         accept = request.environ.get("HTTP_ACCEPT")
         if not accept or accept == "*/*" or request.path.startswith("/docs"):
             return  # the common cases, decided without parsing the header
-        if request.accept_mimetypes.best_match([JSON, "application/problem+json"]) is None:
+        if request.accept_mimetypes.best_match([JSON, PROBLEM]) is None:
             abort(406, message=f"This API answers {JSON}; the Accept header rules it out.")
 
     @app.after_request

@@ -17,6 +17,7 @@ from schemas.entity import EntitySchema
 from schemas.quote import QuoteSchema
 from schemas.section import SectionSchema
 
+from .ids import entity_key
 from .parser import PARSER_VERSION, ArticleDocument
 from .store import PartRow, RenderedVersion
 
@@ -28,11 +29,6 @@ _part_schemas = {
     "quotes": QuoteSchema(),
     "entities": EntitySchema(),
 }
-
-
-def entity_key(entity_type: str, entity_id: str) -> str:
-    """Corpus-wide key of an entity: ``person:donald-trump``."""
-    return f"{entity_type.lower()}:{entity_id}"
 
 
 def dump_parts(document: ArticleDocument) -> dict[str, list[dict[str, Any]]]:

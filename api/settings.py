@@ -74,7 +74,13 @@ SETTINGS = (
 _DEFAULTS = {setting.env: setting.default for setting in SETTINGS}
 
 
+def default(name: str) -> str:
+    """A setting's default, as the README's table lists it."""
+    return _DEFAULTS[name]
+
+
 def env(name: str) -> str:
+    """A setting's value: its environment variable, or its default when unset or empty."""
     return os.environ.get(name) or _DEFAULTS[name]
 
 

@@ -25,7 +25,17 @@ from flask_smorest.utils import prepare_response
 
 from schemas.common import ProblemSchema
 
-from .errors import PROBLEM, from_http_exception
+from .contract import (
+    ETAG_PATTERN,
+    IMMUTABLE,
+    MAX_PATH_CHARS,
+    MAX_QUERY_CHARS,
+    NO_STORE,
+    PROBLEM,
+    REQUEST_ID_PATTERN,
+    REVALIDATE,
+)
+from .errors import from_http_exception
 from .query import QUERY_PARSER
 
 
@@ -57,8 +67,8 @@ ERROR_RESPONSES = {
     ),
     414: (
         "UriTooLong",
-        "URI Too Long: the path may have at most 1024 characters and the query string at most "
-        "2048.",
+        f"URI Too Long: the path may have at most {MAX_PATH_CHARS} characters and the query "
+        f"string at most {MAX_QUERY_CHARS}.",
     ),
     429: (
         "TooManyRequests",
@@ -73,10 +83,6 @@ ERROR_RESPONSES = {
 #: flask-smorest's own reference names (``http.HTTPStatus`` names) mapped to ours.
 _SMOREST_NAMES = {HTTPStatus(code).name: name for code, (name, _) in ERROR_RESPONSES.items()}
 
-#: A strong entity-tag (RFC 9110 §8.8.3): quoted, no ``W/``; opaque to clients.
-ETAG_PATTERN = r'^"[!#-~]*"$'
-REQUEST_ID_PATTERN = r"^[A-Za-z0-9._:-]{1,128}$"
-IMMUTABLE = "public, max-age=31536000, immutable"
 
 #: ``components/headers``: response headers, referenced by name.
 HEADERS = {
@@ -91,15 +97,15 @@ HEADERS = {
         },
     },
     "CacheControl": {
-        "description": "`no-cache` (revalidate with the ETag) for latest URLs; "
+        "description": f"`{REVALIDATE}` (revalidate with the ETag) for latest URLs; "
         f"`{IMMUTABLE}` for a specific version's URL.",
         "required": True,
-        "schema": {"type": "string", "enum": ["no-cache", IMMUTABLE], "examples": ["no-cache"]},
+        "schema": {"type": "string", "enum": [REVALIDATE, IMMUTABLE], "examples": [REVALIDATE]},
     },
     "NoStore": {
-        "description": "Error answers are never cached: `no-store`.",
+        "description": f"Error answers are never cached: `{NO_STORE}`.",
         "required": True,
-        "schema": {"type": "string", "const": "no-store", "examples": ["no-store"]},
+        "schema": {"type": "string", "const": NO_STORE, "examples": [NO_STORE]},
     },
     "RequestId": {
         "description": "The request's `X-Request-ID` echoed when it is 1–128 of "
@@ -292,7 +298,8 @@ def _problem_example(code: int) -> dict:
             404: "No article with id 'nope'.",
             405: "POST is not allowed on /v1/articles.",
             406: "This API answers application/json; the Accept header rules it out.",
-            414: "The path may have at most 1024 characters and the query string at most 2048.",
+            414: f"The path may have at most {MAX_PATH_CHARS} characters and the query string "
+            f"at most {MAX_QUERY_CHARS}.",
             429: "Too many requests: 100 per 1 second.",
             500: "The server failed to answer; quote the request_id when reporting it.",
             503: "The store holds no articles yet; run an ingest.",

@@ -2,24 +2,20 @@
 
 Each source article (``seeds/`` and ``tests/articles/``, our own text) is parsed once with the
 full pipeline (spaCy included); the corpus is then made of variants of those parsed documents —
-a new id, title and source file name each — rendered through the schemas (the parts' dumps are
-shared between variants of one source) and stored through the store's normal
-one-transaction-per-document ``save``. So building 100,000 articles costs the
-render and the store, not 100,000 NLP runs.
+a new id, title and source file name each — each one dumped, hashed and rendered by
+:class:`api.representation.Representation` (the ingest's own rule for what a version is) and
+stored through the store's normal one-transaction-per-document ``save``. So building 100,000
+articles costs the render and the store, not 100,000 NLP runs.
 """
 
 from __future__ import annotations
 
-import copy
 import dataclasses
-import hashlib
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import orjson
-
-from api.representation import Representation, dump_article
+from api.representation import Representation
 from api.store import ArticleStore
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -52,20 +48,6 @@ def parse_sources():
     return [parse_bytes(path.read_bytes(), file_name=path.name) for path in SOURCES]
 
 
-def variant(base: Representation, document) -> Representation:
-    """``Representation(document)`` for a document differing from ``base``'s only in id, title
-    and file name: the parts' dumps (the expensive part) are shared, the rest is rendered."""
-    representation = copy.copy(base)
-    representation.document = document
-    unversioned = dump_article(document, 0, "")
-    for volatile in ("version", "ingested_at", "parser_version"):
-        unversioned.pop(volatile)
-    representation.output_hash = hashlib.sha256(
-        orjson.dumps(unversioned | base.parts, option=orjson.OPT_SORT_KEYS)
-    ).hexdigest()
-    return representation
-
-
 def variant_id(i: int) -> str:
     return f"bench-{i:07d}"
 
@@ -77,16 +59,15 @@ def build(store: ArticleStore, n: int, *, progress=None) -> IngestStats:
     parse_seconds = time.perf_counter() - started
     store.create_schema()
     started = time.perf_counter()
-    bases = [Representation(document) for document in documents]
     for i in range(n):
-        base = bases[i % len(bases)]
+        base = documents[i % len(documents)]
         document = dataclasses.replace(
-            base.document,
+            base,
             id=variant_id(i),
-            title=f"{base.document.title} ({i})",
+            title=f"{base.title} ({i})",
             source_file=f"{variant_id(i)}.txt",
         )
-        representation = variant(base, document)
+        representation = Representation(document)
         store.save(document.id, representation.output_hash, representation.render)
         if progress and (i + 1) % 10_000 == 0:
             progress(i + 1, time.perf_counter() - started)

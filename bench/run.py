@@ -19,20 +19,18 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-ROOT = Path(__file__).resolve().parent.parent
+from bench.processes import PYTHON, ROOT, executable, free_port, gunicorn, listening, running
+
 WORK = ROOT / "bench" / ".work"
-PYTHON = sys.executable
 
 #: Production defaults, set explicitly so a developer's environment does not leak in. The rate
 #: limit is the exception: every wrk connection comes from 127.0.0.1, one client address, so the
@@ -88,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.smoke:
         args.articles, args.duration = 50, 1
 
-    wrk, nginx = shutil.which("wrk"), shutil.which("nginx") or _sbin("nginx")
+    wrk, nginx = shutil.which("wrk"), executable("nginx")
     missing = [name for name, path in (("wrk", wrk), ("nginx", nginx)) if not path]
     if missing:
         print(f"bench: {' and '.join(missing)} not found; {INSTALL_HINT}", file=sys.stderr)
@@ -226,38 +224,11 @@ def _holds(store, n: int) -> bool:
 # -- servers -----------------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _sbin(name: str) -> str | None:
-    for folder in ("/usr/sbin", "/sbin", "/usr/local/sbin"):
-        if os.access(f"{folder}/{name}", os.X_OK):
-            return f"{folder}/{name}"
-    return None
-
-
 def _stop_on_sigterm() -> None:
     def raise_exit(signum, frame):
         raise SystemExit(128 + signum)
 
     signal.signal(signal.SIGTERM, raise_exit)
-
-
-@contextlib.contextmanager
-def gunicorn(app: str, port: int, env: dict, log: Path):
-    """The repo's gunicorn settings, on 127.0.0.1:port, stopped (then killed) on exit."""
-    env = env | {"ARTICLE_API_HOST": "127.0.0.1", "ARTICLE_API_PORT": str(port)}
-    command = [PYTHON, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), app]
-    with log.open("wb") as out:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    try:
-        wait_for(port, process, log)
-        yield process
-    finally:
-        stop(process)
 
 
 @contextlib.contextmanager
@@ -297,43 +268,9 @@ http {{
 }}
 """
     )
-    process = subprocess.Popen(
-        [nginx, "-c", str(conf), "-g", "daemon off;"],
-        stdout=subprocess.DEVNULL,
-        stderr=(tmp / "nginx.out").open("wb"),
-    )
-    try:
-        wait_for(port, process, tmp / "nginx.out")
+    command = [nginx, "-c", str(conf), "-g", "daemon off;"]
+    with running(command, ready=listening(port), log=tmp / "nginx.out") as process:
         yield process
-    finally:
-        stop(process)
-
-
-def wait_for(port: int, process: subprocess.Popen, log: Path, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"server exited ({process.returncode}); see {log}:\n" + tail(log))
-        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.2):
-            return
-        time.sleep(0.1)
-    raise RuntimeError(f"server did not listen on {port} within {timeout} s")
-
-
-def tail(path: Path, lines: int = 20) -> str:
-    with contextlib.suppress(OSError):
-        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
-    return ""
-
-
-def stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def worker_rss(master: int) -> list[float]:

@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 from api.ingest import ingest_files, seed_files  # noqa: E402
 from api.store import ArticleStore  # noqa: E402
-from tests.serving import gunicorn_server  # noqa: E402
+from bench.processes import answering, free_port, gunicorn  # noqa: E402
 
 SEED_ID = "000-8cbe90a26df69869"
 PATHS = [
@@ -93,10 +93,19 @@ def run(seconds: float, threads: int) -> int:
         ingests = 0
         stop = threading.Event()
         lock = threading.Lock()
-        env = {"ARTICLE_API_RATE_LIMIT": "off", "ARTICLE_API_LOG_FORMAT": "json"}
-        with gunicorn_server(database_url, work, extra_env=env) as server:
+        port = free_port()
+        url = f"http://127.0.0.1:{port}"
+        env = os.environ | {
+            "DATABASE_URL": database_url,
+            "WEB_CONCURRENCY": "2",
+            "ARTICLE_API_RATE_LIMIT": "off",
+            "ARTICLE_API_LOG_FORMAT": "json",
+        }
+        log = work / f"gunicorn-{port}.log"
+        ready = answering(f"{url}/healthz")
+        with gunicorn("api.wsgi:app", port, env, log, ready=ready, stop_timeout=30) as server:
             time.sleep(0.5)
-            rss_start = worker_rss_mb(server.process.pid)
+            rss_start = worker_rss_mb(server.pid)
 
             def client(seed: int) -> None:
                 rng = random.Random(seed)
@@ -106,7 +115,7 @@ def run(seconds: float, threads: int) -> int:
                     headers = {}
                     if path in etags and rng.random() < 0.3:
                         headers["If-None-Match"] = etags[path]
-                    request = urllib.request.Request(server.url + path, headers=headers)
+                    request = urllib.request.Request(url + path, headers=headers)
                     started = time.perf_counter()
                     try:
                         with urllib.request.urlopen(request, timeout=10) as response:
@@ -141,7 +150,7 @@ def run(seconds: float, threads: int) -> int:
             stop.set()
             for thread in pool:
                 thread.join()
-            rss_end = worker_rss_mb(server.process.pid)
+            rss_end = worker_rss_mb(server.pid)
         store.dispose()
 
         served = len(latencies)

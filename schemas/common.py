@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
-MAX_PAGE_SIZE = 100
-DEFAULT_PAGE_SIZE = 20
-#: Deeper than any collection will be; keeps ``(page - 1) * page_size`` a small SQL offset.
-MAX_PAGE = 1_000_000
-#: Cursors are unpadded base64url tokens.
-CURSOR_PATTERN = r"^[A-Za-z0-9_-]+$"
+from api.contract import (
+    CURSOR_PATTERN,
+    DEFAULT_PAGE_SIZE,
+    MAX_PAGE,
+    MAX_PAGE_SIZE,
+    MAX_QUERY_LENGTH,
+)
 
 
 class StrictSchema(Schema):
@@ -200,10 +201,6 @@ def envelope(name: str, data_field: fields.Field, links: type[Schema], meta: typ
         },
         name=name,
     )
-
-
-#: Longest accepted ``q``.
-MAX_QUERY_LENGTH = 200
 
 
 def search_query_field(what: str) -> fields.String:

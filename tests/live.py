@@ -14,8 +14,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from .conftest import ARTICLES, ROOT, SEED, SEED_ID
-from .serving import gunicorn_server
+from .serving import cli, gunicorn_server
 
 CONTRACT = ROOT / "contract"
 NODE_BIN = CONTRACT / "node_modules" / ".bin"
@@ -62,13 +60,6 @@ def chromium_or_skip() -> str:
     pytest.skip("Chromium is not installed (`apt-get install chromium chromium-driver`)")
 
 
-def _cli() -> list[str]:
-    script = Path(sys.executable).parent / "article-api"
-    if script.exists():
-        return [str(script)]
-    return [sys.executable, "-c", "from api.cli import main; main()"]
-
-
 _RUNNING: list[LiveServer] = []
 
 
@@ -100,14 +91,7 @@ def _serve(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
         "PYTHONUNBUFFERED": "1",
     }
     env.pop("ARTICLE_API_PORT", None)
-    ingest = subprocess.run(
-        [*_cli(), "ingest", str(seeds), "--json"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    ingest = cli("ingest", str(seeds), "--json", env=env)
     assert ingest.returncode == 0, ingest.stdout + ingest.stderr
     results = [json.loads(line) for line in ingest.stdout.splitlines() if line.strip()]
     ids = tuple(sorted(r["article_id"] for r in results if r.get("article_id")))

@@ -1,25 +1,42 @@
-"""Run the real server (gunicorn with the repo's gunicorn.conf.py) for tests, on loopback."""
+"""The real programs for tests, as subprocesses: the server (gunicorn with the repo's
+gunicorn.conf.py, on loopback) and the ``article-api`` command line.
+
+Starting, waiting for and stopping a process is :mod:`bench.processes`' job (the benchmarks run
+servers the same way, and must not import the tests).
+"""
 
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench.processes import answering, free_port, gunicorn
+
+__all__ = ["CLI", "Server", "cli", "free_port", "gunicorn_server"]
+
 ROOT = Path(__file__).resolve().parent.parent
 
+#: The command line, run from this checkout's interpreter.
+CLI = [sys.executable, "-m", "api.cli"]
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+
+def cli(*args: str, env: dict, timeout: float = 300) -> subprocess.CompletedProcess:
+    """``article-api *args`` in the repo root, to completion; its output captured as text, its
+    exit status left to the caller (no ``check``)."""
+    return subprocess.run(
+        [*CLI, *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=timeout,
+    )
 
 
 @dataclass
@@ -38,6 +55,7 @@ def gunicorn_server(
     workers: int = 2,
     app: str = "api.wsgi:app",
 ) -> Iterator[Server]:
+    """``app`` on a free port of 127.0.0.1 once ``/healthz`` answers 200; stopped at the end."""
     port = free_port()
     log = log_dir / f"gunicorn-{port}.log"
     env = {
@@ -46,41 +64,7 @@ def gunicorn_server(
         "WEB_CONCURRENCY": str(workers),
         **(extra_env or {}),
     }
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "-c",
-                "gunicorn.conf.py",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "api.wsgi:app",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
     url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/healthz", timeout=1) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"server did not start: {log.read_text()[-2000:]}") from None
-                time.sleep(0.1)
+    ready = answering(f"{url}/healthz")
+    with gunicorn(app, port, env, log, ready=ready, stop_timeout=30) as process:
         yield Server(url, process, log)
-    finally:
-        if process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()

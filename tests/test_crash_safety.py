@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import time
 
 import pytest
@@ -14,10 +13,12 @@ from sqlalchemy import create_engine, text
 from api.app import create_app
 
 from .conftest import ROOT
+from .serving import CLI, cli
 
 pytestmark = pytest.mark.nlp
 
 FILES = 160
+CLI_TIMEOUT = 600  # seconds: the re-run parses every file the killed ingest did not store
 
 
 def stored_count(db_path) -> int:
@@ -33,18 +34,6 @@ def stored_count(db_path) -> int:
         engine.dispose()
 
 
-def cli(*args, env):
-    return subprocess.run(
-        [sys.executable, "-m", "api.cli", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-        check=False,
-        timeout=600,
-    )
-
-
 def test_sigkill_mid_ingest_leaves_a_whole_store(tmp_path):
     seeds = tmp_path / "seeds"
     seeds.mkdir()
@@ -58,7 +47,7 @@ def test_sigkill_mid_ingest_leaves_a_whole_store(tmp_path):
     db_path = tmp_path / "store.sqlite3"
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{db_path}"}
     process = subprocess.Popen(
-        [sys.executable, "-m", "api.cli", "ingest", str(seeds)],
+        [*CLI, "ingest", str(seeds)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         env=env,
@@ -74,7 +63,7 @@ def test_sigkill_mid_ingest_leaves_a_whole_store(tmp_path):
     killed_at = stored_count(db_path)
     assert 30 <= killed_at < FILES
 
-    check = cli("check", env=env)
+    check = cli("check", env=env, timeout=CLI_TIMEOUT)
     assert check.returncode == 0, check.stderr
     client = create_app({"DATABASE_URL": env["DATABASE_URL"]}).test_client()
     listed = client.get("/v1/articles?page=1&page_size=100").get_json()
@@ -84,8 +73,8 @@ def test_sigkill_mid_ingest_leaves_a_whole_store(tmp_path):
         assert article.status_code == 200
         assert len(article.get_json()["data"]["sections"]) == 1
 
-    rerun = cli("ingest", str(seeds), env=env)
+    rerun = cli("ingest", str(seeds), env=env, timeout=CLI_TIMEOUT)
     assert rerun.returncode == 0, rerun.stderr
     assert f"{killed_at} unchanged" in rerun.stderr
     assert stored_count(db_path) == FILES
-    assert cli("check", env=env).returncode == 0
+    assert cli("check", env=env, timeout=CLI_TIMEOUT).returncode == 0

@@ -7,6 +7,7 @@ import re
 import pytest
 
 from api.parser import ArticleDocument, nlp, parse_article
+from api.parser.entities import KEPT_TYPES
 
 pytestmark = pytest.mark.nlp
 
@@ -107,21 +108,12 @@ def test_leading_the_and_possessive_are_stripped(seed: ArticleDocument) -> None:
 
 
 def test_numbers_and_dates_are_dropped(seed: ArticleDocument, articles) -> None:
-    kept = {
-        "PERSON",
-        "ORG",
-        "GPE",
-        "LOC",
-        "NORP",
-        "EVENT",
-        "FAC",
-        "PRODUCT",
-        "LAW",
-        "WORK_OF_ART",
-        "LANGUAGE",
-    }
+    dropped = {"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"}
+    assert not dropped & KEPT_TYPES
     for document in [seed, *articles.values()]:
-        assert {e.type for e in document.entities} <= kept
+        types = {e.type for e in document.entities}
+        assert types <= KEPT_TYPES
+        assert not types & dropped
 
 
 def test_ids_salience_and_offsets(seed: ArticleDocument, articles) -> None:
@@ -150,12 +142,12 @@ def test_mentions_in_a_section_carry_its_id(seed: ArticleDocument) -> None:
 
 
 def test_missing_model_says_how_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(nlp.MODEL_ENV, "no_such_spacy_model_package")
+    monkeypatch.setenv("ARTICLE_API_SPACY_MODEL", "no_such_spacy_model_package")
     with pytest.raises(nlp.ModelMissingError) as info:
         nlp.load_model()
     message = str(info.value)
     assert "pip install --require-hashes -r requirements.lock" in message
-    assert nlp.MODEL_ENV in message
+    assert "ARTICLE_API_SPACY_MODEL" in message
     assert isinstance(info.value, RuntimeError)
 
 

@@ -115,7 +115,7 @@ def test_500_is_a_problem_without_internals(app, client, loaded, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("secret internal detail")
 
-    monkeypatch.setattr(app.extensions["article_store"], "fast", broken)
+    monkeypatch.setattr(app.extensions["article_store"], "latest_article", broken)
     response = client.get(A)
     problem = assert_problem(response, 500)
     assert "secret" not in response.get_data(as_text=True)

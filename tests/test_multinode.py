@@ -13,21 +13,21 @@ import shutil
 import signal
 import string
 import subprocess
-import sys
-import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
+from bench.processes import answering, executable, running
+
 from .conftest import LAYOUT_ARTICLES, ROOT, SEED, SEED_ID
-from .serving import free_port, gunicorn_server
+from .serving import cli, free_port, gunicorn_server
 
 TEMPLATE = ROOT / "deploy" / "nginx.conf.template"
-NGINX = shutil.which("nginx") or next(
-    (p for p in ("/usr/sbin/nginx", "/usr/local/sbin/nginx") if Path(p).exists()), None
-)
+NGINX = executable("nginx")
 
 pytestmark = pytest.mark.postgresql
 
@@ -52,17 +52,6 @@ def get_json(url: str):
     status, headers, body = get(url)
     assert status == 200, (url, status, body[:500])
     return json.loads(body), headers
-
-
-def cli(env: dict, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "api.cli", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
 
 
 def render_nginx(prefix: Path, nodes: list[str], listen: str) -> Path:
@@ -96,35 +85,21 @@ http {{
     return conf
 
 
-def start_nginx(prefix: Path, conf: Path, url: str) -> subprocess.Popen:
+@contextmanager
+def nginx(prefix: Path, conf: Path, url: str) -> Iterator[subprocess.Popen]:
+    """nginx on ``conf`` once ``url``/healthz answers through it; stopped gracefully at the end."""
     check = subprocess.run([NGINX, "-t", "-p", str(prefix), "-c", str(conf)], capture_output=True)
     assert check.returncode == 0, check.stderr.decode()
-    process = subprocess.Popen(
+    with running(
         [NGINX, "-p", str(prefix), "-c", str(conf)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 15
-    while True:
-        try:
-            if get(f"{url}/healthz")[0] == 200:
-                return process
-        except OSError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            stop(process)
-            raise RuntimeError((prefix / "error.log").read_text())
-        time.sleep(0.1)
-
-
-def stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.send_signal(signal.SIGQUIT)  # nginx's graceful stop
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        ready=answering(f"{url}/healthz", timeout=10),
+        log=None,
+        failure_log=prefix / "error.log",
+        timeout=15,
+        stop_timeout=10,
+        stop_signal=signal.SIGQUIT,  # nginx's graceful stop
+    ) as process:
+        yield process
 
 
 def test_two_nodes_one_database_behind_nginx(pg_url, tmp_path):
@@ -136,9 +111,9 @@ def test_two_nodes_one_database_behind_nginx(pg_url, tmp_path):
     for path in LAYOUT_ARTICLES[:3]:
         shutil.copy(path, seeds)
     env = {**os.environ, "DATABASE_URL": pg_url, "ARTICLE_API_LOG_FORMAT": "text"}
-    upgraded = cli(env, "db", "upgrade")
+    upgraded = cli("db", "upgrade", env=env)
     assert upgraded.returncode == 0, upgraded.stderr
-    ingested = cli(env, "ingest", str(seeds))
+    ingested = cli("ingest", str(seeds), env=env)
     assert ingested.returncode == 0, ingested.stderr
 
     node_env = {"ARTICLE_API_TRUSTED_PROXIES": "1", "ARTICLE_API_RATE_LIMIT": "off"}
@@ -166,7 +141,7 @@ def test_two_nodes_one_database_behind_nginx(pg_url, tmp_path):
 
         # An ingest through the CLI is served by both at once, without a restart.
         (seeds / "late.txt").write_bytes(LATE)
-        late = cli(env, "ingest", str(seeds))
+        late = cli("ingest", str(seeds), env=env)
         assert late.returncode == 0, late.stderr
         for node in (a, b):
             article, _ = get_json(f"{node.url}/v1/articles/late-arrival")
@@ -181,8 +156,7 @@ def test_two_nodes_one_database_behind_nginx(pg_url, tmp_path):
         (prefix / "cache").mkdir(parents=True)
         port = free_port()
         lb = f"http://127.0.0.1:{port}"
-        process = start_nginx(prefix, render_nginx(prefix, [a.url, b.url], f"127.0.0.1:{port}"), lb)
-        try:
+        with nginx(prefix, render_nginx(prefix, [a.url, b.url], f"127.0.0.1:{port}"), lb):
             upstreams = set()
             for _ in range(8):
                 status, headers, _ = get(f"{lb}/v1/articles/{SEED_ID}")
@@ -207,8 +181,6 @@ def test_two_nodes_one_database_behind_nginx(pg_url, tmp_path):
             again = get(f"{lb}/v1/articles", {"If-None-Match": headers["ETag"]})
             assert again[0] == 304
             assert get(f"{lb}/metrics")[0] == 404
-        finally:
-            stop(process)
 
 
 def test_readme_quotes_the_nginx_configuration_the_test_runs():

@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 from urllib.parse import parse_qs, urlsplit
 
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, event
 
 from api.app import create_app
 from api.store import ArticleStore, Window, stored_total
@@ -55,6 +55,29 @@ def test_concurrent_saves_of_one_article_make_contiguous_versions(db_url):
     finally:
         for store in stores:
             store.dispose()
+
+
+def test_sqlite_writes_take_the_write_lock_first_and_reads_do_not(tmp_path):
+    """``save`` opens its transaction with ``BEGIN IMMEDIATE`` (writers queue on the lock);
+    reads open a deferred ``BEGIN`` (a WAL snapshot), also on a connection a save used before."""
+    store = ArticleStore(f"sqlite:///{tmp_path / 'store.sqlite3'}")
+    store.create_schema()
+    begins: list[str] = []
+
+    @event.listens_for(store.engine, "before_cursor_execute")
+    def _record(_conn, _cursor, statement, *_args):
+        if statement.startswith("BEGIN"):
+            begins.append(statement)
+
+    try:
+        store_article(store, SEED.read_bytes(), SEED.name)
+        assert begins == ["BEGIN IMMEDIATE"]
+        with store.reading() as conn:
+            store.versions(conn, SEED_ID, Window(limit=10))
+        store.stats()
+        assert begins == ["BEGIN IMMEDIATE", "BEGIN", "BEGIN"]
+    finally:
+        store.dispose()
 
 
 def test_readers_see_whole_versions_while_an_article_is_rewritten(db_url):

@@ -15,6 +15,8 @@ from alembic.config import Config
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, func, select
 
+from ..store.engine import write_transaction
+
 HERE = Path(__file__).resolve().parent
 #: Any fixed number: the advisory lock all migrating processes take on PostgreSQL.
 _LOCK_KEY = 0x61727469636C65  # "article"
@@ -34,15 +36,10 @@ def head() -> str:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    with engine.connect() as conn:
-        conn.info["writing"] = True  # SQLite: BEGIN IMMEDIATE
-        try:
-            with conn.begin():
-                if conn.dialect.name == "postgresql":
-                    conn.execute(select(func.pg_advisory_xact_lock(_LOCK_KEY)))
-                command.upgrade(config(conn), revision)
-        finally:
-            conn.info["writing"] = False
+    with write_transaction(engine) as conn:  # SQLite: BEGIN IMMEDIATE, the write lock first
+        if conn.dialect.name == "postgresql":
+            conn.execute(select(func.pg_advisory_xact_lock(_LOCK_KEY)))
+        command.upgrade(config(conn), revision)
 
 
 def downgrade(engine: Engine, revision: str) -> None:

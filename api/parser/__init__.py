@@ -10,10 +10,11 @@ from __future__ import annotations
 import hashlib
 from pathlib import PurePath
 
+from .. import ids
 from .blocks import derive_title, parse_blocks
 from .document import ArticleDocument
 from .errors import ParseError
-from .source import article_id_from, decode, split_front_matter
+from .source import decode, split_front_matter
 
 __all__ = [
     "PARSER_VERSION",
@@ -56,7 +57,7 @@ def parse_article(
     if not source.body.strip():
         raise ParseError("document is empty (no text after front matter and white space)")
     front = source.front_matter
-    article_id = front.get("id") or article_id_from(PurePath(file_name).stem)
+    article_id = front.get("id") or ids.article_id(PurePath(file_name).stem)
     if not article_id:
         raise ParseError(f"cannot derive an id from file name {file_name!r}; add front matter 'id'")
     layout = parse_blocks(source.body, title_override=front.get("title"))

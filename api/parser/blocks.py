@@ -15,16 +15,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..ids import bullet_id, section_id, unique_id
 from .document import Bullet, Paragraph, Section, Span
+from .lexicon import SPEECH_VERB_FORMS
 
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _BULLET = re.compile(r"^(?:[-*•‣◦–]|(\d{1,3})[.)])\s+(?=\S)")
 _TERMINAL = re.compile(r"[.!?;:,…]['\"’”)\]]*$")
 _SENTENCE_BREAK = re.compile(r"[.!?]['\"’”]?\s+(?=[\"“‘'(]?[A-Z0-9])")
-_SPEECH_VERB = re.compile(
-    r"\b(said|says|say|told|tells|added|adds|stated|noted|warned|asked|explained|insisted)$",
-    re.IGNORECASE,
-)
+_SPEECH_VERB = re.compile(r"\b(" + "|".join(SPEECH_VERB_FORMS) + r")$", re.IGNORECASE)
 _QUOTES = "\"“”‘’'«»"
 
 MAX_HEADING_CHARS = 100
@@ -188,10 +187,6 @@ class _TextBuilder:
         return "".join(self.parts)
 
 
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60].rstrip("-") or "section"
-
-
 def _assemble(items: list[Item], title: str | None) -> Layout:
     out = _TextBuilder()
     title_span = None
@@ -204,12 +199,8 @@ def _assemble(items: list[Item], title: str | None) -> Layout:
     used_ids: set[str] = set()
 
     def new_section(heading: str | None, heading_span: Span | None, start: int) -> Section:
-        base = _slug(heading) if heading else "opening"
-        section_id, n = base, 2
-        while section_id in used_ids:
-            section_id, n = f"{base}-{n}", n + 1
-        used_ids.add(section_id)
-        section = Section(section_id, len(sections), heading, start, start, heading_span)
+        unique = unique_id(section_id(heading), used_ids)
+        section = Section(unique, len(sections), heading, start, start, heading_span)
         sections.append(section)
         return section
 
@@ -240,7 +231,7 @@ def _assemble(items: list[Item], title: str | None) -> Layout:
                 section = new_section(None, None, line_start)
             start = line_start + len(prefix)
             bullet = Bullet(
-                id=f"b{len(bullets) + 1}",
+                id=bullet_id(len(bullets)),
                 section_id=section.id,
                 position=len(bullets),
                 label=label,

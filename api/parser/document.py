@@ -5,16 +5,9 @@ Every ``start``/``end`` is a code-point offset into ``ArticleDocument.text``, en
 
 from __future__ import annotations
 
-import re
-import unicodedata
+import bisect
+from collections.abc import Callable
 from dataclasses import dataclass, field
-
-
-def entity_slug(name: str) -> str:
-    """An entity's id from its name: accents folded to ASCII, lower case, runs of other
-    characters as one ``-``. The API's ``speaker`` filter turns a name into an id with it too."""
-    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:80].rstrip("-") or "entity"
 
 
 @dataclass(slots=True)
@@ -117,3 +110,16 @@ class ArticleDocument:
     @property
     def word_count(self) -> int:
         return len(self.text.split())
+
+    def section_finder(self) -> Callable[[int], str]:
+        """A function from a text offset to the id of the section holding it (``""`` when the
+        document has no sections)."""
+        starts = [section.start for section in self.sections]
+        sections = self.sections
+
+        def section_at(offset: int) -> str:
+            if not sections:
+                return ""
+            return sections[max(bisect.bisect_right(starts, offset) - 1, 0)].id
+
+        return section_at

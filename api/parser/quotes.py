@@ -38,291 +38,42 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ..ids import quote_id
 from .document import ArticleDocument, Quote, Span, Speaker
-from .entities import TITLE_WORDS, EntityAnalysis
+from .entities import EntityAnalysis
+from .lexicon import (
+    ABBREVIATIONS,
+    CUE_LEMMAS,
+    METALINGUISTIC_AFTER,
+    METALINGUISTIC_BEFORE,
+    NEUTER_PRONOUNS,
+    ORG_NOUN_DETERMINERS,
+    ORG_NOUNS,
+    PERSON_ROLES,
+    PERSONAL_PRONOUNS,
+    PLURAL_PRONOUNS,
+    SPEAKER_PREPOSITIONS,
+    SPOKESPERSON_WORDS,
+    TITLE_WORDS,
+    WEAK_CUE_LEMMAS,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc, Token
 
-CUE_LEMMAS = frozenset(
-    {
-        "say",
-        "tell",
-        "state",
-        "note",
-        "add",
-        "insist",
-        "warn",
-        "conclude",
-        "explain",
-        "argue",
-        "claim",
-        "announce",
-        "declare",
-        "write",
-        "ask",
-        "reply",
-        "respond",
-        "comment",
-        "admit",
-        "acknowledge",
-        "suggest",
-        "confirm",
-        "deny",
-        "predict",
-        "describe",
-        "urge",
-        "emphasise",
-        "emphasize",
-        "stress",
-        "remark",
-        "observe",
-        "continue",
-        "maintain",
-        "recall",
-        "promise",
-        "vow",
-        "complain",
-        "caution",
-        "tweet",
-        "post",
-        "mention",
-        "reveal",
-        "boast",
-        "joke",
-        "quip",
-        "agree",
-        "accuse",
-        "assert",
-        "contend",
-        "concede",
-        "counter",
-        "retort",
-        "proclaim",
-        "pledge",
-        "threaten",
-        "demand",
-        "plead",
-        "recount",
-        "testify",
-        "exclaim",
-        "shout",
-        "whisper",
-        "cry",
-        "laugh",
-        "sigh",
-        "call",
-        "report",
-        "brand",
-        "hail",
-        "criticise",
-        "criticize",
-        "blast",
-        "dismiss",
-        "scoff",
-        "lament",
-        "point",
-        "begin",
-        "think",
-        "believe",
-    }
-)
-#: Cues that only count with a quote right next to them (too common as ordinary verbs).
-_WEAK_CUES = frozenset(
-    {"continue", "point", "begin", "think", "believe", "post", "cry", "laugh", "report"}
-)
-_SPOKES = frozenset(
-    {
-        "spokesman",
-        "spokeswoman",
-        "spokesperson",
-        "spokespeople",
-        "spokespersons",
-        "spokesmen",
-        "spokeswomen",
-        "representative",
-        "statement",
-        "source",
-        "sources",
-        "official",
-        "officials",
-        "aide",
-        "aides",
-    }
-)
-#: Nouns for a person's office or trade: "the prime minister said", "the singer said".
-_PERSON_ROLES = frozenset(
-    {
-        "minister",
-        "secretary",
-        "president",
-        "chancellor",
-        "leader",
-        "premier",
-        "governor",
-        "mayor",
-        "senator",
-        "judge",
-        "lawyer",
-        "attorney",
-        "chairman",
-        "chairwoman",
-        "chair",
-        "boss",
-        "chief",
-        "executive",
-        "director",
-        "manager",
-        "coach",
-        "player",
-        "singer",
-        "star",
-        "actor",
-        "actress",
-        "author",
-        "writer",
-        "artist",
-        "musician",
-        "rapper",
-        "striker",
-        "captain",
-        "ambassador",
-        "envoy",
-        "commissioner",
-        "economist",
-        "analyst",
-        "professor",
-        "researcher",
-        "scientist",
-        "doctor",
-        "founder",
-        "owner",
-        "spokesman",
-        "spokeswoman",
-        "officer",
-        "detective",
-        "inspector",
-        "pilot",
-        "driver",
-        "champion",
-        "veteran",
-        "king",
-        "queen",
-        "prince",
-        "princess",
-        "pope",
-        "bishop",
-        "mp",
-        "candidate",
-        "presenter",
-        "director-general",
-        "ceo",
-        "head",
-        "headteacher",
-        "teacher",
-    }
-)
-#: "the firm said": a generic noun standing for an organisation named before.
-_ORG_NOUNS = frozenset(
-    {
-        "company",
-        "firm",
-        "group",
-        "bank",
-        "council",
-        "committee",
-        "club",
-        "union",
-        "party",
-        "retailer",
-        "carrier",
-        "airline",
-        "network",
-        "charity",
-        "organisation",
-        "organization",
-        "agency",
-        "department",
-        "ministry",
-        "band",
-        "broadcaster",
-        "regulator",
-        "watchdog",
-        "insurer",
-        "lender",
-        "supermarket",
-        "chain",
-        "manufacturer",
-        "maker",
-        "business",
-        "corporation",
-        "university",
-        "association",
-        "federation",
-        "board",
-        "commission",
-        "authority",
-        "trust",
-        "foundation",
-        "institute",
-        "society",
-        "team",
-        "studio",
-        "publisher",
-    }
-)
-_FEMALE_WORDS = frozenset(
-    {
-        "spokeswoman",
-        "chairwoman",
-        "businesswoman",
-        "actress",
-        "woman",
-        "mother",
-        "wife",
-        "daughter",
-        "sister",
-        "queen",
-        "princess",
-    }
-)
-_MALE_WORDS = frozenset(
-    {
-        "spokesman",
-        "chairman",
-        "businessman",
-        "actor",
-        "man",
-        "father",
-        "husband",
-        "son",
-        "brother",
-        "king",
-        "prince",
-    }
-)
-_PERSONAL = {"he": "m", "him": "m", "she": "f", "her": "f"}
-_NEUTER = frozenset({"it", "its"})
-_PLURAL = frozenset({"they", "them"})
 _OPENERS = {"“": "open", "„": "open", "«": "open", "”": "close", "»": "close", '"': "either"}
 _OPEN_CONTEXT = set("([{—–-/:;") | {"‘", "'"}
 _CLOSE_FOLLOW = set(".,;:!?)]}—–-'’…")
 _SENTENCE_PUNCT = re.compile(r"[.!?…]\s|[.!?…]$")
 _METALINGUISTIC_BEFORE = re.compile(
-    r"(?:so-called|so called|term|terms|word|words|phrase|label|slogan|dubbed|called|"
-    r"known as|termed|labelled|labeled|branded|nicknamed|what|the idea of|concept of|"
-    r"notion of)\s*$",
-    re.IGNORECASE,
+    r"(?:" + "|".join(METALINGUISTIC_BEFORE) + r")\s*$", re.IGNORECASE
 )
 _METALINGUISTIC_AFTER = re.compile(
-    r"^\s*(?:means|meant|mean|stands for|refers to|is defined)\b", re.IGNORECASE
+    r"^\s*(?:" + "|".join(METALINGUISTIC_AFTER) + r")\b", re.IGNORECASE
 )
 TERM_MAX_WORDS = 4
 _SENTENCE_END = re.compile(r"[.!?]+(?=[\s\"”’']|$)|\n")
-_ABBREVIATION = re.compile(
-    r"(?:\b(?:Mr|Mrs|Ms|Dr|St|Prof|Gen|Sen|Rep|Gov|Jr|Sr|Inc|Ltd|Co|Corp|No|Lt|Col|Capt|Sgt|"
-    r"Rev|Mt|Ft|vs|etc)|\b[A-Z])$"
-)
+_ABBREVIATION = re.compile(r"(?:\b(?:" + "|".join(ABBREVIATIONS) + r")|\b[A-Z])$")
 _CLIMB = frozenset({"advcl", "xcomp", "conj", "ccomp", "acl", "pcomp", "relcl"})
 
 
@@ -495,7 +246,12 @@ class _Resolver:
         if index >= 0:
             return index
         low = tok.lower_
-        if tok.pos_ == "PRON" or low in _PERSONAL or low in _NEUTER or low in _PLURAL:
+        if (
+            tok.pos_ == "PRON"
+            or low in PERSONAL_PRONOUNS
+            or low in NEUTER_PRONOUNS
+            or low in PLURAL_PRONOUNS
+        ):
             return self.pronoun(tok)
         # a person named in apposition or compound with the head ("the lawyer Howard Weitzman")
         people, orgs = [], []
@@ -508,7 +264,7 @@ class _Resolver:
             elif self.types[index] in ("ORG", "GPE", "NORP", "FAC", "LOC"):
                 orgs.append((self.types[index] != "ORG", not direct, index))
         direct_people = [index for indirect, index in people if not indirect]
-        if tok.lemma_.lower() in _SPOKES or low in _SPOKES:
+        if tok.lemma_.lower() in SPOKESPERSON_WORDS or low in SPOKESPERSON_WORDS:
             # "a spokesman for X", "the X spokeswoman", "officials at X"
             if people:
                 return min(people)[1]
@@ -528,8 +284,8 @@ class _Resolver:
             # "the union Unite said": a body named here that is no entity we know; better no
             # speaker than the wrong organisation
             return -1
-        if tok.lemma_.lower() in _ORG_NOUNS and any(
-            c.dep_ == "det" and c.lower_ in ("the", "this") for c in tok.children
+        if tok.lemma_.lower() in ORG_NOUNS and any(
+            c.dep_ == "det" and c.lower_ in ORG_NOUN_DETERMINERS for c in tok.children
         ):
             return self.recent_org(tok)
         return -1
@@ -573,7 +329,7 @@ class _Resolver:
                 best = index
         if (
             best < 0
-            and head in _PERSON_ROLES
+            and head in PERSON_ROLES
             and any(c.dep_ == "det" and c.lower_ == "the" for c in tok.children)
         ):
             # "the prime minister said" with no introduction: the person the last sentences
@@ -589,17 +345,17 @@ class _Resolver:
     def pronoun(self, tok: Token) -> int:
         low = tok.lower_
         sent = self.sent_of[tok.i]
-        if low in _PERSONAL:
-            want = _PERSONAL[low]
+        if low in PERSONAL_PRONOUNS:
+            want = PERSONAL_PRONOUNS[low]
 
             def fits(index: int) -> bool:
                 g = self.gender.get(index)
                 return self.types[index] == "PERSON" and g in (None, want)
-        elif low in _NEUTER:
+        elif low in NEUTER_PRONOUNS:
 
             def fits(index: int) -> bool:
                 return self.types[index] in ("ORG", "GPE", "NORP")
-        elif low in _PLURAL:
+        elif low in PLURAL_PRONOUNS:
 
             def fits(index: int) -> bool:
                 return self.types[index] in ("ORG", "NORP", "GPE")
@@ -615,7 +371,7 @@ class _Resolver:
         for _pos, index, _subj in recent:
             if fits(index):
                 return self._remember(index, low)
-        if low in _PLURAL:
+        if low in PLURAL_PRONOUNS:
             for _pos, index, _subj in recent:
                 if self.types[index] == "PERSON":
                     return index
@@ -623,11 +379,11 @@ class _Resolver:
 
     def _human_org(self, index: int, pronoun: str) -> bool:
         """An organisation that spoke (through a spokesperson) can be "he"/"she" later."""
-        return pronoun in _PERSONAL and index in self.spoke
+        return pronoun in PERSONAL_PRONOUNS and index in self.spoke
 
     def _remember(self, index: int, pronoun: str) -> int:
-        if pronoun in _PERSONAL and self.types[index] == "PERSON":
-            self.gender.setdefault(index, _PERSONAL[pronoun])
+        if pronoun in PERSONAL_PRONOUNS and self.types[index] == "PERSON":
+            self.gender.setdefault(index, PERSONAL_PRONOUNS[pronoun])
         return index
 
 
@@ -643,7 +399,7 @@ def _np_tokens(tok: Token) -> list[tuple[Token, bool]]:
             if child.dep_ in ("poss", "relcl", "acl", "punct", "cc", "det"):
                 continue
             if child.dep_ == "prep":
-                if child.lower_ not in ("for", "of", "at", "from", "with"):
+                if child.lower_ not in SPEAKER_PREPOSITIONS:
                     continue
                 out.append((child, False))
                 stack.append((child, False))
@@ -674,7 +430,7 @@ def _is_cue(tok: Token, strong_only: bool) -> bool:
         return tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].lower_ == "to"
     if tok.pos_ not in ("VERB", "AUX") or tok.lemma_.lower() not in CUE_LEMMAS:
         return False
-    return not (strong_only and tok.lemma_.lower() in _WEAK_CUES)
+    return not (strong_only and tok.lemma_.lower() in WEAK_CUE_LEMMAS)
 
 
 def extract(document: ArticleDocument, doc: Doc, analysis: EntityAnalysis) -> list[Quote]:
@@ -699,7 +455,7 @@ def extract(document: ArticleDocument, doc: Doc, analysis: EntityAnalysis) -> li
     for tok in doc:  # every attribution in text order, so that pronouns can look back
         if tok.i not in quote_tokens and _is_cue(tok, strong_only=True):
             resolver.cue(tok)
-    section_starts = [s.start for s in document.sections]
+    section_of = document.section_finder()
     quotes: list[Quote] = []
     previous: tuple[Quote, int, int | None] | None = None  # quote, speaker index, cue token
     for n, ((a, b), (i, j)) in enumerate(zip(spans, token_ranges, strict=True)):
@@ -736,8 +492,8 @@ def extract(document: ArticleDocument, doc: Doc, analysis: EntityAnalysis) -> li
             speaker, cue = -1, None
         entity = analysis.entities[speaker] if speaker >= 0 else None
         quote = Quote(
-            id=f"q{n + 1}",
-            section_id=_section_at(document, section_starts, a),
+            id=quote_id(n),
+            section_id=section_of(a),
             text=inner,
             kind=kind,
             start=a,
@@ -760,13 +516,6 @@ def extract(document: ArticleDocument, doc: Doc, analysis: EntityAnalysis) -> li
         ):
             quote.speaker = following.speaker
     return quotes
-
-
-def _section_at(document: ArticleDocument, starts: list[int], offset: int) -> str:
-    if not document.sections:
-        return ""
-    k = bisect.bisect_right(starts, offset) - 1
-    return document.sections[max(k, 0)].id
 
 
 def _governing_cue(

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 
 import yaml
 
+from ..ids import article_id
 from .errors import ParseError
 
 FRONT_MATTER_KEYS = {"id", "title", "published_at", "source_url", "language"}
-_ID_INVALID = re.compile(r"[^a-z0-9]+")
 _INLINE_SPACE = re.compile(r"[^\S\n]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
@@ -39,15 +39,6 @@ def decode(raw: bytes) -> str:
     except UnicodeDecodeError as error:
         raise ParseError(f"file is not valid UTF-8 (byte offset {error.start})") from None
     return text
-
-
-def article_id_from(name: str) -> str:
-    """``000_8cbe90a26df69869`` -> ``000-8cbe90a26df69869``.
-
-    Lower case; each run of characters outside ``[a-z0-9]`` becomes one ``-``.
-    """
-    slug = _ID_INVALID.sub("-", name.lower()).strip("-")
-    return slug[:128].rstrip("-")
 
 
 def split_front_matter(text: str) -> Source:
@@ -87,7 +78,7 @@ def _read_front_matter(block: str) -> dict[str, str]:
         else:
             raise ParseError(f"front matter '{key}' must be a single value")
     if "id" in front:
-        slug = article_id_from(front["id"])
+        slug = article_id(front["id"])
         if not slug:
             raise ParseError("front matter 'id' has no letters or digits")
         front["id"] = slug

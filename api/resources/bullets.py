@@ -8,7 +8,7 @@ from schemas.bullet import BulletListResponseSchema
 from schemas.common import PageQuerySchema
 
 from ..spec import Blueprint, read_operation
-from .sections import part_page
+from .common import part_page
 
 blp = Blueprint(
     "bullets",

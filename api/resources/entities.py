@@ -18,7 +18,7 @@ from schemas.entity import (
 from ..http import envelope, json_array, json_response, store
 from ..pagination import paginate
 from ..spec import Blueprint, read_operation
-from .sections import part_page
+from .common import part_page
 
 blp = Blueprint(
     "entities",

@@ -13,11 +13,10 @@ from schemas.quote import (
 )
 
 from ..http import envelope, json_array, json_response, splice, store
-from ..parser.document import entity_slug
+from ..ids import entity_slug
 from ..pagination import paginate
 from ..spec import Blueprint, read_operation
-from .articles import search_page
-from .sections import part_page
+from .common import part_page, search_page
 
 blp = Blueprint(
     "quotes",

@@ -8,10 +8,9 @@ from flask_smorest import abort
 from schemas.common import NoQuerySchema, PageQuerySchema
 from schemas.section import SectionListResponseSchema, SectionResponseSchema
 
-from ..http import envelope, json_array, json_response, self_url, store
-from ..pagination import paginate
+from ..http import envelope, json_response, self_url, store
 from ..spec import Blueprint, read_operation
-from ._lookup import latest_version_or_404
+from .common import latest_version_or_404, part_page
 
 blp = Blueprint(
     "sections",
@@ -20,21 +19,6 @@ blp = Blueprint(
     description="Sections: the untitled opening (id `opening`) and one per heading, with their "
     "paragraphs (text and offsets) and the ids of their bullet points.",
 )
-
-
-def part_page(article_id: str, kind: str, args: dict, **filters: str):
-    """One page of an article's parts (latest version), with the same envelope everywhere."""
-    with store().reading() as conn:
-        version = latest_version_or_404(conn, article_id)
-        page = paginate(
-            args,
-            lambda window: store().parts(conn, article_id, version, kind, window, **filters),
-            scope=f"{kind}:{article_id}",
-            key_of=lambda row: row.position,
-            key_type=int,
-        )
-    body = envelope(json_array(row.body for row in page.rows), page.links, page.meta)
-    return json_response(body, link=page.link_header)
 
 
 @blp.route("/<article_id>/sections")

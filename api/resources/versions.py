@@ -11,8 +11,7 @@ from schemas.common import PageQuerySchema
 from ..http import envelope, json_array, json_response, store
 from ..pagination import paginate
 from ..spec import Blueprint, read_operation
-from ._lookup import latest_version_or_404
-from .articles import article_response, article_version_or_404
+from .common import article_response, article_version_or_404, latest_version_or_404
 
 blp = Blueprint(
     "versions",

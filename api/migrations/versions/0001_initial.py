@@ -7,8 +7,13 @@ Create Date: 2026-11-27
 A store made before migrations existed (the same tables, perhaps without ``totals`` or search)
 is adopted: only what is missing is created, counters are counted once and the search index is
 built from the latest versions.
+
+Everything this revision runs is written here, frozen as it was when the revision was made: the
+tables, the counters' recounts and the search documents. It uses no code of ``api.store``, so
+later changes to the store cannot change what this migration does.
 """
 
+import orjson
 import sqlalchemy as sa
 from alembic import op
 
@@ -118,20 +123,75 @@ def upgrade() -> None:
             unique=True,
         )
         _create_search_index(bind.dialect.name)
-        from api.store import rebuild_search
+        _index_latest_versions(bind)
 
-        rebuild_search(bind)
+
+#: The stored counters and how each is counted from the rows: every article; the quotes of
+#: every article's latest version.
+_COUNTS = {
+    "articles": "SELECT count(*) FROM articles",
+    "quotes": (
+        "SELECT count(*) FROM parts JOIN articles ON parts.article_id = articles.id "
+        "WHERE parts.version = articles.latest_version AND parts.kind = 'quotes'"
+    ),
+}
 
 
 def _count_totals(bind) -> None:
     """Stored counters (``totals``): counted once from the rows, for a store that had none."""
-    from api.store import COUNTED, totals
-
-    have = set(bind.execute(sa.select(totals.c.name)).scalars())
-    for name, count in COUNTED.items():
+    have = set(bind.execute(sa.text("SELECT name FROM totals")).scalars())
+    for name, count in _COUNTS.items():
         if name not in have:
-            value = bind.execute(count()).scalar_one()
-            bind.execute(totals.insert(), {"name": name, "value": value})
+            value = bind.execute(sa.text(count)).scalar_one()
+            bind.execute(
+                sa.text("INSERT INTO totals (name, value) VALUES (:name, :value)"),
+                {"name": name, "value": value},
+            )
+
+
+def _index_latest_versions(bind) -> None:
+    """Search documents for every article's latest version: one for the article (its title and
+    text) and one per quote, in document order (its speaker's name and its text)."""
+    bind.execute(sa.text("DELETE FROM search_docs"))
+    latest = bind.execute(
+        sa.text(
+            "SELECT articles.id, article_versions.article_json FROM articles "
+            "JOIN article_versions ON article_versions.article_id = articles.id "
+            "AND article_versions.version = articles.latest_version"
+        )
+    ).all()
+    quotes_of = sa.text(
+        "SELECT parts.body, parts.name FROM parts JOIN articles ON parts.article_id = articles.id "
+        "AND parts.version = articles.latest_version "
+        "WHERE parts.article_id = :article_id AND parts.kind = 'quotes' ORDER BY parts.position"
+    )
+    insert = sa.text(
+        "INSERT INTO search_docs (article_id, kind, position, title, body) "
+        "VALUES (:article_id, :kind, :position, :title, :body)"
+    )
+    for article_id, article_json in latest:
+        article = orjson.loads(article_json)
+        docs = [
+            {
+                "article_id": article_id,
+                "kind": "articles",
+                "position": 0,
+                "title": article.get("title") or "",
+                "body": article.get("text") or "",
+            }
+        ]
+        quotes = bind.execute(quotes_of, {"article_id": article_id}).all()
+        for position, (body, name) in enumerate(quotes):
+            docs.append(
+                {
+                    "article_id": article_id,
+                    "kind": "quotes",
+                    "position": position,
+                    "title": name or "",
+                    "body": orjson.loads(body).get("text") or "",
+                }
+            )
+        bind.execute(insert, docs)
 
 
 def _create_search_index(dialect: str) -> None:

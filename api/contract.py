@@ -1,0 +1,40 @@
+"""The HTTP contract's constants, each defined once: the code that enforces a value and the
+OpenAPI spec that documents it both import it from here (stdlib only, cheap to import).
+"""
+
+from __future__ import annotations
+
+#: Media types the API answers with.
+JSON = "application/json"
+PROBLEM = "application/problem+json"
+
+#: ``Cache-Control`` of a specific version's URL (its bytes never change) …
+IMMUTABLE = "public, max-age=31536000, immutable"
+#: … of every other 200 and 304 (revalidate with the ETag each time) …
+REVALIDATE = "no-cache"
+#: … and of every error answer.
+NO_STORE = "no-store"
+
+#: Response headers a browser script may read (CORS ``Access-Control-Expose-Headers``).
+EXPOSED_HEADERS = ("ETag", "Link", "X-Request-ID")
+
+#: A client's ``X-Request-ID`` is echoed when it matches this; otherwise the server makes one.
+REQUEST_ID_PATTERN = r"^[A-Za-z0-9._:-]{1,128}$"
+#: A strong entity-tag (RFC 9110 §8.8.3): quoted, no ``W/``; opaque to clients.
+ETAG_PATTERN = r'^"[!#-~]*"$'
+
+#: Longest path and query string answered (longer: a 414 problem document).
+MAX_PATH_CHARS = 1024
+MAX_QUERY_CHARS = 2048
+
+#: Page sizes a collection takes, and the one it uses when none is given.
+MAX_PAGE_SIZE = 100
+DEFAULT_PAGE_SIZE = 20
+#: Deeper than any collection will be; keeps ``(page - 1) * page_size`` a small SQL offset.
+MAX_PAGE = 1_000_000
+#: Cursors are unpadded base64url tokens.
+CURSOR_PATTERN = r"^[A-Za-z0-9_-]+$"
+#: Longest accepted ``q``.
+MAX_QUERY_LENGTH = 200
+#: Highest version number a path may name (the store keeps versions as 32-bit integers).
+MAX_VERSION = 2**31 - 1

@@ -1,0 +1,108 @@
+"""Slugs and ids: every rule that turns a name into an id, one function per kind of id.
+
+A neutral module (the standard library only: no Flask, no SQL, no parser), so that the parser,
+which makes the ids, and the API, which turns a request's words into the same ids, share one rule.
+
+==========  ========================  ==============================================================
+kind of id  function                  rule → example
+==========  ========================  ==============================================================
+article     ``article_id(name)``      lower case; each run of characters outside ``[a-z0-9]``
+                                      becomes one ``-`` (so accented letters are dropped); ``-``
+                                      trimmed; at most 128 characters; ``""`` if nothing is left
+                                      (the caller refuses the file).
+                                      ``000_8cbe90a26df69869`` → ``000-8cbe90a26df69869``,
+                                      ``Café Zoë`` → ``caf-zo``
+section     ``section_id(heading)``   the article rule, at most 60 characters, ``section`` if
+                                      nothing is left; the untitled opening section is ``opening``
+                                      (:data:`OPENING_SECTION_ID`).
+                                      ``US-China Trade Talks`` → ``us-china-trade-talks``,
+                                      ``Café Zoë`` → ``caf-zo``, ``!!!`` → ``section``
+entity      ``entity_slug(name)``     accents folded to ASCII (NFKD, the rest dropped), then the
+                                      article rule, at most 80 characters, ``entity`` if nothing is
+                                      left.
+                                      ``Donald Trump`` → ``donald-trump``,
+                                      ``Zoë Ball`` → ``zoe-ball``, ``習近平`` → ``entity``
+entity key  ``entity_key(type, id)``  corpus-wide: the lower-cased type, ``:``, the entity id.
+                                      (``PERSON``, ``donald-trump``) → ``person:donald-trump``
+bullet      ``bullet_id(position)``   ``b`` and the 1-based position in the article.
+                                      0 → ``b1``
+quote       ``quote_id(position)``    ``q`` and the 1-based position in the article.
+                                      0 → ``q1``
+==========  ========================  ==============================================================
+
+Section and entity ids are unique within their article: a repeat gets ``-2``, ``-3``, … in order
+(:func:`unique_id`): ``opening``, ``opening-2``.
+
+The article and section rules drop accented letters while the entity rule folds them: a known
+difference, kept for now because changing it would change stored ids.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+__all__ = [
+    "OPENING_SECTION_ID",
+    "article_id",
+    "bullet_id",
+    "entity_key",
+    "entity_slug",
+    "quote_id",
+    "section_id",
+    "unique_id",
+]
+
+#: The id of the section before the first heading (an article that opens without one).
+OPENING_SECTION_ID = "opening"
+
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def _slug(text: str, limit: int) -> str:
+    """Lower case, each run outside ``[a-z0-9]`` as one ``-``, trimmed, cut at ``limit``."""
+    return _NOT_SLUG.sub("-", text.lower()).strip("-")[:limit].rstrip("-")
+
+
+def article_id(name: str) -> str:
+    """An article's id from a file stem or a front-matter ``id``: ``000_8cbe90a26df69869`` ->
+    ``000-8cbe90a26df69869``; ``""`` if the name has no letters or digits."""
+    return _slug(name, 128)
+
+
+def section_id(heading: str | None) -> str:
+    """A section's id from its heading; :data:`OPENING_SECTION_ID` for a section without one."""
+    if not heading:
+        return OPENING_SECTION_ID
+    return _slug(heading, 60) or "section"
+
+
+def entity_slug(name: str) -> str:
+    """An entity's id from its name: accents folded to ASCII, then the slug rule. The API's
+    ``speaker`` filter turns a name into an id with it too."""
+    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    return _slug(text, 80) or "entity"
+
+
+def entity_key(entity_type: str, entity_id: str) -> str:
+    """Corpus-wide key of an entity: ``person:donald-trump``."""
+    return f"{entity_type.lower()}:{entity_id}"
+
+
+def bullet_id(position: int) -> str:
+    """The id of the article's bullet at 0-based ``position``: ``b1``, ``b2``, …"""
+    return f"b{position + 1}"
+
+
+def quote_id(position: int) -> str:
+    """The id of the article's quote at 0-based ``position``: ``q1``, ``q2``, …"""
+    return f"q{position + 1}"
+
+
+def unique_id(base: str, used: set[str]) -> str:
+    """``base``, or ``base-2``, ``base-3``, … the first not in ``used``; it is added to ``used``."""
+    candidate, n = base, 2
+    while candidate in used:
+        candidate, n = f"{base}-{n}", n + 1
+    used.add(candidate)
+    return candidate

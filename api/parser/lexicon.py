@@ -1,0 +1,808 @@
+"""Every English word list the parser's rules use, each defined once.
+
+The rules live in :mod:`.blocks`, :mod:`.entities` and :mod:`.quotes`; this module holds only
+their vocabulary (lower case unless a list says otherwise), so that a word is added in one place
+and a list two rules share is one list. spaCy's labels (entity types, dependency relations) are
+not English words and stay with the rules that test them.
+
+Lists marked "joined into a regular expression" are plain letters, spaces and hyphens only.
+"""
+
+from __future__ import annotations
+
+# -- people: honorifics, titles, roles -------------------------------------------------------
+
+#: Honorifics that tell a woman ("Ms Caldwell": the entity is "she").
+FEMALE_HONORIFICS = frozenset({"mrs", "ms", "miss", "dame", "lady"})
+#: Honorifics that tell a man ("Mr Smith": the entity is "he").
+MALE_HONORIFICS = frozenset({"mr", "sir", "lord"})
+#: Honorifics before a name (kept in the mention text, not in the name; they make a PERSON).
+HONORIFICS = FEMALE_HONORIFICS | MALE_HONORIFICS | frozenset({"mx", "dr", "prof", "professor"})
+
+#: Words that make a job title in front of a name ("Commerce Secretary Howard Lutnick").
+TITLE_WORDS = frozenset(
+    {
+        "president",
+        "vice",
+        "prime",
+        "minister",
+        "secretary",
+        "chancellor",
+        "senator",
+        "sen",
+        "rep",
+        "representative",
+        "congressman",
+        "congresswoman",
+        "governor",
+        "gov",
+        "mayor",
+        "judge",
+        "justice",
+        "general",
+        "gen",
+        "colonel",
+        "col",
+        "captain",
+        "capt",
+        "lieutenant",
+        "lt",
+        "sergeant",
+        "sgt",
+        "admiral",
+        "commissioner",
+        "chairman",
+        "chairwoman",
+        "chair",
+        "chief",
+        "executive",
+        "ceo",
+        "director",
+        "deputy",
+        "ambassador",
+        "councillor",
+        "cllr",
+        "bishop",
+        "archbishop",
+        "rabbi",
+        "rev",
+        "reverend",
+        "coach",
+        "spokesman",
+        "spokeswoman",
+        "spokesperson",
+        "leader",
+        "premier",
+        "attorney",
+        "sheriff",
+        "inspector",
+        "detective",
+        "officer",
+        "superintendent",
+        "constable",
+        "mp",
+        "mep",
+        "msp",
+        "senior",
+        "junior",
+        "former",
+        "acting",
+        "interim",
+        "foreign",
+        "home",
+        "first",
+        "lady",
+    }
+)
+#: The word after a one-word ORG/NORP span that makes it part of a title ("Commerce" of
+#: "Commerce Secretary"), not an organisation.
+PORTFOLIO_HEADS = frozenset({"secretary", "minister", "ministers", "secretaries"})
+#: Nouns for a person's office or trade: "the prime minister said", "the singer said".
+PERSON_ROLES = frozenset(
+    {
+        "minister",
+        "secretary",
+        "president",
+        "chancellor",
+        "leader",
+        "premier",
+        "governor",
+        "mayor",
+        "senator",
+        "judge",
+        "lawyer",
+        "attorney",
+        "chairman",
+        "chairwoman",
+        "chair",
+        "boss",
+        "chief",
+        "executive",
+        "director",
+        "manager",
+        "coach",
+        "player",
+        "singer",
+        "star",
+        "actor",
+        "actress",
+        "author",
+        "writer",
+        "artist",
+        "musician",
+        "rapper",
+        "striker",
+        "captain",
+        "ambassador",
+        "envoy",
+        "commissioner",
+        "economist",
+        "analyst",
+        "professor",
+        "researcher",
+        "scientist",
+        "doctor",
+        "founder",
+        "owner",
+        "spokesman",
+        "spokeswoman",
+        "officer",
+        "detective",
+        "inspector",
+        "pilot",
+        "driver",
+        "champion",
+        "veteran",
+        "king",
+        "queen",
+        "prince",
+        "princess",
+        "pope",
+        "bishop",
+        "mp",
+        "candidate",
+        "presenter",
+        "director-general",
+        "ceo",
+        "head",
+        "headteacher",
+        "teacher",
+    }
+)
+#: Roles that belong to a band or company: "former Nirvana frontman" makes Nirvana an ORG.
+MEMBER_ROLES = frozenset(
+    {
+        "frontman",
+        "frontwoman",
+        "guitarist",
+        "drummer",
+        "bassist",
+        "vocalist",
+        "keyboardist",
+        "chairman",
+        "chairwoman",
+        "founder",
+        "co-founder",
+        "boss",
+        "employee",
+        "employees",
+        "shareholder",
+        "shareholders",
+    }
+)
+#: Nouns for someone speaking for a body: "a spokesman for X" speaks for X.
+SPOKESPERSON_WORDS = frozenset(
+    {
+        "spokesman",
+        "spokeswoman",
+        "spokesperson",
+        "spokespeople",
+        "spokespersons",
+        "spokesmen",
+        "spokeswomen",
+        "representative",
+        "statement",
+        "source",
+        "sources",
+        "official",
+        "officials",
+        "aide",
+        "aides",
+    }
+)
+#: Nouns for a woman. No rule reads this list yet (gender comes from honorifics and pronouns).
+FEMALE_WORDS = frozenset(
+    {
+        "spokeswoman",
+        "chairwoman",
+        "businesswoman",
+        "actress",
+        "woman",
+        "mother",
+        "wife",
+        "daughter",
+        "sister",
+        "queen",
+        "princess",
+    }
+)
+#: Nouns for a man. No rule reads this list yet (gender comes from honorifics and pronouns).
+MALE_WORDS = frozenset(
+    {
+        "spokesman",
+        "chairman",
+        "businessman",
+        "actor",
+        "man",
+        "father",
+        "husband",
+        "son",
+        "brother",
+        "king",
+        "prince",
+    }
+)
+
+# -- pronouns --------------------------------------------------------------------------------
+
+#: Pronouns for a person, with the gender they tell ("m" / "f").
+PERSONAL_PRONOUNS = {"he": "m", "him": "m", "she": "f", "her": "f"}
+#: Pronouns for an organisation or place.
+NEUTER_PRONOUNS = frozenset({"it", "its"})
+#: Plural pronouns: an organisation, a group, or failing those a person.
+PLURAL_PRONOUNS = frozenset({"they", "them"})
+
+# -- organisations ---------------------------------------------------------------------------
+
+#: Last words that make a name an organisation ("… Centre", "… Association", "… Committee").
+ORG_HEADS = frozenset(
+    {
+        "centre",
+        "center",
+        "association",
+        "committee",
+        "council",
+        "university",
+        "college",
+        "school",
+        "party",
+        "museum",
+        "service",
+        "services",
+        "agency",
+        "department",
+        "ministry",
+        "office",
+        "bank",
+        "company",
+        "corporation",
+        "corp",
+        "group",
+        "institute",
+        "institution",
+        "foundation",
+        "society",
+        "union",
+        "club",
+        "commission",
+        "authority",
+        "board",
+        "trust",
+        "inc",
+        "ltd",
+        "plc",
+        "llc",
+        "co",
+        "news",
+        "times",
+        "post",
+        "network",
+        "federation",
+        "organisation",
+        "organization",
+        "league",
+        "academy",
+        "fund",
+        "industries",
+        "airlines",
+        "airways",
+        "bureau",
+        "administration",
+        "assembly",
+        "parliament",
+        "congress",
+        "senate",
+        "police",
+        "army",
+        "navy",
+        "force",
+        "forces",
+        "team",
+        "band",
+        "orchestra",
+        "records",
+        "studios",
+        "press",
+        "channel",
+        "television",
+        "radio",
+        "anonymous",
+    }
+)
+#: "the firm said": a generic noun standing for an organisation named before.
+ORG_NOUNS = frozenset(
+    {
+        "company",
+        "firm",
+        "group",
+        "bank",
+        "council",
+        "committee",
+        "club",
+        "union",
+        "party",
+        "retailer",
+        "carrier",
+        "airline",
+        "network",
+        "charity",
+        "organisation",
+        "organization",
+        "agency",
+        "department",
+        "ministry",
+        "band",
+        "broadcaster",
+        "regulator",
+        "watchdog",
+        "insurer",
+        "lender",
+        "supermarket",
+        "chain",
+        "manufacturer",
+        "maker",
+        "business",
+        "corporation",
+        "university",
+        "association",
+        "federation",
+        "board",
+        "commission",
+        "authority",
+        "trust",
+        "foundation",
+        "institute",
+        "society",
+        "team",
+        "studio",
+        "publisher",
+    }
+)
+#: Determiners before a generic organisation noun that make it refer back ("the firm").
+ORG_NOUN_DETERMINERS = frozenset({"the", "this"})
+
+# -- nations, religions and other groups -----------------------------------------------------
+
+#: Endings of a nationality adjective ("European", "Chinese", "British", "Baltic"); the rules
+#: below each add one ending of their own.
+NATIONALITY_SUFFIXES = ("an", "ese", "ish", "ic")
+#: Endings of a nationality word in front of a name ("the French Cogniron project").
+NATIONALITY_MODIFIER_SUFFIXES = (*NATIONALITY_SUFFIXES, "ch")
+#: Endings of a nationality adjective that opens an ORG span ("European Cogniron", "Israeli X").
+NATIONALITY_ADJECTIVE_SUFFIXES = (*NATIONALITY_SUFFIXES, "i")
+#: Endings of a nationality, religion or political group word ("Chinese", "Muslims").
+GROUP_SUFFIXES = (
+    *NATIONALITY_SUFFIXES,
+    "ans",
+    "ics",
+    "i",
+    "is",
+    "ch",
+    "ist",
+    "ists",
+    "ite",
+    "ites",
+    "er",
+    "ers",
+    "ats",
+    "at",
+)
+#: Short nouns for people of a nation: demonyms that are group words too.
+NATION_NOUNS = frozenset(
+    {
+        "scots",
+        "brit",
+        "brits",
+        "dane",
+        "danes",
+        "finn",
+        "finns",
+        "pole",
+        "poles",
+        "swede",
+        "swedes",
+        "turk",
+        "turks",
+    }
+)
+#: Nouns for a person of a nation: NER often types them PERSON or ORG; alone they are NORP.
+DEMONYMS = NATION_NOUNS | frozenset(
+    {
+        "scot",
+        "spaniard",
+        "spaniards",
+        "briton",
+        "britons",
+        "kiwi",
+        "kiwis",
+        "aussie",
+        "aussies",
+        "frenchman",
+        "englishman",
+        "welshman",
+        "irishman",
+        "scotsman",
+        "dutchman",
+        "frenchwoman",
+        "englishwoman",
+        "scotswoman",
+        "welshwoman",
+        "irishwoman",
+        "yankee",
+        "yankees",
+    }
+)
+#: Nationality, religion and political group words that no ending gives away: a NORP named
+#: with one stays NORP.
+GROUP_WORDS = NATION_NOUNS | frozenset(
+    {
+        "greek",
+        "greeks",
+        "thai",
+        "thais",
+        "swiss",
+        "arab",
+        "arabs",
+        "kurd",
+        "kurds",
+        "sikh",
+        "sikhs",
+        "hindu",
+        "hindus",
+        "muslim",
+        "muslims",
+        "jew",
+        "jews",
+        "sunni",
+        "shia",
+        "nazi",
+        "nazis",
+        "maori",
+        "zulu",
+        "inuit",
+        "uzbek",
+        "kazakh",
+        "tajik",
+        "kyrgyz",
+        "turkmen",
+        "basque",
+        "basques",
+        "bosniak",
+        "serb",
+        "serbs",
+        "croat",
+        "croats",
+        "slovak",
+        "slovaks",
+        "czech",
+        "czechs",
+        "catholic",
+        "catholics",
+        "protestant",
+        "protestants",
+        "christian",
+        "christians",
+        "mormon",
+        "mormons",
+        "buddhist",
+        "buddhists",
+        "latino",
+        "latinos",
+        "latina",
+        "hispanic",
+        "hispanics",
+        "democrat",
+        "democrats",
+        "republican",
+        "republicans",
+        "liberal",
+        "liberals",
+        "tory",
+        "tories",
+        "socialist",
+        "socialists",
+    }
+)
+
+# -- parties and politics --------------------------------------------------------------------
+
+#: Party names found by form even where NER missed them (as written: capitalised).
+PARTY_FORMS = frozenset(
+    {"Tory", "Tories", "Conservative", "Conservatives", "Labour", "Lib Dem", "Lib Dems"}
+)
+#: The capitalised words that may stand before a party form ("The Tories"); any other
+#: capitalised word before it makes it part of a longer name.
+PARTY_FORM_ARTICLES = frozenset({"the", "a"})
+#: Nouns that make a sentence-initial "Conservative"/"Labour" a party, not an adjective.
+POLITICAL_NOUNS = frozenset(
+    {
+        "spokesman",
+        "spokeswoman",
+        "spokesperson",
+        "leader",
+        "mp",
+        "mps",
+        "mep",
+        "meps",
+        "candidate",
+        "candidates",
+        "member",
+        "members",
+        "politician",
+        "politicians",
+        "peer",
+        "peers",
+        "councillor",
+        "councillors",
+        "government",
+        "party",
+        "voters",
+        "supporters",
+        "minister",
+        "ministers",
+        "chairman",
+        "chairwoman",
+        "manifesto",
+        "leadership",
+        "policy",
+        "campaign",
+        "backbencher",
+        "backbenchers",
+        "activists",
+        "source",
+        "sources",
+        "figures",
+    }
+)
+
+# -- canonical names -------------------------------------------------------------------------
+
+#: Standard expansions: surface form (lower case, straight apostrophes) -> (canonical name, type).
+EXPANSIONS: dict[str, tuple[str, str]] = {
+    "us": ("United States", "GPE"),
+    "u.s.": ("United States", "GPE"),
+    "u.s": ("United States", "GPE"),
+    "usa": ("United States", "GPE"),
+    "u.s.a.": ("United States", "GPE"),
+    "united states": ("United States", "GPE"),
+    "united states of america": ("United States", "GPE"),
+    "uk": ("United Kingdom", "GPE"),
+    "u.k.": ("United Kingdom", "GPE"),
+    "u.k": ("United Kingdom", "GPE"),
+    "britain": ("United Kingdom", "GPE"),
+    "great britain": ("United Kingdom", "GPE"),
+    "united kingdom": ("United Kingdom", "GPE"),
+    "tory": ("Conservative Party", "ORG"),
+    "tories": ("Conservative Party", "ORG"),
+    "conservative": ("Conservative Party", "ORG"),
+    "conservatives": ("Conservative Party", "ORG"),
+    "conservative party": ("Conservative Party", "ORG"),
+    "tory party": ("Conservative Party", "ORG"),
+    "labour": ("Labour Party", "ORG"),
+    "labour party": ("Labour Party", "ORG"),
+    "lib dem": ("Liberal Democrats", "ORG"),
+    "lib dems": ("Liberal Democrats", "ORG"),
+    "liberal democrat": ("Liberal Democrats", "ORG"),
+    "liberal democrats": ("Liberal Democrats", "ORG"),
+    "eu": ("European Union", "ORG"),
+    "e.u.": ("European Union", "ORG"),
+    "european union": ("European Union", "ORG"),
+    "un": ("United Nations", "ORG"),
+    "u.n.": ("United Nations", "ORG"),
+    "united nations": ("United Nations", "ORG"),
+}
+
+# -- places and times ------------------------------------------------------------------------
+
+#: Time zones (as written: upper case): NER tags them, they are not entities.
+TIME_ZONES = frozenset(
+    {
+        "GMT",
+        "BST",
+        "UTC",
+        "CET",
+        "CEST",
+        "EST",
+        "EDT",
+        "CST",
+        "CDT",
+        "MST",
+        "MDT",
+        "PST",
+        "PDT",
+        "ET",
+        "PT",
+        "IST",
+        "JST",
+        "AEST",
+        "AEDT",
+    }
+)
+#: A possessor that is a saint's abbreviation, not an owner ("St David’s Centre" stays whole).
+SAINT_WORDS = frozenset({"st", "saint"})
+
+# -- function words --------------------------------------------------------------------------
+
+#: Small words inside a name ("Office of the …"): not capitalised, not counted in initials.
+NAME_FUNCTION_WORDS = frozenset({"of", "the", "and", "for"})
+#: Words a span cut short ends on ("The Office of the"): it is extended over what follows.
+FUNCTION_TAIL = NAME_FUNCTION_WORDS | frozenset({"&", "de", "on"})
+#: Prepositions whose object still speaks through the head noun ("a lawyer for X").
+SPEAKER_PREPOSITIONS = frozenset({"for", "of", "at", "from", "with"})
+
+# -- speech ----------------------------------------------------------------------------------
+
+#: Cue verbs that only count with a quote right next to them (too common as ordinary verbs).
+WEAK_CUE_LEMMAS = frozenset(
+    {"continue", "point", "begin", "think", "believe", "post", "cry", "laugh", "report"}
+)
+#: Lemmas of the verbs that attribute a quote ("said", "told", "added", …), weak ones included.
+CUE_LEMMAS = WEAK_CUE_LEMMAS | frozenset(
+    {
+        "say",
+        "tell",
+        "state",
+        "note",
+        "add",
+        "insist",
+        "warn",
+        "conclude",
+        "explain",
+        "argue",
+        "claim",
+        "announce",
+        "declare",
+        "write",
+        "ask",
+        "reply",
+        "respond",
+        "comment",
+        "admit",
+        "acknowledge",
+        "suggest",
+        "confirm",
+        "deny",
+        "predict",
+        "describe",
+        "urge",
+        "emphasise",
+        "emphasize",
+        "stress",
+        "remark",
+        "observe",
+        "maintain",
+        "recall",
+        "promise",
+        "vow",
+        "complain",
+        "caution",
+        "tweet",
+        "mention",
+        "reveal",
+        "boast",
+        "joke",
+        "quip",
+        "agree",
+        "accuse",
+        "assert",
+        "contend",
+        "concede",
+        "counter",
+        "retort",
+        "proclaim",
+        "pledge",
+        "threaten",
+        "demand",
+        "plead",
+        "recount",
+        "testify",
+        "exclaim",
+        "shout",
+        "whisper",
+        "sigh",
+        "call",
+        "brand",
+        "hail",
+        "criticise",
+        "criticize",
+        "blast",
+        "dismiss",
+        "scoff",
+        "lament",
+    }
+)
+#: Speech-verb forms that end a bullet's lead ("Smith said: …" is not a label "Smith said").
+#: Matched in any case; joined into a regular expression.
+SPEECH_VERB_FORMS = (
+    "said",
+    "says",
+    "say",
+    "told",
+    "tells",
+    "added",
+    "adds",
+    "stated",
+    "noted",
+    "warned",
+    "asked",
+    "explained",
+    "insisted",
+)
+#: Words right before a quote that make it a term, not speech ("the so-called “…”").
+#: Matched in any case; joined into a regular expression.
+METALINGUISTIC_BEFORE = (
+    "so-called",
+    "so called",
+    "term",
+    "terms",
+    "word",
+    "words",
+    "phrase",
+    "label",
+    "slogan",
+    "dubbed",
+    "called",
+    "known as",
+    "termed",
+    "labelled",
+    "labeled",
+    "branded",
+    "nicknamed",
+    "what",
+    "the idea of",
+    "concept of",
+    "notion of",
+)
+#: Words right after a quote that make it a term ("“sustainable” means …").
+#: Matched in any case; joined into a regular expression.
+METALINGUISTIC_AFTER = ("means", "meant", "mean", "stands for", "refers to", "is defined")
+#: Abbreviations whose full stop ends no sentence (as written, case-sensitive; a single
+#: capital letter counts too). Joined into a regular expression.
+ABBREVIATIONS = (
+    "Mr",
+    "Mrs",
+    "Ms",
+    "Dr",
+    "St",
+    "Prof",
+    "Gen",
+    "Sen",
+    "Rep",
+    "Gov",
+    "Jr",
+    "Sr",
+    "Inc",
+    "Ltd",
+    "Co",
+    "Corp",
+    "No",
+    "Lt",
+    "Col",
+    "Capt",
+    "Sgt",
+    "Rev",
+    "Mt",
+    "Ft",
+    "vs",
+    "etc",
+)

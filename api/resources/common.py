@@ -1,0 +1,126 @@
+"""What the resource modules share: finding an article's version for a request, the article
+response (latest and immutable versions alike), a page of an article's parts, a page of ranked
+search results. Resource modules import these from here, never from each other.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import orjson
+from flask import request
+from flask_smorest import abort
+from sqlalchemy import Connection
+
+from schemas.article import INCLUDES
+
+from ..contract import IMMUTABLE, MAX_VERSION, REVALIDATE
+from ..http import (
+    conditional,
+    envelope,
+    etag_of,
+    json_array,
+    json_response,
+    self_url,
+    splice,
+    store,
+)
+from ..pagination import bad_parameter, paginate
+from ..store import SearchQueryError
+
+
+def latest_version_or_404(conn: Connection, article_id: str) -> int:
+    version = store().latest_version(conn, article_id)
+    if version is None:
+        abort(404, message=f"No article with id {article_id!r}.")
+    return version
+
+
+def article_links(article_id: str, self_url: str) -> dict:
+    base = f"/v1/articles/{article_id}"
+    return {
+        "self": self_url,
+        "versions": f"{base}/versions",
+        "sections": f"{base}/sections",
+        "bullets": f"{base}/bullets",
+        "quotes": f"{base}/quotes",
+        "entities": f"{base}/entities",
+        "latest": base,
+    }
+
+
+def article_response(article_id: str, found, include: list[str], *, immutable: bool = False):
+    """One article version: its stored bytes with the requested parts spliced in (in a fixed
+    order) and the envelope, or a 304 decided from the version's identity before any of that.
+
+    ``found`` is the store's ``(version, ingested_at, output_hash, article_json)``: a version's
+    rows never change, so those and the URL determine the body, and so the ETag.
+    """
+    version, ingested_at, output_hash, article = found
+    url = self_url()
+
+    def build() -> bytes:
+        data = article
+        wanted = [kind for kind in INCLUDES if kind in include]
+        if wanted:
+            stored = store().part_lists(article_id, version)
+            data = splice(article, [(kind, stored.get(kind, b"[]")) for kind in wanted])
+        return envelope(data, article_links(article_id, url))
+
+    etag = etag_of(article_id, version, ingested_at, output_hash, url)
+    return conditional(etag, build, cache_control=IMMUTABLE if immutable else REVALIDATE)
+
+
+def article_version_or_404(article_id: str, version: int):
+    found = None
+    if 1 <= version <= MAX_VERSION:
+        found = store().article_version(article_id, version)
+    if found is None:
+        abort(404, message=f"Article {article_id!r} has no version {version}.")
+    return found
+
+
+def part_page(article_id: str, kind: str, args: dict, **filters: str):
+    """One page of an article's parts (latest version), with the same envelope everywhere."""
+    with store().reading() as conn:
+        version = latest_version_or_404(conn, article_id)
+        page = paginate(
+            args,
+            lambda window: store().parts(conn, article_id, version, kind, window, **filters),
+            scope=f"{kind}:{article_id}",
+            key_of=lambda row: row.position,
+            key_type=int,
+        )
+    body = envelope(json_array(row.body for row in page.rows), page.links, page.meta)
+    return json_response(body, link=page.link_header)
+
+
+def search_page(args: dict, fetch, scope: str, item=lambda row: row[1]):
+    """One page of ranked search results: each item's stored bytes plus its ``search`` hit.
+
+    Pages in rank order; a cursor holds the rank position of the item it continues from and
+    the query's fingerprint (so it only continues the same search).
+    """
+    if "sort" in request.args:
+        bad_parameter("sort", "Search results are ranked; `sort` cannot be combined with `q`.")
+    digest = hashlib.blake2b(args["q"].encode(), digest_size=6).hexdigest()
+    try:
+        with store().reading() as conn:
+            page = paginate(
+                args,
+                lambda window: fetch(conn, window),
+                scope=f"{scope}:q:{digest}",
+                key_of=lambda hit: hit.ordinal,
+                key_type=int,
+            )
+    except SearchQueryError as error:
+        bad_parameter("q", f"Nothing to search for: {error}")
+    items = (
+        splice(
+            item(hit.row),
+            [("search", orjson.dumps({"rank": hit.rank, "snippet": hit.snippet}))],
+        )
+        for hit in page.rows
+    )
+    body = envelope(json_array(items), page.links, page.meta)
+    return json_response(body, link=page.link_header)

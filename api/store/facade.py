@@ -1,0 +1,143 @@
+"""``ArticleStore``: the store's one entry point; each read and write has one method here.
+
+The methods are thin: they pick the connection and hand over to the module that owns the SQL.
+
+* One-statement reads (:mod:`~api.store.fast`): compiled once, run on this thread's held DBAPI
+  connection. Each is its own snapshot; they need no connection from the caller.
+* Reads a caller combines into one snapshot (:mod:`~api.store.reads`,
+  :mod:`~api.store.search`): they take the connection of ``with store.reading() as conn:``.
+* ``article_summaries`` is either: the unfiltered list is one compiled statement, a filtered
+  one a count and a window in one snapshot of its own.
+* The write, ``save`` (:mod:`~api.store.writes`), opens its own write transaction.
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
+
+from sqlalchemy import Connection, Engine
+
+from . import engine as _engine
+from . import reads, search, writes
+from .fast import FastReader
+from .reads import Slice, StoreStats, Window
+from .writes import RenderedVersion, SaveResult
+
+
+class ArticleStore:
+    """Versioned article representations in a SQL database."""
+
+    def __init__(self, url: str) -> None:
+        self.url = _engine.database_url(url)
+        self.is_sqlite = self.url.get_backend_name() == "sqlite"
+        self.is_postgresql = self.url.get_backend_name() == "postgresql"
+        self.engine: Engine = _engine.create(self.url)
+        self._local = threading.local()
+        self._readers: list[FastReader] = []
+        # A store dropped without dispose() (an app a test made and forgot) still closes its
+        # connections, rather than leaving them to the garbage collector.
+        self._finalizer = weakref.finalize(self, _engine.close, self._readers, self.engine)
+
+    # -- schema and connections --------------------------------------------------------------
+
+    def create_schema(self) -> None:
+        """Bring the database to the newest schema (Alembic migrations; a no-op when it is)."""
+        from .. import migrations
+
+        if self.schema_version() != migrations.head():
+            migrations.upgrade(self.engine)
+
+    def schema_version(self) -> str | None:
+        """The Alembic revision the database is at; None before the first migration."""
+        with self.engine.connect() as conn:
+            return reads.schema_version(conn)
+
+    def dispose(self) -> None:
+        """Close every connection (the store stays usable: connections reopen on demand)."""
+        self._local = threading.local()
+        _engine.close(self._readers, self.engine)
+
+    def reading(self) -> AbstractContextManager[Connection]:
+        """A connection whose reads all see one snapshot, for the methods that take ``conn``."""
+        return _engine.snapshot(self.engine)
+
+    def _fast(self) -> FastReader:
+        """This thread's :class:`FastReader` (made on first use)."""
+        reader = getattr(self._local, "reader", None)
+        if reader is None:
+            reader = self._local.reader = FastReader(self.engine)
+            self._readers.append(reader)
+        return reader
+
+    # -- the write ---------------------------------------------------------------------------
+
+    def save(
+        self,
+        article_id: str,
+        output_hash: str,
+        render: Callable[[int, str], RenderedVersion],
+    ) -> SaveResult:
+        """Store a new version unless the latest has the same ``output_hash``; one transaction
+        (see :func:`api.store.writes.save`)."""
+        return writes.save(self.engine, article_id, output_hash, render)
+
+    # -- one-statement reads (compiled; each its own snapshot) -------------------------------
+
+    def latest_article(self, article_id: str):
+        """``(version, ingested_at, output_hash, article_json)`` of the latest version, or None."""
+        return self._fast().latest_article(article_id)
+
+    def article_version(self, article_id: str, version: int):
+        """``(version, ingested_at, output_hash, article_json)`` of one version, or None."""
+        return self._fast().article_version(article_id, version)
+
+    def part_lists(self, article_id: str, version: int) -> dict[str, bytes]:
+        """Every part list of one version, by kind."""
+        return self._fast().part_lists(article_id, version)
+
+    def article_summaries(
+        self, window: Window, *, since: str | None = None, entity_key: str | None = None
+    ) -> tuple[Slice, int]:
+        """A window of the article list by id (rows ``(id, summary_json, ...)``) and the total:
+        articles updated at or after ``since``, mentioning ``entity_key``. Unfiltered, one
+        compiled statement with the stored total; filtered, a count and a window in one
+        snapshot."""
+        if since is None and entity_key is None:
+            return self._fast().article_summaries(window)
+        with self.reading() as conn:
+            return reads.filtered_article_summaries(
+                conn, window, since=since, entity_key=entity_key
+            )
+
+    # -- reads in the caller's snapshot (``with store.reading() as conn``) --------------------
+    # Each is the owning module's function itself: ``store.parts(conn, ...)`` is
+    # ``reads.article_parts(conn, ...)``.
+
+    latest_version = staticmethod(reads.latest_version)
+    part = staticmethod(reads.part)
+    parts = staticmethod(reads.article_parts)
+    versions = staticmethod(reads.versions)
+    corpus_parts = staticmethod(reads.corpus_parts)
+    corpus_entities = staticmethod(reads.corpus_entities)
+    entity_summary = staticmethod(reads.entity_summary)
+    entity_mentions = staticmethod(reads.entity_mentions)
+    search_articles = staticmethod(search.search_articles)
+    search_quotes = staticmethod(search.search_quotes)
+
+    # -- operations --------------------------------------------------------------------------
+
+    def stats(self) -> StoreStats:
+        with self.engine.connect() as conn:
+            return reads.stats(conn)
+
+    def has_articles(self) -> bool:
+        with self.engine.connect() as conn:
+            return reads.has_articles(conn)
+
+    def integrity_errors(self) -> Sequence[str]:
+        """SQLite's own integrity check plus ours: every article's latest version is complete."""
+        with self.engine.connect() as conn:
+            return reads.integrity_errors(conn)

@@ -1,0 +1,165 @@
+"""The request path's one-statement reads: :class:`FastReader`.
+
+A few fixed statements, built with SQLAlchemy Core and compiled once for the engine's dialect,
+executed on a DBAPI connection held per thread. Each is one statement, so it reads one snapshot
+(and a version's rows never change, so reads of one version agree whenever they are made).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import Engine, bindparam, select
+
+from .reads import Slice, Window
+from .tables import article_versions, articles, latest_version_of_article, part_lists, totals
+
+
+class FastReader:
+    """The request path's reads: fixed Core statements compiled once, run on a raw connection.
+
+    SQLAlchemy's per-execute work (cache keys, result proxies) costs more than the SQLite
+    lookup itself; here a read is ``cursor.execute(sql, params)`` and a ``fetchall``. One per
+    thread: DBAPI connections are not shared between threads.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self.dialect = engine.dialect
+        self._engine = engine
+        self._compiled: dict = {}
+        self._connect()
+
+    def _connect(self) -> None:
+        self._pooled = self._engine.raw_connection()  # held for the thread's life
+        self.connection = self._pooled.driver_connection
+        if self.dialect.name == "postgresql":
+            # Each read is one statement and its own snapshot; no transaction is left open
+            # (an idle one would hold locks and old row versions on the server).
+            self.connection.autocommit = True
+
+    def close(self) -> None:
+        pooled, self._pooled = self._pooled, None
+        if pooled is not None:
+            pooled.close()
+
+    def rows(self, key, build: Callable[[], object], params: dict) -> list:
+        compiled = self._compiled.get(key)
+        if compiled is None:
+            stmt = build().compile(dialect=self.dialect)
+            names = stmt.positiontup if self.dialect.positional else None
+            compiled = self._compiled[key] = (str(stmt), names, stmt.params)
+        sql, names, defaults = compiled
+        params = {**defaults, **params}
+        values = tuple(params[n] for n in names) if names else params
+        try:
+            return self._run(sql, values)
+        except self.dialect.loaded_dbapi.OperationalError:
+            # The server closed the connection (a restart, a failover, an idle timeout): one
+            # fresh connection and one retry; a second failure is the caller's 500/503.
+            if self.dialect.name != "postgresql" or not self.connection.closed:
+                raise
+            self._pooled.invalidate()
+            self._connect()
+            return self._run(sql, values)
+
+    def _run(self, sql: str, values) -> list:
+        cursor = self.connection.cursor()
+        try:
+            cursor.execute(sql, values)
+            return cursor.fetchall()
+        finally:
+            cursor.close()
+
+    def latest_article(self, article_id: str):
+        """``(version, ingested_at, output_hash, article_json)`` of the latest version, or None."""
+        found = self.rows("latest_article", _latest_article_stmt, {"article_id": article_id})
+        return found[0] if found else None
+
+    def article_version(self, article_id: str, version: int):
+        """``(version, ingested_at, output_hash, article_json)`` of one version, or None."""
+        found = self.rows(
+            "article_version", _article_version_stmt, {"article_id": article_id, "version": version}
+        )
+        return found[0] if found else None
+
+    def part_lists(self, article_id: str, version: int) -> dict[str, bytes]:
+        """Every part list of one version, by kind."""
+        found = self.rows(
+            "part_lists", _part_lists_stmt, {"article_id": article_id, "version": version}
+        )
+        return dict(found)
+
+    def article_summaries(self, window: Window) -> tuple[Slice, int]:
+        """A window of the unfiltered article list, by id, with the stored total.
+
+        Keyset windows use the primary key's index, so a deep cursor costs what page one costs.
+        The total comes from ``totals`` in the same statement (one snapshot); only an empty
+        window needs a second read for it.
+        """
+        bound = (
+            "after" if window.after is not None else "before" if window.before is not None else None
+        )
+        backward = bound == "before"
+        key = ("summaries", bound, window.descending, bool(window.offset))
+        params = {"key": window.after if bound == "after" else window.before}
+        params |= {"limit": window.limit + 1, "offset": window.offset, "total_name": "articles"}
+        found = self.rows(key, lambda: _summaries_stmt(bound, window, backward), params)
+        if not found:
+            count = self.rows("articles_total", _total_stmt, {"name": "articles"})
+            return Slice([], False), count[0][0] if count else 0
+        has_more = len(found) > window.limit
+        rows = found[: window.limit]
+        if backward:
+            rows.reverse()
+        return Slice(rows, has_more), found[0][2]
+
+
+def _version_columns():
+    return (
+        article_versions.c.version,
+        article_versions.c.ingested_at,
+        article_versions.c.output_hash,
+        article_versions.c.article_json,
+    )
+
+
+def _latest_article_stmt():
+    return (
+        select(*_version_columns())
+        .select_from(articles.join(article_versions, latest_version_of_article()))
+        .where(articles.c.id == bindparam("article_id"))
+    )
+
+
+def _article_version_stmt():
+    return select(*_version_columns()).where(
+        article_versions.c.article_id == bindparam("article_id"),
+        article_versions.c.version == bindparam("version"),
+    )
+
+
+def _part_lists_stmt():
+    return select(part_lists.c.kind, part_lists.c.body).where(
+        part_lists.c.article_id == bindparam("article_id"),
+        part_lists.c.version == bindparam("version"),
+    )
+
+
+def _total_stmt():
+    return select(totals.c.value).where(totals.c.name == bindparam("name"))
+
+
+def _summaries_stmt(bound: str | None, window: Window, backward: bool):
+    stored_total = (
+        select(totals.c.value).where(totals.c.name == bindparam("total_name")).scalar_subquery()
+    )
+    stmt = select(articles.c.id, articles.c.summary_json, stored_total)
+    key = articles.c.id
+    if bound is not None:
+        after = (bound == "after") != window.descending
+        stmt = stmt.where(key > bindparam("key") if after else key < bindparam("key"))
+    order = key.desc() if window.descending != backward else key.asc()
+    stmt = stmt.order_by(order).limit(bindparam("limit"))
+    if window.offset:
+        stmt = stmt.offset(bindparam("offset"))
+    return stmt

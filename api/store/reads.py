@@ -1,0 +1,290 @@
+"""The reads that take more than one statement, and windowing.
+
+Each function reads on a connection the caller holds open (``ArticleStore.reading()``: one
+snapshot), so a window and its total, or an article's version and its parts, agree. The
+one-statement reads of the request path are in :mod:`api.store.fast`; search is in
+:mod:`api.store.search`.
+
+A collection is read a window at a time (:class:`Window`): keyset bounds on its sort key (cursor
+mode: a deep page costs what the first costs) or an offset (page mode); ``limit + 1`` rows are
+read so the caller learns whether more follow (:class:`Slice`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, func, select, text, tuple_
+from sqlalchemy.exc import DBAPIError
+
+from .tables import (
+    COUNTERS,
+    PART_KINDS,
+    article_versions,
+    articles,
+    latest_part,
+    latest_version_of_article,
+    part_lists,
+    parts,
+    totals,
+)
+
+Key = str | int | tuple
+
+
+@dataclass(slots=True, frozen=True)
+class Window:
+    """Which slice of an ordered collection to read.
+
+    ``after``/``before`` are keyset bounds (cursor mode); ``offset`` is page mode. ``limit + 1``
+    rows are read so the caller learns whether more follow.
+    """
+
+    limit: int
+    offset: int = 0
+    after: Key | None = None
+    before: Key | None = None
+    descending: bool = False
+
+
+@dataclass(slots=True, frozen=True)
+class Slice:
+    rows: list
+    has_more: bool
+
+
+@dataclass(slots=True, frozen=True)
+class StoreStats:
+    articles: int
+    versions: int
+    last_ingested_at: str | None
+
+
+def stored_total(conn: Connection, name: str) -> int:
+    """A stored counter (``totals``): one of :data:`~api.store.tables.COUNTERS`."""
+    return conn.execute(select(totals.c.value).where(totals.c.name == name)).scalar() or 0
+
+
+def schema_version(conn: Connection) -> str | None:
+    """The Alembic revision the database is at; None before the first migration."""
+    try:
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    except DBAPIError:
+        conn.rollback()
+        return None
+
+
+# -- one article --------------------------------------------------------------------------------
+
+
+def latest_version(conn: Connection, article_id: str) -> int | None:
+    return conn.execute(
+        select(articles.c.latest_version).where(articles.c.id == article_id)
+    ).scalar()
+
+
+def part(conn: Connection, article_id: str, version: int, kind: str, part_id: str) -> bytes | None:
+    return conn.execute(
+        select(parts.c.body).where(
+            (parts.c.article_id == article_id)
+            & (parts.c.version == version)
+            & (parts.c.kind == kind)
+            & (parts.c.part_id == part_id)
+        )
+    ).scalar()
+
+
+def article_parts(
+    conn: Connection, article_id: str, version: int, kind: str, window: Window, **filters: str
+) -> tuple[Slice, int]:
+    """A window of one article's parts in position order, and how many match in all."""
+    where = [
+        parts.c.article_id == article_id,
+        parts.c.version == version,
+        parts.c.kind == kind,
+    ]
+    where += [parts.c[name] == value for name, value in filters.items()]
+    total = conn.execute(select(func.count()).select_from(parts).where(*where)).scalar_one()
+    stmt = select(parts.c.position, parts.c.body).where(*where)
+    return _windowed(conn, stmt, [parts.c.position], window), total
+
+
+def versions(conn: Connection, article_id: str, window: Window) -> tuple[Slice, int]:
+    where = article_versions.c.article_id == article_id
+    total = latest_version(conn, article_id) or 0  # versions are 1..latest
+    stmt = select(
+        article_versions.c.version,
+        article_versions.c.content_hash,
+        article_versions.c.parser_version,
+        article_versions.c.ingested_at,
+    ).where(where)
+    return _windowed(conn, stmt, [article_versions.c.version], window), total
+
+
+# -- across the corpus (latest versions only) ---------------------------------------------------
+
+
+def article_filters(since: str | None = None, entity_key: str | None = None) -> list:
+    """Conditions on ``articles``: updated at or after ``since``; mentioning ``entity_key``."""
+    where = [] if since is None else [articles.c.updated_at >= since]
+    if entity_key is not None:
+        where.append(
+            select(parts.c.article_id)
+            .where(latest_part(), parts.c.kind == "entities", parts.c.entity_key == entity_key)
+            .exists()
+        )
+    return where
+
+
+def filtered_article_summaries(
+    conn: Connection, window: Window, *, since: str | None = None, entity_key: str | None = None
+) -> tuple[Slice, int]:
+    """A window of the article list filtered by :func:`article_filters`, by id, and how many
+    match. (The unfiltered list is one compiled statement: ``FastReader.article_summaries``.)"""
+    where = article_filters(since, entity_key)
+    total = conn.execute(select(func.count()).select_from(articles).where(*where)).scalar_one()
+    stmt = select(articles.c.id, articles.c.summary_json).where(*where)
+    return _windowed(conn, stmt, [articles.c.id], window), total
+
+
+def corpus_parts(conn: Connection, kind: str, window: Window, **filters: str) -> tuple[Slice, int]:
+    """Parts of every article's latest version, by article id then position."""
+    where = [latest_part(), parts.c.kind == kind]
+    where += [parts.c[name] == value for name, value in filters.items()]
+    joined = parts.join(articles, parts.c.article_id == articles.c.id)
+    if not filters and kind in COUNTERS:
+        total = stored_total(conn, kind)
+    else:
+        total = conn.execute(select(func.count()).select_from(joined).where(*where)).scalar_one()
+    stmt = select(parts.c.article_id, parts.c.position, parts.c.body).select_from(joined)
+    stmt = stmt.where(*where)
+    return _windowed(conn, stmt, [parts.c.article_id, parts.c.position], window), total
+
+
+def corpus_entities(
+    conn: Connection,
+    window: Window,
+    *,
+    entity_type: str | None = None,
+    name_contains: str | None = None,
+) -> tuple[Slice, int]:
+    """Entities grouped across articles by key: name, type, article and mention counts."""
+    where = []
+    if entity_type is not None:
+        where.append(parts.c.entity_type == entity_type)
+    if name_contains is not None:
+        where.append(func.lower(parts.c.name).like(_contains(name_contains), escape="\\"))
+    grouped = _grouped_entities(where)
+    total = conn.execute(select(func.count()).select_from(grouped)).scalar_one()
+    return _windowed(conn, select(grouped), [grouped.c.key], window), total
+
+
+def entity_summary(conn: Connection, entity_key: str):
+    """One entity's corpus-wide row (key, name, type, counts), or None."""
+    grouped = _grouped_entities([parts.c.entity_key == entity_key])
+    return conn.execute(select(grouped)).first()
+
+
+def entity_mentions(conn: Connection, entity_key: str, window: Window) -> tuple[Slice, int]:
+    """The latest-version articles mentioning one entity, with that article's entity bytes."""
+    where = [latest_part(), parts.c.kind == "entities", parts.c.entity_key == entity_key]
+    joined = parts.join(articles, parts.c.article_id == articles.c.id)
+    total = conn.execute(select(func.count()).select_from(joined).where(*where)).scalar_one()
+    stmt = (
+        select(parts.c.article_id, articles.c.title, parts.c.body).select_from(joined).where(*where)
+    )
+    return _windowed(conn, stmt, [parts.c.article_id], window), total
+
+
+def _contains(text: str) -> str:
+    """A LIKE pattern matching ``text`` anywhere, case-insensitively, wildcards escaped."""
+    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _grouped_entities(where: list):
+    """Latest-version entity rows grouped by key, as a subquery."""
+    return (
+        select(
+            parts.c.entity_key.label("key"),
+            func.max(parts.c.name).label("name"),
+            func.max(parts.c.entity_type).label("type"),
+            func.count().label("article_count"),
+            func.sum(parts.c.weight).label("mention_count"),
+        )
+        .select_from(parts.join(articles, parts.c.article_id == articles.c.id))
+        .where(latest_part(), parts.c.kind == "entities", *where)
+        .group_by(parts.c.entity_key)
+        .subquery()
+    )
+
+
+# -- operations ---------------------------------------------------------------------------------
+
+
+def stats(conn: Connection) -> StoreStats:
+    articles_count = conn.execute(select(func.count()).select_from(articles)).scalar_one()
+    versions_count, last = conn.execute(
+        select(func.count(), func.max(article_versions.c.ingested_at))
+    ).one()
+    return StoreStats(articles_count, versions_count, last)
+
+
+def has_articles(conn: Connection) -> bool:
+    return conn.execute(select(articles.c.id).limit(1)).first() is not None
+
+
+def integrity_errors(conn: Connection) -> list[str]:
+    """SQLite's own integrity check plus ours: every article's latest version is complete."""
+    problems: list[str] = []
+    if conn.dialect.name == "sqlite":
+        result = conn.exec_driver_sql("PRAGMA integrity_check").scalars().all()
+        problems += [line for line in result if line != "ok"]
+    missing = conn.execute(
+        select(articles.c.id)
+        .outerjoin(article_versions, latest_version_of_article())
+        .where(article_versions.c.version.is_(None))
+    ).scalars()
+    problems += [f"article {article_id}: latest version missing" for article_id in missing]
+    counts = (
+        select(part_lists.c.article_id, part_lists.c.version, func.count().label("kinds"))
+        .group_by(part_lists.c.article_id, part_lists.c.version)
+        .subquery()
+    )
+    incomplete = conn.execute(
+        select(article_versions.c.article_id, article_versions.c.version)
+        .outerjoin(
+            counts,
+            (counts.c.article_id == article_versions.c.article_id)
+            & (counts.c.version == article_versions.c.version),
+        )
+        .where(func.coalesce(counts.c.kinds, 0) != len(PART_KINDS))
+    ).all()
+    problems += [f"article {a} version {v}: parts incomplete" for a, v in incomplete]
+    return problems
+
+
+# -- windowing ----------------------------------------------------------------------------------
+
+
+def _windowed(conn: Connection, stmt, keys: Sequence, window: Window) -> Slice:
+    """Order by ``keys`` and cut the window: keyset bounds (cursor) or an offset (page)."""
+    key = keys[0] if len(keys) == 1 else tuple_(*keys)
+
+    def bound(value):
+        return value if len(keys) == 1 else tuple_(*value)
+
+    forward = [k.desc() if window.descending else k.asc() for k in keys]
+    backward = [k.asc() if window.descending else k.desc() for k in keys]
+    if window.after is not None:
+        after = bound(window.after)
+        stmt = stmt.where(key < after if window.descending else key > after)
+    if window.before is not None:
+        before = bound(window.before)
+        stmt = stmt.where(key > before if window.descending else key < before)
+        rows = conn.execute(stmt.order_by(*backward).limit(window.limit + 1)).all()
+        has_more = len(rows) > window.limit
+        return Slice(list(reversed(rows[: window.limit])), has_more)
+    rows = conn.execute(stmt.order_by(*forward).limit(window.limit + 1).offset(window.offset)).all()
+    return Slice(rows[: window.limit], len(rows) > window.limit)

@@ -1,0 +1,184 @@
+"""The schema: the tables, as SQLAlchemy Core ``metadata``, and the one timestamp format stored.
+
+The schema is made and migrated by Alembic (``api/migrations``); ``metadata`` is what the newest
+migration makes, and what Alembic compares a database with.
+
+Tables
+    articles         one row per article: its latest version and its list-item bytes
+    article_versions one row per (article, version): the article bytes without parts
+    part_lists       (article, version, kind) -> the whole JSON array, for ``?include=``
+    parts            (article, version, kind, position) -> one item's bytes, plus filter columns
+    totals           stored counters (``articles``, ``quotes``), kept by ``save`` in the same
+                     transaction, so a collection's ``total_items`` is a lookup, not a COUNT(*)
+    search_docs      full-text search documents of latest versions (articles and quotes), indexed
+                     by FTS5 (SQLite) or a generated tsvector with a GIN index (PostgreSQL)
+
+A version's rows never change once written: ``save`` only adds versions, and switches
+``articles.latest_version`` last.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    Column,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+)
+
+metadata = MetaData()
+
+
+def _key(length: int):
+    """A text key: ordered by code point on every backend (PostgreSQL: collation ``C``), so ids
+    sort, and cursors compare, exactly as on SQLite whatever the database's default collation."""
+    return String(length).with_variant(String(length, collation="C"), "postgresql")
+
+
+articles = Table(
+    "articles",
+    metadata,
+    Column("id", _key(128), primary_key=True),
+    Column("latest_version", Integer, nullable=False),
+    Column("first_ingested_at", String(40), nullable=False),
+    Column("updated_at", _key(40), nullable=False),
+    Column("source_file", String(255), nullable=False),
+    Column("title", String(500), nullable=False),
+    Column("summary_json", LargeBinary, nullable=False),
+    Index("ix_articles_updated_at", "updated_at", "id"),
+)
+
+article_versions = Table(
+    "article_versions",
+    metadata,
+    Column("article_id", _key(128), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("content_hash", String(64), nullable=False),
+    Column("output_hash", String(64), nullable=False),
+    Column("parser_version", String(32), nullable=False),
+    Column("ingested_at", String(40), nullable=False),
+    Column("article_json", LargeBinary, nullable=False),
+    PrimaryKeyConstraint("article_id", "version"),
+    ForeignKeyConstraint(["article_id"], ["articles.id"]),
+)
+
+part_lists = Table(
+    "part_lists",
+    metadata,
+    Column("article_id", _key(128), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("kind", _key(16), nullable=False),
+    Column("body", LargeBinary, nullable=False),
+    PrimaryKeyConstraint("article_id", "version", "kind"),
+    ForeignKeyConstraint(
+        ["article_id", "version"], ["article_versions.article_id", "article_versions.version"]
+    ),
+)
+
+parts = Table(
+    "parts",
+    metadata,
+    Column("article_id", _key(128), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("kind", _key(16), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("part_id", _key(160), nullable=False),
+    Column("body", LargeBinary, nullable=False),
+    # Filter columns; which are set depends on the kind.
+    Column("speaker_id", _key(160)),
+    Column("quote_kind", String(16)),
+    Column("entity_type", String(32)),
+    Column("entity_key", _key(200)),
+    Column("name", String(300)),  # entity name, or the quote's speaker name
+    Column("weight", Integer),  # an entity's mention count in the article
+    PrimaryKeyConstraint("article_id", "version", "kind", "position"),
+    ForeignKeyConstraint(
+        ["article_id", "version"], ["article_versions.article_id", "article_versions.version"]
+    ),
+    Index("ix_parts_part_id", "article_id", "version", "kind", "part_id", unique=True),
+    Index("ix_parts_entity_key", "kind", "entity_key"),
+    Index("ix_parts_speaker", "kind", "speaker_id"),
+)
+
+#: The kinds of part: every version stores one ``part_lists`` row of each.
+PART_KINDS = ("sections", "bullets", "quotes", "entities")
+
+
+totals = Table(
+    "totals",
+    metadata,
+    Column("name", String(32), primary_key=True),
+    Column("value", Integer, nullable=False),
+)
+
+#: The stored counters (rows of ``totals``): a corpus-wide collection with one of these names
+#: and no filter reads its total from ``totals``.
+COUNTERS = ("articles", "quotes")
+
+#: The full-text search documents: one per article (``kind`` ``articles``: title and text) and
+#: one per quote (``quotes``: the speaker's name and the quote's text), of latest versions only;
+#: ``save`` replaces an article's documents when it stores a new version. The index over them is
+#: dialect-specific and lives outside ``metadata`` (see :data:`SEARCH_EXTRAS`): an FTS5 table
+#: kept in step by triggers on SQLite, a generated ``tsvector`` column with a GIN index on
+#: PostgreSQL. Both are made by the migrations.
+search_docs = Table(
+    "search_docs",
+    metadata,
+    Column("doc_id", Integer, primary_key=True, autoincrement=True),
+    Column("article_id", _key(128), nullable=False),
+    Column("kind", _key(16), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("title", Text, nullable=False),
+    Column("body", Text, nullable=False),
+    ForeignKeyConstraint(["article_id"], ["articles.id"]),
+    Index("ix_search_docs_article", "article_id", "kind", "position", unique=True),
+)
+
+#: Database objects the migrations make beyond ``metadata``: the dialects' search indexes.
+SEARCH_EXTRAS = {
+    "sqlite": {"table": ("search_fts",)},  # and FTS5's shadow tables, search_fts_*
+    "postgresql": {"column": ("tsv",), "index": ("ix_search_docs_tsv",)},
+}
+
+
+def include_name(name: str | None, type_: str, parent_names: dict) -> bool:
+    """Alembic's filter: the objects ``metadata`` describes, not the dialects' search extras."""
+    if name is None:
+        return True
+    if type_ == "table":
+        return not name.startswith("search_fts")
+    if type_ == "column" and parent_names.get("table_name") == "search_docs":
+        return name != "tsv"
+    if type_ == "index":
+        return name != "ix_search_docs_tsv"
+    return True
+
+
+def latest_version_of_article():
+    """Join condition: ``article_versions`` row of the article's latest version."""
+    return (article_versions.c.article_id == articles.c.id) & (
+        article_versions.c.version == articles.c.latest_version
+    )
+
+
+def latest_part():
+    """Condition: a ``parts`` row belongs to its article's latest version."""
+    return (parts.c.article_id == articles.c.id) & (parts.c.version == articles.c.latest_version)
+
+
+def utc_text(moment: dt.datetime) -> str:
+    """The one timestamp format stored: RFC 3339 in UTC with microseconds, so text order is time
+    order."""
+    return moment.astimezone(dt.UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+
+
+def utc_now() -> str:
+    return utc_text(dt.datetime.now(dt.UTC))

@@ -1,0 +1,175 @@
+"""Writes: ``save`` stores an article's new version, and keeps the counters and search in step.
+
+Versioning: a save whose ``output_hash`` equals the latest version's writes nothing (the output
+is unchanged); otherwise it stores version ``latest + 1`` (1 for a new article) with all its
+parts, adjusts the stored counters (``totals``), replaces the article's search documents, and
+switches ``articles.latest_version`` last, all in one transaction, so a reader sees the old
+version or the new one, never a mix.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sqlalchemy import Connection, Engine, func, select
+
+from .engine import write_transaction
+from .search import index_for_search
+from .tables import (
+    article_versions,
+    articles,
+    latest_version_of_article,
+    part_lists,
+    parts,
+    totals,
+    utc_now,
+)
+
+
+@dataclass(slots=True)
+class PartRow:
+    """One stored part: its JSON bytes plus the columns the API filters on."""
+
+    part_id: str
+    body: bytes
+    speaker_id: str | None = None
+    quote_kind: str | None = None
+    entity_type: str | None = None
+    entity_key: str | None = None
+    name: str | None = None
+    weight: int | None = None
+
+
+@dataclass(slots=True)
+class RenderedVersion:
+    """Everything stored for one version, rendered once its number and time are known."""
+
+    article_json: bytes
+    summary_json: bytes
+    content_hash: str
+    parser_version: str
+    source_file: str
+    title: str
+    part_lists: dict[str, bytes] = field(default_factory=dict)
+    parts: dict[str, list[PartRow]] = field(default_factory=dict)
+
+
+@dataclass(slots=True, frozen=True)
+class SaveResult:
+    article_id: str
+    version: int
+    created: bool  # False: the output was unchanged, nothing was written
+
+
+def save(
+    engine: Engine,
+    article_id: str,
+    output_hash: str,
+    render: Callable[[int, str], RenderedVersion],
+) -> SaveResult:
+    """Store a new version unless the latest has the same ``output_hash``; one transaction.
+
+    Concurrent saves of one article queue: SQLite's write lock (``BEGIN IMMEDIATE``, see
+    :func:`~api.store.engine.write_transaction`) takes them one at a time; on PostgreSQL a
+    transaction-scoped advisory lock on the article id does, so the second reads the version
+    the first committed (no duplicate version, no lost update) while saves of other articles
+    run in parallel.
+    """
+    with write_transaction(engine) as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(select(func.pg_advisory_xact_lock(func.hashtextextended(article_id, 0))))
+        latest = conn.execute(
+            select(articles.c.latest_version, article_versions.c.output_hash)
+            .join(article_versions, latest_version_of_article())
+            .where(articles.c.id == article_id)
+        ).first()
+        if latest is not None and latest.output_hash == output_hash:
+            return SaveResult(article_id, latest.latest_version, created=False)
+        version = 1 if latest is None else latest.latest_version + 1
+        now = utc_now()
+        rendered = render(version, now)
+        if latest is None:
+            conn.execute(
+                articles.insert(),
+                {
+                    "id": article_id,
+                    "latest_version": version,
+                    "first_ingested_at": now,
+                    "updated_at": now,
+                    "source_file": rendered.source_file,
+                    "title": rendered.title,
+                    "summary_json": rendered.summary_json,
+                },
+            )
+        conn.execute(
+            article_versions.insert(),
+            {
+                "article_id": article_id,
+                "version": version,
+                "content_hash": rendered.content_hash,
+                "output_hash": output_hash,
+                "parser_version": rendered.parser_version,
+                "ingested_at": now,
+                "article_json": rendered.article_json,
+            },
+        )
+        for kind, body in rendered.part_lists.items():
+            conn.execute(
+                part_lists.insert(),
+                {"article_id": article_id, "version": version, "kind": kind, "body": body},
+            )
+        rows = [
+            {
+                "article_id": article_id,
+                "version": version,
+                "kind": kind,
+                "position": position,
+                "part_id": part.part_id,
+                "body": part.body,
+                "speaker_id": part.speaker_id,
+                "quote_kind": part.quote_kind,
+                "entity_type": part.entity_type,
+                "entity_key": part.entity_key,
+                "name": part.name,
+                "weight": part.weight,
+            }
+            for kind, items in rendered.parts.items()
+            for position, part in enumerate(items)
+        ]
+        if rows:
+            conn.execute(parts.insert(), rows)
+        quotes_before = 0
+        if latest is not None:
+            quotes_before = conn.execute(
+                select(func.count()).where(
+                    parts.c.article_id == article_id,
+                    parts.c.version == latest.latest_version,
+                    parts.c.kind == "quotes",
+                )
+            ).scalar_one()
+        _add(conn, "articles", 1 if latest is None else 0)
+        _add(conn, "quotes", len(rendered.parts.get("quotes", ())) - quotes_before)
+        index_for_search(conn, article_id, rendered.article_json, rendered.parts)
+        if latest is not None:
+            # Switch "latest" last: readers see the old version or the new one, never a mix.
+            conn.execute(
+                articles.update()
+                .where(articles.c.id == article_id)
+                .values(
+                    latest_version=version,
+                    updated_at=now,
+                    source_file=rendered.source_file,
+                    title=rendered.title,
+                    summary_json=rendered.summary_json,
+                )
+            )
+        return SaveResult(article_id, version, created=True)
+
+
+def _add(conn: Connection, name: str, delta: int) -> None:
+    """Adjust a stored counter by ``delta`` (in the save's transaction)."""
+    if delta:
+        conn.execute(
+            totals.update().where(totals.c.name == name).values(value=totals.c.value + delta)
+        )
