@@ -12,6 +12,8 @@ from .common import (
 )
 
 QUOTE_KINDS = ("speech", "term")
+#: How the text attributes a quote to its speaker (``speaker.via``).
+SPEAKER_VIA = ("cue", "according-to", "pronoun", "description", "continuation")
 
 
 class SpeakerSchema(Schema):
@@ -27,7 +29,23 @@ class SpeakerSchema(Schema):
     )
     name = fields.String(
         required=True,
-        metadata={"description": "The speaker's fullest name.", "examples": ["Howard Lutnick"]},
+        metadata={
+            "description": "The speaker's fullest name: the entity's name, or the name the text "
+            "gives when no entity matches it (then `entity_id` is null).",
+            "examples": ["Howard Lutnick"],
+        },
+    )
+    via = fields.String(
+        required=True,
+        validate=validate.OneOf(SPEAKER_VIA),
+        metadata={
+            "description": "How the text attributes the words: `cue` (a speech verb with the "
+            "speaker named there: “…,” said Ms Lee), `according-to`, `pronoun` (“…,” she said), "
+            "`description` (a role or spokesperson: “…,” the minister said) or `continuation` "
+            "(no attribution of its own: the speaker of the quote or paragraph before). Filter "
+            "on it with `via` to show only direct attributions.",
+            "examples": ["cue"],
+        },
     )
 
 

@@ -74,6 +74,10 @@ class Entity:
 class Speaker:
     entity_id: str | None
     name: str
+    #: how the text attributes the words: ``cue`` (a speech verb with the speaker named),
+    #: ``according-to``, ``pronoun``, ``description`` (a role or spokesperson) or
+    #: ``continuation`` (no attribution of its own: the speaker of the quote or paragraph before)
+    via: str = "cue"
 
 
 @dataclass(slots=True)

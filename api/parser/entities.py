@@ -154,6 +154,7 @@ class EntityAnalysis:
 def extract(document: ArticleDocument, doc: Doc) -> EntityAnalysis:
     text = document.text
     raw = _raw_mentions(document, doc, text)
+    _trim_styled(raw, doc, document)
     groups = _group(raw, text)
     _merge(groups)
     roots: dict[int, list[RawMention]] = defaultdict(list)
@@ -272,14 +273,48 @@ def _split_modifiers(doc: Doc, text: str, found: list[RawMention]) -> list[RawMe
 
 
 def _heading_ranges(document: ArticleDocument) -> list[tuple[int, int]]:
-    """The title line and the section headings (words there are capitalised by style)."""
+    """The title line, the section headings and any other line in title case ("Ben Carson
+    Defends Himself"): words there are capitalised by style, not because they are names."""
     ranges = []
     if document.title_source != "derived" and document.text.startswith(document.title):
         ranges.append((0, len(document.title)))
     for section in document.sections:
         if section.heading_span is not None:
             ranges.append((section.heading_span.start, section.heading_span.end))
-    return ranges
+    offset = 0
+    for line in document.text.split("\n"):
+        words = [w for w in re.findall(r"[^\W\d_][\w'’-]*", line) if len(w) > 3]
+        if len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.8 * len(words):
+            ranges.append((offset, offset + len(line)))
+        offset += len(line) + 1
+    return sorted(ranges)
+
+
+def _trim_styled(raw: list[RawMention], doc: Doc, document: ArticleDocument) -> None:
+    """A mention in a title-case line ("Mayor Lena Park Defends Budget") may have run the next
+    capitalised word into the name: cut it back to the longest of its leading words that prose
+    elsewhere in the article writes as such ("Lena Park")."""
+    styled = _heading_ranges(document)
+    if not styled:
+        return
+    text = document.text
+    prose = list(text)
+    for a, b in styled:
+        prose[a:b] = " " * (b - a)
+    prose_text = "".join(prose)
+    for m in raw:
+        if m.tok_end - m.tok_start < 2 or not any(a <= m.start < b for a, b in styled):
+            continue
+        full = text[m.core_start : m.end]
+        for k in range(m.tok_end - 1, m.tok_start, -1):
+            end = doc[k - 1].idx + len(doc[k - 1].text)
+            if end <= m.core_start:
+                break
+            prefix = text[m.core_start : end]
+            if prefix != full and re.search(r"\b" + re.escape(prefix) + r"\b", prose_text):
+                if not re.search(r"\b" + re.escape(full) + r"\b", prose_text):
+                    m.end, m.tok_end = end, k
+                break
 
 
 def _capitalised_by_position(m: RawMention, doc: Doc, headings: list[tuple[int, int]]) -> bool:
@@ -487,7 +522,15 @@ def _words(key: str) -> list[str]:
 
 
 def _group_type(group: _Group) -> str:
-    return _vote(group.mentions, group.name)
+    return _entity_type(group.mentions, group.name)
+
+
+def _entity_type(mentions: list[RawMention], name: str) -> str:
+    """The mentions' vote, except that a first name and a surname typed ORG is a person."""
+    etype = _vote(mentions, name)
+    if etype == "ORG" and _looks_like_person(name):
+        return "PERSON"  # "Kevin Dalgety" typed ORG
+    return etype
 
 
 def _merge(groups: list[_Group]) -> None:
@@ -535,7 +578,13 @@ def _merge(groups: list[_Group]) -> None:
             surnames = [
                 h for h in multi if _words(h.key)[-1] == words[0] and _group_type(h) == "PERSON"
             ]
-            if len(surnames) > 1:
+            first_bare = min(m.start for m in g.mentions)
+            before = [h for h in surnames if min(m.start for m in h.mentions) < first_bare]
+            if len(surnames) > 1 and len(before) == 1:
+                # only one of the people sharing the surname was named before the bare surname
+                # first appears: it is that person (the others come later, named in full)
+                g.merged_into = before[0].root()
+            elif len(surnames) > 1:
                 for m in g.mentions:
                     m.forced_type = "PERSON"
             elif words[0] in DEMONYMS:
@@ -613,13 +662,23 @@ def _add_repeats(
             for form in (text[m.start : m.end], text[m.core_start : m.end]):
                 if len(form) >= 2 and any(ch.isupper() for ch in form):
                     forms.setdefault(form, index)
+    # bare surnames of the people named in full ("Dalgety" after "Kevin Dalgety"), which the
+    # model often does not tag: (first offset, cluster) of each person with that surname
+    surnames: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for index, (_, mentions) in enumerate(clusters):
+        core = text[mentions[0].core_start : mentions[0].end].split()
+        if len(core) >= 2 and _entity_type(mentions, " ".join(core)) == "PERSON":
+            last = core[-1]
+            if len(last) >= 3 and last[0].isupper() and last.lower() not in TITLE_WORDS:
+                surnames[last].append((min(m.start for m in mentions), index))
+    surnames = {k: v for k, v in surnames.items() if k not in forms}
     if not forms:
         return clusters
     taken = sorted((m.start, m.end) for _, ms in clusters for m in ms)
     starts = [a for a, _ in taken]
     pattern = re.compile(
         r"(?<![\w’'])(?:"
-        + "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
+        + "|".join(re.escape(f) for f in sorted([*forms, *surnames], key=len, reverse=True))
         + r")(?!\w)"
     )
     tok_starts = [t.idx for t in doc]
@@ -634,7 +693,15 @@ def _add_repeats(
             continue
         if tj - ti == 1 and doc[ti].is_sent_start and doc[ti].pos_ != "PROPN":
             continue
-        index = forms[match.group(0)]
+        found = match.group(0)
+        if found in forms:
+            index = forms[found]
+        else:
+            # the one person with that surname named before this point, if there is one
+            before = [index for start, index in surnames[found] if start < a]
+            if len(before) != 1 or doc[ti].pos_ != "PROPN":
+                continue
+            index = before[0]
         first = clusters[index][1][0]
         honorific = doc[ti].lower_.rstrip(".")
         if tj - ti > 1 and honorific in HONORIFICS:
@@ -666,6 +733,7 @@ def _build(
 ) -> EntityAnalysis:
     text = document.text
     section_of = document.section_finder()
+    styled = _heading_ranges(document)
     built: list[tuple[int, Entity, list[RawMention]]] = []
     for _, mentions in clusters:
         mentions.sort(key=lambda m: m.start)
@@ -679,9 +747,11 @@ def _build(
         if canonical:
             name = canonical
         else:
-            cores = [text[m.core_start : m.end] for m in unique]
+            # the name as prose writes it: a title-case line may have run a verb into it
+            prose = [m for m in unique if not any(a <= m.start < b for a, b in styled)]
+            cores = [text[m.core_start : m.end] for m in prose or unique]
             name = max(cores, key=lambda c: (len(c.split()), len(c), -cores.index(c)))
-        etype = _vote(unique, name)
+        etype = _entity_type(unique, name)
         aliases: list[str] = []
         seen = {norm_key(name)}
         for m in unique:
@@ -728,6 +798,10 @@ def _build(
                 gender.setdefault(index, "f")
             elif m.honorific in MALE_HONORIFICS:
                 gender.setdefault(index, "m")
+        if entity.type == "PERSON" and index not in gender:
+            told = first_name_gender(entity.name)
+            if told:
+                gender[index] = told
         if entity.type == "PERSON":
             for m in mentions:
                 for role in _roles_of(doc, m, token_entity):
@@ -784,3 +858,38 @@ def _roles_of(doc: Doc, m: RawMention, token_entity: list[int]) -> list[str]:
             words = [t.lower_ for t in child.lefts if t.dep_ in ("compound", "amod")]
             out.append(" ".join([*words, child.lower_]))
     return [r for r in out if r]
+
+
+_FIRST_NAMES = None
+
+
+def first_name_gender(name: str) -> str | None:
+    """``"f"`` or ``"m"`` when the name's first word is a first name mostly given to women or
+    to men (gender-guesser's list of some 40,000 first names), else None."""
+    global _FIRST_NAMES
+    words = name.split()
+    if len(words) < 2:
+        return None
+    if _FIRST_NAMES is None:
+        from gender_guesser.detector import Detector
+
+        _FIRST_NAMES = Detector(case_sensitive=False)
+    told = _FIRST_NAMES.get_gender(words[0].strip(".,"))
+    if told in ("female", "mostly_female"):
+        return "f"
+    if told in ("male", "mostly_male"):
+        return "m"
+    return None
+
+
+def _looks_like_person(name: str) -> bool:
+    """Two or three capitalised words, the first a first name (not one also given as a family
+    or place name often), none a word for a kind of body ("Kevin Dalgety", not "Victoria
+    Trust")."""
+    words = name.split()
+    if not 2 <= len(words) <= 3 or not all(w[:1].isupper() and w[1:].islower() for w in words):
+        return False
+    if any(w.lower() in ORG_HEADS or w.lower() in GROUP_WORDS for w in words):
+        return False
+    told = first_name_gender(name)
+    return told is not None and _FIRST_NAMES.get_gender(words[0]) in ("female", "male")

@@ -44,9 +44,11 @@ from .entities import EntityAnalysis
 from .lexicon import (
     ABBREVIATIONS,
     CUE_LEMMAS,
+    HONORIFICS,
     METALINGUISTIC_AFTER,
     METALINGUISTIC_BEFORE,
     NEUTER_PRONOUNS,
+    ORG_HEADS,
     ORG_NOUN_DETERMINERS,
     ORG_NOUNS,
     PERSON_ROLES,
@@ -146,6 +148,7 @@ class _Cue:
     span: Span
     speaker: int  # entity index or -1
     subject_pos: int
+    via: str  # how the speaker was found: cue, according-to, pronoun or description
 
 
 class _Resolver:
@@ -177,6 +180,46 @@ class _Resolver:
         self.cache: dict[int, _Cue] = {}
         #: organisations that spoke through a spokesperson (they can be "he"/"she" later)
         self.spoke: set[int] = set()
+        #: speakers the text names but no entity matches, by name: indexes past the entities
+        self.unmatched: dict[str, int] = {}
+        self.names = [e.name for e in analysis.entities]
+
+    def index_of(self, speaker: Speaker) -> int:
+        """The index :meth:`speaker` made ``speaker`` from."""
+        if speaker.entity_id is None:
+            return self.unmatched.get(speaker.name.lower(), -1)
+        for index, entity in enumerate(self.an.entities):
+            if entity.id == speaker.entity_id:
+                return index
+        return -1
+
+    def via(self, subject: Token) -> str:
+        """How a subject names its speaker: ``pronoun`` (he, she, they), ``cue`` (a name: the
+        speaker is named at the cue) or ``description`` (a role or a spokesperson: "the
+        minister said", "a spokeswoman for X said")."""
+        low = subject.lower_
+        if subject.pos_ == "PRON" or low in PERSONAL_PRONOUNS or low in NEUTER_PRONOUNS:
+            return "pronoun"
+        if low in PLURAL_PRONOUNS:
+            return "pronoun"
+        if self.an.entity_of_token(subject.i) >= 0 or subject.pos_ == "PROPN":
+            return "cue"
+        direct = [t for t, is_direct in _np_tokens(subject) if is_direct and t.i != subject.i]
+        if self.proper_name(subject) is not None or any(
+            self.an.entity_of_token(t.i) >= 0 for t in direct
+        ):
+            return "cue"  # "the union Unite said", "the lawyer Howard Weitzman said"
+        return "description"
+
+    def speaker(self, index: int, via: str) -> Speaker | None:
+        """The quote's ``speaker``: an entity, or a name no entity matches (``entity_id`` null),
+        and how it was found."""
+        if index < 0:
+            return None
+        if index < len(self.an.entities):
+            entity = self.an.entities[index]
+            return Speaker(entity.id, entity.name, via)
+        return Speaker(None, self.names[index], via)
 
     # cue of a token
     def cue(self, tok: Token) -> _Cue:
@@ -185,7 +228,8 @@ class _Resolver:
             return cached
         speaker, subject_pos = self._speaker_of_verb(tok)
         span = _cue_span(self.doc, tok)
-        cue = _Cue(tok, span, speaker, subject_pos)
+        via = "according-to" if tok.lower_ == "according" else self.via(self.doc[subject_pos])
+        cue = _Cue(tok, span, speaker, subject_pos, via)
         self.cache[tok.i] = cue
         if speaker >= 0:
             bisect.insort(self.events, (subject_pos, speaker, True))
@@ -219,13 +263,24 @@ class _Resolver:
                 if _is_cue(up, strong_only=True) and up.i not in self.quote_tokens:
                     tok, first = up, True
                     break
+            if tok is verb:
+                # "Hua shot back, saying …": the participle's subject is that of the verb it
+                # hangs from, speech verb or not
+                up = verb
+                while up.dep_ in ("advcl", "xcomp", "conj") and up.head.pos_ in ("VERB", "AUX"):
+                    up = up.head
+                    if up.i in self.quote_tokens:
+                        break
+                    if any(c.dep_ == "nsubj" for c in up.children):
+                        tok, first = up, True
+                        break
         for _ in range(5):
             subjects = [c for c in tok.children if c.dep_ in ("nsubj", "csubj")]
             if subjects:
                 index = self.entity_of_np(subjects[0])
                 if index >= 0 or first or _is_cue(tok, strong_only=False):
                     return index, subjects[0].i
-            elif first:
+            elif first and tok.tag_ != "VBG":
                 # "said Mr Smith" parsed without a subject: a name right after the verb
                 for k in range(tok.i + 1, min(tok.i + 5, len(doc))):
                     index = self.an.entity_of_token(k)
@@ -280,15 +335,63 @@ class _Resolver:
         if tok.pos_ == "NOUN" and orgs:
             # "analysts at X", "a lawyer for X": the body they speak for
             return min(orgs)[2]
+        named = self.proper_name(tok)
+        if named is not None:
+            # "Tarek said", "the union Unite said": a name that no entity span covers
+            return self.named(*named)
         if any(t.pos_ == "PROPN" for t, _ in _np_tokens(tok) if t.i != tok.i):
-            # "the union Unite said": a body named here that is no entity we know; better no
-            # speaker than the wrong organisation
+            # a body named here in a way we cannot read: better no speaker than the wrong one
             return -1
         if tok.lemma_.lower() in ORG_NOUNS and any(
             c.dep_ == "det" and c.lower_ in ORG_NOUN_DETERMINERS for c in tok.children
         ):
             return self.recent_org(tok)
         return -1
+
+    def proper_name(self, tok: Token) -> tuple[str, Token] | None:
+        """The proper name heading this noun phrase, or in apposition or compound with its head
+        ("Tarek", "the union Unite"), as ``(name, first token)``; None if there is none."""
+        heads = [tok] if tok.pos_ == "PROPN" else []
+        heads += [c for c in tok.children if c.dep_ in ("appos", "compound") and c.pos_ == "PROPN"]
+        for head in heads:
+            # the run of capitalised proper nouns that ends at the head ("Tomas Reyes")
+            words = [head]
+            while words[0].i > 0:
+                left = self.doc[words[0].i - 1]
+                if left.pos_ != "PROPN" or left.i in self.quote_tokens or left.whitespace_ == "":
+                    break
+                words.insert(0, left)
+            while words and words[0].lower_.rstrip(".") in TITLE_WORDS | HONORIFICS:
+                words = words[1:]
+            if not words or not all(t.is_title or t.is_upper for t in words):
+                continue
+            start, end = words[0].idx, words[-1].idx + len(words[-1].text)
+            return self.doc.text[start:end], words[0]
+        return None
+
+    def named(self, name: str, first: Token) -> int:
+        """A speaker named in the text: the entity whose name or alias it is, or whose name
+        ends with it (a surname: "Tarek" → "Kenza Tarek"), most recently mentioned first; else
+        a name of its own."""
+        key = name.lower()
+        best = -1
+        for start, index in self.an.mention_starts:
+            if start >= first.idx:
+                break
+            entity = self.an.entities[index]
+            if entity.type not in ("PERSON", "ORG"):
+                continue
+            forms = [entity.name, *entity.aliases]
+            if any(f.lower() == key or f.lower().endswith(" " + key) for f in forms):
+                best = index
+        if best >= 0:
+            return best
+        index = self.unmatched.get(key)
+        if index is None:
+            index = self.unmatched[key] = len(self.names)
+            self.names.append(name)
+            self.types.append("PERSON" if _looks_personal(name) else "ORG")
+        return index
 
     def recent_org(self, tok: Token) -> int:
         """ "the firm said": the organisation mentioned most recently (one named with that
@@ -301,7 +404,7 @@ class _Resolver:
                 break
             if self.types[index] != "ORG" or pos in self.quote_tokens:
                 continue
-            if self.an.entities[index].name.lower().split()[-1] in (noun, noun + "s"):
+            if self.names[index].lower().split()[-1] in (noun, noun + "s"):
                 return index
             if fallback < 0:
                 fallback = index
@@ -332,14 +435,21 @@ class _Resolver:
             and head in PERSON_ROLES
             and any(c.dep_ == "det" and c.lower_ == "the" for c in tok.children)
         ):
-            # "the prime minister said" with no introduction: the person the last sentences
-            # were about
+            # "the prime minister said", "says the shop's founder" with no introduction: the
+            # person the last sentences were about (their subject first, else the last named)
             k = bisect.bisect_left(self.events, (tok.i, -1, False))
-            for p, index, subj in reversed(self.events[:k]):
-                if self.sent_of[tok.i] - self.sent_of[p] > 2:
-                    break
-                if subj and self.types[index] == "PERSON" and p not in self.quote_tokens:
+            near = [
+                (p, index, subj)
+                for p, index, subj in reversed(self.events[:k])
+                if self.sent_of[tok.i] - self.sent_of[p] <= 2
+                and self.types[index] == "PERSON"
+                and p not in self.quote_tokens
+            ]
+            for _p, index, subj in near:
+                if subj:
                     return index
+            if near:
+                return near[0][1]
         return best
 
     def pronoun(self, tok: Token) -> int:
@@ -363,11 +473,19 @@ class _Resolver:
             return -1
         k = bisect.bisect_left(self.events, (tok.i, -1, False))
         recent = [e for e in reversed(self.events[:k]) if e[0] not in self.quote_tokens]
-        for pos, index, subj in recent:
-            if sent - self.sent_of[pos] > 2:
-                break
-            if subj and (fits(index) or self._human_org(index, low)):
+        near = [e for e in recent if sent - self.sent_of[e[0]] <= 2]
+        # the nearest fitting subject; then the nearest fitting mention (a person named in
+        # apposition, "Amanda Nash, a nutrition manager, said …", is "she" before an
+        # organisation that spoke two sentences back); then a body that spoke through a person
+        for _pos, index, subj in near:
+            if subj and fits(index):
                 return self._remember(index, low)
+        for _pos, index, _subj in near:
+            if fits(index):
+                return self._remember(index, low)
+        for _pos, index, subj in near:
+            if subj and self._human_org(index, low):
+                return index
         for _pos, index, _subj in recent:
             if fits(index):
                 return self._remember(index, low)
@@ -385,6 +503,13 @@ class _Resolver:
         if pronoun in PERSONAL_PRONOUNS and self.types[index] == "PERSON":
             self.gender.setdefault(index, PERSONAL_PRONOUNS[pronoun])
         return index
+
+
+def _looks_personal(name: str) -> bool:
+    """A name of one to four words none of which names a kind of body ("Unite" could be either;
+    "Unite Union" is not a person)."""
+    words = name.lower().split()
+    return 0 < len(words) <= 4 and not any(w in ORG_HEADS or w in ORG_NOUNS for w in words)
 
 
 def _np_tokens(tok: Token) -> list[tuple[Token, bool]]:
@@ -469,15 +594,24 @@ def extract(document: ArticleDocument, doc: Doc, analysis: EntityAnalysis) -> li
         )
         cue_tok = None
         if not metalinguistic:
-            cue_tok = _governing_cue(doc, i, j, quote_tokens, boundaries)
+            governing = _governing_cues(doc, i, j, quote_tokens, boundaries)
+            # the nearest cue above the quote whose subject is someone, else the nearest
+            cue_tok = next(
+                (c for c in governing if resolver.cue(c).speaker >= 0),
+                governing[0] if governing else None,
+            )
             if cue_tok is None:
                 cue_tok = _tail_cue(doc, text, b, j, quote_tokens)
             if cue_tok is None:
                 cue_tok = _lead_cue(doc, text, a, i, quote_tokens)
-        speaker, cue = -1, None
+            if cue_tok is None:
+                cue_tok = _manner_cue(doc, text, a, b, i, j, resolver)
+            if cue_tok is None and not short:
+                cue_tok = _holder(doc, i, j, resolver, boundaries)
+        speaker, cue, via = -1, None, "continuation"
         if cue_tok is not None:
             c = resolver.cue(cue_tok)
-            speaker, cue = c.speaker, c.span
+            speaker, cue, via = c.speaker, c.span, c.via
         elif (
             not metalinguistic
             and previous is not None
@@ -486,11 +620,14 @@ def extract(document: ArticleDocument, doc: Doc, analysis: EntityAnalysis) -> li
             speaker = previous[1]
         elif not metalinguistic and not short:
             speaker, cue = _previous_sentence_cue(doc, resolver, i, quote_tokens, text, a)
+            if speaker < 0:
+                speaker, via = _colon_subject(doc, resolver, text, a, i)
+            if speaker < 0:
+                speaker, via = _last_speaker(text, resolver, quotes, a), "continuation"
         kind = "speech"
         if metalinguistic or (short and speaker < 0):
             kind = "term"
             speaker, cue = -1, None
-        entity = analysis.entities[speaker] if speaker >= 0 else None
         quote = Quote(
             id=quote_id(n),
             section_id=section_of(a),
@@ -498,7 +635,7 @@ def extract(document: ArticleDocument, doc: Doc, analysis: EntityAnalysis) -> li
             kind=kind,
             start=a,
             end=b,
-            speaker=Speaker(entity.id, entity.name) if entity else None,
+            speaker=resolver.speaker(speaker, via),
             cue=cue,
         )
         quotes.append(quote)
@@ -514,17 +651,20 @@ def extract(document: ArticleDocument, doc: Doc, analysis: EntityAnalysis) -> li
             and following.speaker is not None
             and not text[quote.end : following.start].strip(' \n"“”„«»')
         ):
-            quote.speaker = following.speaker
+            quote.speaker = Speaker(
+                following.speaker.entity_id, following.speaker.name, "continuation"
+            )
     return quotes
 
 
-def _governing_cue(
+def _governing_cues(
     doc: Doc, i: int, j: int, quote_tokens: set[int], boundary: _Boundaries
-) -> Token | None:
-    """A cue verb above the quote in the tree (or hanging off the quote's root), in the same
-    sentence as the quote."""
+) -> list[Token]:
+    """The cue verbs above the quote in the tree, nearest first (or one hanging off the quote's
+    root), in the same sentence as the quote."""
     if i >= j:
-        return None
+        return []
+    found: list[Token] = []
     a, b = doc[i].idx, doc[j - 1].idx + len(doc[j - 1].text)
     roots = [doc[k] for k in range(i, j) if not (i <= doc[k].head.i < j) or doc[k].head.i == k]
     for root in roots:
@@ -536,20 +676,22 @@ def _governing_cue(
             if tok.i in quote_tokens:
                 continue
             cue = tok if _is_cue(tok, strong_only=True) else _according_child(tok)
-            if cue is not None and boundary.same_sentence(cue.idx, a, b):
-                return cue
+            if cue is not None and boundary.same_sentence(cue.idx, a, b) and cue not in found:
+                found.append(cue)
+    if found:
+        return found
     for root in roots:
         for child in root.children:
             if child.lower_ == "according" and child.i not in quote_tokens:
-                return child  # “…” inside the quote's own clause, "according to X"
+                return [child]  # “…” inside the quote's own clause, "according to X"
             if (
                 child.i not in quote_tokens
                 and child.dep_ in ("parataxis", "ccomp", "advcl", "conj")
                 and _is_cue(child, strong_only=False)
                 and boundary.same_sentence(child.idx, a, b)
             ):
-                return child
-    return None
+                return [child]
+    return []
 
 
 class _Boundaries:
@@ -666,3 +808,150 @@ def _previous_sentence_cue(
             cue = resolver.cue(tok)
             return cue.speaker, cue.span
     return -1, None
+
+
+def _colon_subject(doc: Doc, resolver: _Resolver, text: str, a: int, i: int) -> tuple[int, str]:
+    """Martell, the town's doctor, is more blunt: “…” — a quote a colon introduces, with no cue
+    verb: the subject of the clause before the colon."""
+    k = i - 1
+    while k >= 0 and doc[k].text in _OPENERS:
+        k -= 1
+    if k < 1 or doc[k].text != ":" or "\n" in text[doc[k].idx : a]:
+        return -1, "cue"
+    # the clause before the colon: climb from its last word to a verb with a subject
+    tok, subjects = doc[k - 1], []
+    for _ in range(6):
+        if tok.i in resolver.quote_tokens:
+            break
+        subjects = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass") and c.i < k]
+        if subjects or tok.head is tok:
+            break
+        tok = tok.head
+    if not subjects:
+        return -1, "cue"
+    index = resolver.entity_of_np(subjects[0])
+    if index >= 0 and resolver.types[index] in ("PERSON", "ORG"):
+        return index, resolver.via(subjects[0])
+    return -1, "cue"
+
+
+def _last_speaker(text: str, resolver: _Resolver, quotes: list[Quote], a: int) -> int:
+    """A quote with no attribution of its own, opening its paragraph, continues the last
+    attribution of the paragraph before (news style: “X said …” then a paragraph of X's
+    words). Furniture between the two (“READ MORE: …”, a photo credit, a short line with no
+    sentence end) is passed over; a paragraph of prose with no attribution ends the chain."""
+    line_start = _line_start(text, a)
+    if text[line_start:a].strip(' "“„«'):
+        return -1
+    previous_end = line_start - 1
+    skipped = 0
+    while previous_end > 0:
+        previous_start = _line_start(text, previous_end)
+        line = text[previous_start:previous_end].strip()
+        if line and not (_FURNITURE.match(line) or not _SENTENCE_CLOSE.search(line)):
+            break
+        if line:
+            skipped += 1
+            if skipped > 2:
+                return -1
+        previous_end = previous_start - 1
+    if previous_end <= 0:
+        return -1
+    best_pos, best = -1, -1
+    for cue in resolver.cache.values():
+        pos = cue.token.idx
+        if cue.speaker >= 0 and previous_start <= pos < previous_end and pos > best_pos:
+            best_pos, best = pos, cue.speaker
+    for quote in quotes:
+        if previous_start <= quote.start < previous_end and quote.speaker is not None:
+            index = resolver.index_of(quote.speaker)
+            if index >= 0 and quote.start > best_pos:
+                best_pos, best = quote.start, index
+    return best
+
+
+#: A line that is page furniture, not prose: "READ MORE: …", "WATCH: …", "(Photo: …)".
+_FURNITURE = re.compile(r"^(?:[A-Z][A-Z ]{2,}:|\(.*\)$|\[.*\]$)")
+#: Prose ends its paragraph with a sentence end (or a closing quote mark).
+_SENTENCE_CLOSE = re.compile(r"[.!?…][\"”’')\]]*\s*$|[\"”]\s*$")
+
+
+def _line_start(text: str, offset: int) -> int:
+    return text.rfind("\n", 0, offset) + 1
+
+
+def _manner_cue(
+    doc: Doc, text: str, a: int, b: int, i: int, j: int, resolver: _Resolver
+) -> Token | None:
+    """A verb of any kind in the place of a cue: “…,” scolded Elyse. / She crowed, “…” — right
+    after the closing mark (with its subject, then the end of the clause) or right before the
+    opening mark and a comma or colon; only when its subject is someone the text names."""
+    candidates = []
+    k = j
+    while k < len(doc) and (doc[k].text in ",—–" or doc[k].text in _OPENERS) and k - j < 3:
+        k += 1
+    closes_clause = text[b - 1 : b] in (",", "—", "–", "?", "!") or "," in text[b : b + 3]
+    if k > j and k < len(doc) and closes_clause and "\n" not in text[b : doc[k].idx]:
+        candidates += [doc[m] for m in range(k, min(k + 2, len(doc)))]
+    k = i - 1
+    while k >= 0 and doc[k].text in _OPENERS:
+        k -= 1
+    if k >= 1 and doc[k].text in (",", ":") and "\n" not in text[doc[k].idx : a]:
+        candidates.append(doc[k - 1])
+    for tok in candidates:
+        if (
+            tok.pos_ != "VERB"
+            or tok.tag_ not in ("VBD", "VBZ", "VBP")
+            or tok.i in resolver.quote_tokens
+        ):
+            continue
+        subjects = [
+            c for c in tok.children if c.dep_ == "nsubj" and c.i not in resolver.quote_tokens
+        ]
+        if tok.i >= j:
+            # “…,” beamed Priya Raman, … : the name right after the verb is its subject,
+            # whatever the parser made of it; “…,” Elyse scolded. likewise before it
+            after = tok.i + 1
+            while after < len(doc) and doc[after].pos_ == "PROPN":
+                after += 1
+            if after > tok.i + 1:
+                subjects = [doc[after - 1]]
+            if not subjects:
+                continue
+            # the clause must end right after: not “…,” she said as she left
+            end = max(tok.i, subjects[0].i) + 1
+            if end < len(doc) and not doc[end].is_punct:
+                continue
+        if subjects and resolver.entity_of_np(subjects[0]) >= 0:
+            return tok
+    return None
+
+
+def _holder(doc: Doc, i: int, j: int, resolver: _Resolver, boundary: _Boundaries) -> Token | None:
+    """Walter sniped that she was “learning on the job” — a quote inside the clause of a verb
+    of any kind whose subject is someone the text names: the words are that subject's."""
+    if i >= j:
+        return None
+    a, b = doc[i].idx, doc[j - 1].idx + len(doc[j - 1].text)
+    roots = [doc[k] for k in range(i, j) if not (i <= doc[k].head.i < j)]
+    for root in roots:
+        tok = root
+        for _ in range(6):
+            if tok.head.i == tok.i:
+                break
+            tok = tok.head
+            if tok.i in resolver.quote_tokens:
+                continue
+            if not boundary.same_sentence(tok.idx, a, b):
+                break
+            if tok.pos_ not in ("VERB", "AUX"):
+                continue
+            subjects = [
+                c for c in tok.children if c.dep_ == "nsubj" and c.i not in resolver.quote_tokens
+            ]
+            if subjects:
+                index = resolver.entity_of_np(subjects[0])
+                if index >= 0 and resolver.types[index] in ("PERSON", "ORG"):
+                    return tok
+                break
+    return None

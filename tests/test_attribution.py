@@ -1,0 +1,130 @@
+"""Speaker attribution rules, one small article of our own each: who said it, and ``via``."""
+
+from __future__ import annotations
+
+import pytest
+
+from api.parser import parse_article
+
+
+def speakers(text: str) -> dict[str, tuple[str | None, str | None]]:
+    """Quote text -> (speaker name, via), for a text we wrote."""
+    document = parse_article(text, file_name="attribution.txt")
+    return {
+        q.text: (q.speaker.name, q.speaker.via) if q.speaker else (None, None)
+        for q in document.quotes
+    }
+
+
+def test_a_paragraph_of_quote_after_indirect_speech_is_that_speakers() -> None:
+    got = speakers(
+        "Harbour Trust backs new sea wall\n\n"
+        "Maria Okafor, the trust's finance chief, said the wall would pay for itself within a "
+        "decade.\n\n"
+        '"We have run the numbers three times and they hold up every time."\n\n'
+        "The council will vote on the plan next month."
+    )
+    assert got["We have run the numbers three times and they hold up every time."] == (
+        "Maria Okafor",
+        "continuation",
+    )
+
+
+def test_page_furniture_between_attribution_and_quote_is_passed_over() -> None:
+    got = speakers(
+        "Ferry fares to rise\n\n"
+        "Tomas Reyes, who runs the island ferry company, said fuel had doubled in price.\n\n"
+        "READ MORE: Island ferries cut winter timetable\n\n"
+        '"Nobody wants to charge more, but we cannot sail at a loss for another winter."'
+    )
+    quote = "Nobody wants to charge more, but we cannot sail at a loss for another winter."
+    assert got[quote] == ("Tomas Reyes", "continuation")
+
+
+def test_a_quote_a_colon_introduces_is_the_clause_subjects() -> None:
+    got = speakers(
+        "Budget row\n\n"
+        "The mayor, Lena Park, spoke after the vote. Councillor Hemi Ngata was blunt: "
+        '"This budget cuts the libraries and calls it reform."'
+    )
+    assert got["This budget cuts the libraries and calls it reform."][0] == "Hemi Ngata"
+
+
+def test_any_verb_in_the_place_of_a_cue_attributes_the_quote() -> None:
+    got = speakers(
+        "Choir wins award\n\n"
+        "The choir from Dunmore won the regional prize on Saturday.\n\n"
+        '"We practised every night for a year and it was worth every minute," beamed '
+        "Priya Raman, the choir's director."
+    )
+    quote = "We practised every night for a year and it was worth every minute,"
+    assert got[quote][0] == "Priya Raman"
+
+
+def test_a_participle_takes_the_subject_of_the_verb_it_hangs_from() -> None:
+    got = speakers(
+        "Trade dispute deepens\n\n"
+        "Foreign ministry spokeswoman Mei Lin hit back on Tuesday, saying Canada should "
+        '"respect the rule of law and stop making irresponsible remarks."'
+    )
+    quote = "respect the rule of law and stop making irresponsible remarks."
+    assert got[quote][0] == "Mei Lin"
+
+
+def test_she_is_the_person_named_in_apposition_not_a_body_that_spoke_before() -> None:
+    got = speakers(
+        "Sugar guidance\n\n"
+        "In 2015 the National Health Board suggested limits on sugar in drinks.\n\n"
+        "Amara Diallo, a nutrition manager with the Heart Fund, said the new advice was "
+        "welcome.\n\n"
+        '"Sugary drinks have little to no benefit for children," she said.'
+    )
+    assert got["Sugary drinks have little to no benefit for children,"] == (
+        "Amara Diallo",
+        "pronoun",
+    )
+
+
+def test_a_name_no_entity_has_is_still_the_speaker() -> None:
+    document = parse_article(
+        'Pier repairs\n\n"The pier will reopen in spring," said Ngaio.\n',
+        file_name="pier.txt",
+    )
+    (quote,) = document.quotes
+    assert quote.speaker is not None and quote.speaker.name == "Ngaio"
+    ids = {e.id for e in document.entities}
+    assert quote.speaker.entity_id is None or quote.speaker.entity_id in ids
+
+
+@pytest.mark.parametrize(
+    ("text", "via"),
+    [
+        ('"The figures are clear," said Dr Lena Park.', "cue"),
+        ('Dr Lena Park spoke first. "The figures are clear," she said.', "pronoun"),
+        ('"The figures are clear," according to Dr Lena Park.', "according-to"),
+    ],
+)
+def test_via_says_how_the_speaker_was_found(text: str, via: str) -> None:
+    got = speakers("Figures\n\n" + text)
+    assert got["The figures are clear,"] == ("Lena Park", via)
+
+
+def test_a_title_case_headline_does_not_name_the_person() -> None:
+    document = parse_article(
+        "Mayor Lena Park Defends Budget Cuts\n\n"
+        "Lena Park said the cuts were needed. Park said libraries would stay open.\n",
+        file_name="budget.txt",
+    )
+    people = {e.name for e in document.entities if e.type == "PERSON"}
+    assert "Lena Park" in people
+    assert not any(name.endswith("Defends") for name in people)
+
+
+def test_a_bare_surname_is_the_one_person_named_before_it() -> None:
+    document = parse_article(
+        "Kevin Dalgety said he would stand for election. Dalgety, a former police chief, "
+        "spoke in Moncton. His cousin Andrew Dalgety was not there.\n",
+        file_name="dalgety.txt",
+    )
+    kevin = next(e for e in document.entities if e.name == "Kevin Dalgety")
+    assert "Dalgety" in kevin.aliases
