@@ -308,6 +308,12 @@ class _Resolver:
             or low in PLURAL_PRONOUNS
         ):
             return self.pronoun(tok)
+        if tok.pos_ == "PROPN" or self._capitalised_mid_sentence(tok):
+            # the head is itself a name no entity span covers ("DeBoer said of the former
+            # Senators captain": DeBoer, not the team named after "of")
+            named = self.proper_name(tok)
+            if named is not None and named[1].i <= tok.i:
+                return self.named(*named)
         # a person named in apposition or compound with the head ("the lawyer Howard Weitzman")
         people, orgs = [], []
         for t, direct in _np_tokens(tok):
@@ -351,12 +357,12 @@ class _Resolver:
     def proper_name(self, tok: Token) -> tuple[str, Token] | None:
         """The proper name heading this noun phrase, or in apposition or compound with its head
         ("Tarek", "the union Unite"), as ``(name, first token)``; None if there is none."""
-        heads = [tok] if tok.pos_ == "PROPN" else []
+        heads = [tok] if tok.pos_ == "PROPN" or self._capitalised_mid_sentence(tok) else []
         heads += [c for c in tok.children if c.dep_ in ("appos", "compound") and c.pos_ == "PROPN"]
         for head in heads:
             # the run of capitalised proper nouns that ends at the head ("Tomas Reyes")
             words = [head]
-            while words[0].i > 0:
+            while words[0].i > 0 and head.pos_ == "PROPN":
                 left = self.doc[words[0].i - 1]
                 if left.pos_ != "PROPN" or left.i in self.quote_tokens or left.whitespace_ == "":
                     break
@@ -368,6 +374,14 @@ class _Resolver:
             start, end = words[0].idx, words[-1].idx + len(words[-1].text)
             return self.doc.text[start:end], words[0]
         return None
+
+    def _capitalised_mid_sentence(self, tok: Token) -> bool:
+        """“…?” Hannity pressed: a capitalised word the model took for a common noun, right
+        after a closing quote mark or a comma, is a name (nothing else is capitalised there)."""
+        if tok.pos_ != "NOUN" or not tok.is_title or tok.i == 0:
+            return False
+        before = self.doc.text[: tok.idx].rstrip(" ")
+        return bool(before) and before[-1] in '”",;'
 
     def named(self, name: str, first: Token) -> int:
         """A speaker named in the text: the entity whose name or alias it is, or whose name
@@ -474,6 +488,11 @@ class _Resolver:
         k = bisect.bisect_left(self.events, (tok.i, -1, False))
         recent = [e for e in reversed(self.events[:k]) if e[0] not in self.quote_tokens]
         near = [e for e in recent if sent - self.sent_of[e[0]] <= 2]
+        if low not in PERSONAL_PRONOUNS:
+            # "it said", "they said": a body that has spoken in these sentences first
+            for _pos, index, subj in near:
+                if subj and index in self.spoke and fits(index):
+                    return index
         # the nearest fitting subject; then the nearest fitting mention (a person named in
         # apposition, "Amanda Nash, a nutrition manager, said …", is "she" before an
         # organisation that spoke two sentences back); then a body that spoke through a person
@@ -589,9 +608,14 @@ def extract(document: ArticleDocument, doc: Doc, analysis: EntityAnalysis) -> li
         short = words <= TERM_MAX_WORDS and not _SENTENCE_PUNCT.search(inner.rstrip(",;:"))
         before = text[max(0, a - 40) : a - 1] if a > 0 else ""
         after = text[b + 1 : b + 30]
-        metalinguistic = _METALINGUISTIC_BEFORE.search(before) is not None or (
-            _METALINGUISTIC_AFTER.search(after) is not None
+        metalinguistic = (
+            _METALINGUISTIC_BEFORE.search(before) is not None
+            or _METALINGUISTIC_AFTER.search(after) is not None
+            or _looks_like_title(inner, text, a)
         )
+        # a “sextortion” scam: a word used as a word, unless it is inside reported speech
+        # ("According to Haley, the threats were an evolution of the “sextortion” scam")
+        modifier = short and _modifies_a_noun(doc, i, j)
         cue_tok = None
         if not metalinguistic:
             governing = _governing_cues(doc, i, j, quote_tokens, boundaries)
@@ -600,13 +624,15 @@ def extract(document: ArticleDocument, doc: Doc, analysis: EntityAnalysis) -> li
                 (c for c in governing if resolver.cue(c).speaker >= 0),
                 governing[0] if governing else None,
             )
-            if cue_tok is None:
+            if modifier and (cue_tok is None or resolver.cue(cue_tok).speaker < 0):
+                metalinguistic, cue_tok = True, None
+            if cue_tok is None and not metalinguistic:
                 cue_tok = _tail_cue(doc, text, b, j, quote_tokens)
-            if cue_tok is None:
+            if cue_tok is None and not metalinguistic:
                 cue_tok = _lead_cue(doc, text, a, i, quote_tokens)
-            if cue_tok is None:
+            if cue_tok is None and not metalinguistic:
                 cue_tok = _manner_cue(doc, text, a, b, i, j, resolver)
-            if cue_tok is None and not short:
+            if cue_tok is None and not short and not metalinguistic:
                 cue_tok = _holder(doc, i, j, resolver, boundaries)
         speaker, cue, via = -1, None, "continuation"
         if cue_tok is not None:
@@ -650,6 +676,7 @@ def extract(document: ArticleDocument, doc: Doc, analysis: EntityAnalysis) -> li
             and quote.cue is None
             and following.speaker is not None
             and not text[quote.end : following.start].strip(' \n"“”„«»')
+            and text[quote.end : quote.end + 1] not in ("”", "»", '"')  # left open, run on
         ):
             quote.speaker = Speaker(
                 following.speaker.entity_id, following.speaker.name, "continuation"
@@ -950,8 +977,62 @@ def _holder(doc: Doc, i: int, j: int, resolver: _Resolver, boundary: _Boundaries
                 c for c in tok.children if c.dep_ == "nsubj" and c.i not in resolver.quote_tokens
             ]
             if subjects:
-                index = resolver.entity_of_np(subjects[0])
-                if index >= 0 and resolver.types[index] in ("PERSON", "ORG"):
+                # only a subject that names someone (or "he"/"she" for a person): a thing or a
+                # description is no holder of words ("disclosures blew up under the tag “…”")
+                subject = subjects[0]
+                index = resolver.entity_of_np(subject)
+                if index < 0 or resolver.types[index] not in ("PERSON", "ORG"):
+                    break
+                via = resolver.via(subject)
+                if (
+                    (via == "cue")
+                    or (via == "pronoun" and subject.lower_ not in NEUTER_PRONOUNS)
+                    or (via == "description" and _is_role_word(subject))
+                ):
                     return tok
                 break
     return None
+
+
+def _modifies_a_noun(doc: Doc, i: int, j: int) -> bool:
+    """A “sextortion” scam, the “Dear Walter” letters: a short quote that is a word standing
+    before the noun it qualifies is a term, whoever else speaks in the sentence."""
+    if i >= j or j >= len(doc):
+        return False
+    last = doc[j - 1]
+    if last.is_punct and j - 1 > i:
+        last = doc[j - 2]
+    head = last.head
+    return (
+        last.dep_ in ("compound", "amod", "nmod")
+        and head.i >= j
+        and head.pos_ in ("NOUN", "PROPN")
+        and head.i - j <= 2
+    )
+
+
+def _looks_like_title(inner: str, text: str, a: int) -> bool:
+    """On CBS's “Face the Nation.”, in “The Salt Orchard”: a few words in title case inside a
+    sentence (not opening it) name a work, not words anyone spoke."""
+    words = inner.strip(" .,;:!?").split()
+    if not 2 <= len(words) <= 6:
+        return False
+    long = [w for w in words if len(w.strip("'’")) >= 4]
+    if not long or not all(w[:1].isupper() for w in long) or not words[0][:1].isupper():
+        return False
+    if any(w[:1].islower() and len(w) >= 4 for w in words):
+        return False
+    before = text[max(0, a - 3) : a - 1].rstrip()
+    # inside a sentence: the mark follows a word or a comma, not a sentence end or line start
+    if not before or not (before[-1].isalnum() or before[-1] in ",’'s"):
+        return False
+    # and not in a line whose every word is capitalised by style (a headline)
+    line = text[text.rfind("\n", 0, a) + 1 : text.find("\n", a) if "\n" in text[a:] else len(text)]
+    words_in_line = [w for w in re.findall(r"[^\W\d_]+", line) if len(w) >= 4]
+    return not (words_in_line and all(w[0].isupper() for w in words_in_line))
+
+
+def _is_role_word(tok: Token) -> bool:
+    """A subject that names a person by office or trade, or a spokesperson."""
+    lemma = tok.lemma_.lower()
+    return lemma in PERSON_ROLES or lemma in SPOKESPERSON_WORDS or tok.lower_ in PERSON_ROLES
