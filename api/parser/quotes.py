@@ -166,6 +166,7 @@ class _Resolver:
         self.gender = dict(analysis.gender)
         # candidates for pronouns: (token index, entity index, is_subject)
         self.events: list[tuple[int, int, bool]] = []
+        credit_spans = [m.span() for m in _CREDIT.finditer(doc.text)]
         last = -2
         for k, index in enumerate(analysis.token_entity):
             if index >= 0 and (k != last + 1 or analysis.token_entity[k - 1] != index):
@@ -173,7 +174,8 @@ class _Resolver:
                 while head + 1 < len(doc) and analysis.token_entity[head + 1] == index:
                     head += 1
                 subj = doc[head].dep_ in ("nsubj", "nsubjpass")
-                if k not in quote_tokens:
+                in_credit = any(a <= doc[k].idx < b for a, b in credit_spans)
+                if k not in quote_tokens and not in_credit:
                     self.events.append((head, index, subj))
             last = k if index >= 0 else last
         self.events.sort()
@@ -897,6 +899,11 @@ def _last_speaker(text: str, resolver: _Resolver, quotes: list[Quote], a: int) -
     return best
 
 
+#: A photo credit or caption note: "(Evan Vucci/Associated Press)", "(Submitted by …)"; the
+#: people named there are no antecedents for "he" or "she".
+_CREDIT = re.compile(
+    r"\([^()\n]{0,80}/[^()\n]{0,80}\)|\((?:Submitted|Photo|Image|Credit|Getty)[^()\n]{0,80}\)"
+)
 #: A line that is page furniture, not prose: "READ MORE: …", "WATCH: …", "(Photo: …)".
 _FURNITURE = re.compile(r"^(?:[A-Z][A-Z ]{2,}:|\(.*\)$|\[.*\]$)")
 #: Prose ends its paragraph with a sentence end (or a closing quote mark).
