@@ -36,5 +36,11 @@ MAX_PAGE = 1_000_000
 CURSOR_PATTERN = r"^[A-Za-z0-9_-]+$"
 #: Longest accepted ``q``.
 MAX_QUERY_LENGTH = 200
-#: Highest version number a path may name (the store keeps versions as 32-bit integers).
-MAX_VERSION = 2**31 - 1
+#: Largest integer a stored column holds (32-bit on every backend: versions, positions), and so
+#: the largest integer a client may send anywhere: a path segment, a query value, a cursor key.
+MAX_STORED_INT = 2**31 - 1
+#: Highest version number a path may name.
+MAX_VERSION = MAX_STORED_INT
+#: How an integer is written in a path or a query string: ASCII digits, no sign, no leading zero
+#: (so ``01``, ``١``, ``1_000`` and ``+1`` are not a second spelling of a number).
+CANONICAL_INTEGER = r"0|[1-9][0-9]*"

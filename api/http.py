@@ -19,8 +19,16 @@ from pathlib import Path
 import orjson
 from flask import Flask, Response, current_app, g, request
 from flask_smorest import abort
+from werkzeug.routing import IntegerConverter
 
-from .contract import JSON, PROBLEM, REQUEST_ID_PATTERN, REVALIDATE
+from .contract import (
+    CANONICAL_INTEGER,
+    JSON,
+    MAX_STORED_INT,
+    PROBLEM,
+    REQUEST_ID_PATTERN,
+    REVALIDATE,
+)
 from .store import ArticleStore
 
 _REQUEST_ID = re.compile(REQUEST_ID_PATTERN)
@@ -118,7 +126,22 @@ def not_modified(headers: list[tuple[str, str]]) -> Response:
     return response
 
 
+class CanonicalIntegerConverter(IntegerConverter):
+    """``<int:…>`` in a route: ASCII digits without a leading zero, at most what the store holds.
+
+    werkzeug's own takes any Unicode digits and leading zeros (``/versions/01``,
+    ``/versions/١``), so one resource would answer at many URLs; here those are a 404.
+    """
+
+    regex = f"(?:{CANONICAL_INTEGER})"
+
+    def __init__(self, map, fixed_digits=0, min=None, max=MAX_STORED_INT, signed=False):  # noqa: A002
+        super().__init__(map, fixed_digits, min, max, signed=False)
+
+
 def init_app(app: Flask) -> None:
+    app.url_map.converters["int"] = CanonicalIntegerConverter
+
     @app.before_request
     def _request_id():
         given = request.headers.get("X-Request-ID", "")

@@ -11,6 +11,7 @@ from .common import (
     PageQuerySchema,
     SearchHitSchema,
     StrictSchema,
+    UtcDateTime,
     envelope,
     search_query_field,
 )
@@ -236,7 +237,7 @@ class ArticleListQuerySchema(PageQuerySchema):
             "examples": ["-id"],
         },
     )
-    since = fields.AwareDateTime(
+    since = UtcDateTime(
         metadata={
             "description": "Only articles whose latest version was ingested at or after this "
             "RFC 3339 time (for syncing).",

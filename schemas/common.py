@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+from typing import ClassVar
+
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 from api.contract import (
+    CANONICAL_INTEGER,
     CURSOR_PATTERN,
     DEFAULT_PAGE_SIZE,
     MAX_PAGE,
@@ -20,17 +25,47 @@ class StrictSchema(Schema):
         unknown = RAISE
 
 
+class QueryInteger(fields.Integer):
+    """An integer as a query string writes it: ASCII digits, no sign, no leading zero, no ``_``.
+
+    ``int()`` alone would take ``1_000``, `` 7``, ``+7``, ``07`` and non-ASCII digits (``٧``),
+    each a second spelling of the same page."""
+
+    _CANONICAL = re.compile(CANONICAL_INTEGER)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, str) or not self._CANONICAL.fullmatch(value):
+            raise self.make_error("invalid")
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+class UtcDateTime(fields.AwareDateTime):
+    """An RFC 3339 time with its offset, loaded as the same moment in UTC. A time that leaves the
+    calendar once shifted to UTC (``0001-01-01T00:00:00+14:00``) is a bad value, not a crash."""
+
+    default_error_messages: ClassVar[dict] = {
+        "range": "Not a time that exists in UTC (out of range)."
+    }
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        moment = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            return moment.astimezone(dt.UTC)
+        except OverflowError:
+            raise self.make_error("range") from None
+
+
 class NoQuerySchema(StrictSchema):
     """Endpoints that take no query parameters still reject unknown ones."""
 
 
 class PageQuerySchema(StrictSchema):
-    page_size = fields.Integer(
+    page_size = QueryInteger(
         load_default=DEFAULT_PAGE_SIZE,
         validate=validate.Range(min=1, max=MAX_PAGE_SIZE),
         metadata={"description": f"Items per page, 1–{MAX_PAGE_SIZE}.", "examples": [20]},
     )
-    page = fields.Integer(
+    page = QueryInteger(
         validate=validate.Range(min=1, max=MAX_PAGE),
         metadata={
             "description": "1-based page number (page mode, for UI pagers). "
