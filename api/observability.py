@@ -37,7 +37,7 @@ from prometheus_client import (
 )
 from prometheus_client.core import GaugeMetricFamily
 
-from .http import store
+from .http import produces, store
 
 REQUESTS = Counter(
     "article_api_http_requests_total",
@@ -181,6 +181,7 @@ def init_app(app: Flask) -> None:
         return response
 
     @app.get("/metrics")
+    @produces("text/plain")
     def metrics():
         body = generate_latest(registry) + generate_latest(scrape)
         return Response(body, mimetype=CONTENT_TYPE_LATEST)

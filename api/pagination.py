@@ -19,14 +19,13 @@ import binascii
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from urllib.parse import urlencode
 
 import orjson
 from flask import request
 from flask_smorest import abort
 
 from .contract import MAX_STORED_INT
-from .http import self_url
+from .http import link_to, self_url
 from .store import Key, Slice, Window
 
 KeyType = type | tuple[type, ...]
@@ -88,7 +87,7 @@ def bad_parameter(name: str, detail: str):
 
 
 def _url(params: list[tuple[str, str]]) -> str:
-    return f"{request.path}?{urlencode(params)}" if params else request.path
+    return link_to(request.path, params)
 
 
 def paginate(

@@ -297,7 +297,7 @@ def _problem_example(code: int) -> dict:
             400: "pagesize: Unknown field.",
             404: "No article with id 'nope'.",
             405: "POST is not allowed on /v1/articles.",
-            406: "This API answers application/json; the Accept header rules it out.",
+            406: "This URL answers application/json; the Accept header rules it out.",
             414: f"The path may have at most {MAX_PATH_CHARS} characters and the query string "
             f"at most {MAX_QUERY_CHARS}.",
             429: "Too many requests: 100 per 1 second.",
