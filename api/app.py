@@ -14,7 +14,7 @@ import flask_swagger_ui
 from flask import Flask, send_from_directory
 from flask_cors import CORS
 
-from . import hardening, http, observability
+from . import compression, hardening, http, observability
 from .contract import EXPOSED_HEADERS
 from .resources import BLUEPRINTS
 from .settings import Settings
@@ -62,6 +62,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     article_store.create_schema()
     app.extensions["article_store"] = article_store
 
+    # Flask runs after_request hooks in reverse order of registration: compression is
+    # registered first so that it runs last, on the final body and its identity ETag.
+    if app.config["COMPRESS_RESPONSES"]:
+        compression.init_app(app)
     http.init_app(app)
     hardening.init_app(app)
     observability.init_app(app)

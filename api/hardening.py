@@ -2,7 +2,6 @@
 
 * security headers on every response, with a Content-Security-Policy the docs page works under;
 * limits on path and query length (414 problem documents, not a server error);
-* compression (gzip/brotli) of large bodies, with ``Vary: Accept-Encoding``;
 * per-client rate limiting (``limits``; in memory, or Redis for several machines) answering
   429 problem documents with ``Retry-After`` and ``RateLimit-*`` headers;
 * ``X-Forwarded-For`` trusted only from the number of proxies the settings name.
@@ -18,7 +17,6 @@ import re
 import time
 
 from flask import Flask, Response, g, request
-from flask_compress import Compress
 from flask_smorest import abort
 from limits import parse_many
 from limits.errors import StorageError
@@ -26,7 +24,7 @@ from limits.storage import storage_from_string
 from limits.strategies import FixedWindowRateLimiter
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from .contract import JSON, MAX_PATH_CHARS, MAX_QUERY_CHARS, PROBLEM
+from .contract import MAX_PATH_CHARS, MAX_QUERY_CHARS
 
 UNLIMITED_PATHS = ("/healthz", "/readyz", "/metrics")
 
@@ -80,22 +78,6 @@ def init_app(app: Flask) -> None:
             csp = API_CSP
         response.headers.extend((*STATIC_HEADERS, ("Content-Security-Policy", csp)))
         return response
-
-    if app.config["COMPRESS_RESPONSES"]:
-        app.config.setdefault(
-            "COMPRESS_MIMETYPES",
-            [
-                JSON,
-                PROBLEM,
-                "text/html",
-                "text/css",
-                "text/javascript",
-                "application/javascript",
-            ],
-        )
-        app.config.setdefault("COMPRESS_ALGORITHM", ["br", "gzip"])
-        app.config.setdefault("COMPRESS_MIN_SIZE", 1024)
-        Compress(app)
 
     if app.config["RATE_LIMIT"]:
         RateLimit(app.config["RATE_LIMIT"], app.config["RATE_LIMIT_STORAGE_URI"]).init_app(app)
