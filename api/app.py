@@ -28,7 +28,10 @@ SWAGGER_UI_ASSETS = Path(flask_swagger_ui.__file__).parent / "dist"
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app. ``config`` overrides settings (tests pass ``DATABASE_URL`` this way)."""
     settings = Settings.from_env()
-    app = Flask(__name__)
+    app = Flask(__name__, static_folder=None)
+    # A path with doubled slashes is a 404, not a redirect (werkzeug would build its Location
+    # from the client's Host header) nor a second URL for the same resource.
+    app.url_map.merge_slashes = False
     app.config.update(
         DATABASE_URL=settings.database_url,
         CORS_ORIGINS=settings.cors_origins,

@@ -15,8 +15,27 @@ REVALIDATE = "no-cache"
 #: … and of every error answer.
 NO_STORE = "no-store"
 
-#: Response headers a browser script may read (CORS ``Access-Control-Expose-Headers``).
-EXPOSED_HEADERS = ("ETag", "Link", "X-Request-ID")
+#: Response headers a browser script may read (CORS ``Access-Control-Expose-Headers``): the
+#: validators and links, the request id, and what a client needs to honour a 429.
+EXPOSED_HEADERS = (
+    "ETag",
+    "Link",
+    "X-Request-ID",
+    "Retry-After",
+    "RateLimit-Limit",
+    "RateLimit-Remaining",
+    "RateLimit-Reset",
+)
+
+#: Headers every answer carries (``api.hardening``; gunicorn's own answers too).
+SECURITY_HEADERS = (
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "no-referrer"),
+    ("X-Frame-Options", "DENY"),
+    ("Cross-Origin-Opener-Policy", "same-origin"),
+)
+#: The Content-Security-Policy of every answer but the docs page: a JSON API runs nothing.
+API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
 
 #: A client's ``X-Request-ID`` is echoed when it matches this; otherwise the server makes one.
 REQUEST_ID_PATTERN = r"^[A-Za-z0-9._:-]{1,128}$"

@@ -70,6 +70,10 @@ ERROR_RESPONSES = {
         f"URI Too Long: the path may have at most {MAX_PATH_CHARS} characters and the query "
         f"string at most {MAX_QUERY_CHARS}.",
     ),
+    431: (
+        "RequestHeaderFieldsTooLarge",
+        "Request Header Fields Too Large: too many header fields, or one over 8190 bytes.",
+    ),
     429: (
         "TooManyRequests",
         "Too Many Requests: this client's rate limit is spent; retry after `Retry-After` seconds.",
@@ -195,9 +199,8 @@ class ContractPlugin(BasePlugin):
     """Completes every GET's documentation the same way, whichever blueprint defines it.
 
     Adds the ``If-None-Match`` and ``X-Request-ID`` header parameters, documents every error
-    answer (400, 404 where the path has parameters, 405, 406, 414, 429, 500) by a clean component
-    name,
-    and describes the path parameters.
+    answer (400, 404 where the path has parameters, 405, 406, 414, 429, 431, 500) by a clean
+    component name, and describes the path parameters.
     """
 
     def path_helper(self, path=None, operations=None, parameters=None, **kwargs):
@@ -219,7 +222,7 @@ class ContractPlugin(BasePlugin):
                 else response
                 for code, response in operation.get("responses", {}).items()
             }
-            codes = [400, 405, 406, 414, 429, 500]
+            codes = [400, 405, 406, 414, 429, 431, 500]
             if "{" in (path or ""):
                 codes.append(404)
             for code in codes:
@@ -300,7 +303,8 @@ def _problem_example(code: int) -> dict:
             406: "This URL answers application/json; the Accept header rules it out.",
             414: f"The path may have at most {MAX_PATH_CHARS} characters and the query string "
             f"at most {MAX_QUERY_CHARS}.",
-            429: "Too many requests: 100 per 1 second.",
+            429: "Rate limit of 100 per 1 second exceeded; retry in 1 s.",
+            431: "The request has too many header fields, or one that is too large.",
             500: "The server failed to answer; quote the request_id when reporting it.",
             503: "The store holds no articles yet; run an ingest.",
         }[code],
