@@ -47,6 +47,7 @@ def ingest(seeds_dir: Path | None, as_json: bool) -> None:
     store = ArticleStore(settings.database_url)
     store.create_schema()
     counts = {"created": 0, "unchanged": 0, "failed": 0}
+    warned = 0
     paths = seed_files(folder)
     results = ingest_files(store, paths, folder, max_bytes=settings.max_file_bytes)
 
@@ -68,16 +69,19 @@ def ingest(seeds_dir: Path | None, as_json: bool) -> None:
         ) as bar:
             for result in bar:
                 counts[result.status] += 1
+                warned += bool(result.warnings)
                 done.append(result)
         for result in done:
             report(result)
     else:
         for result in results:
             counts[result.status] += 1
+            warned += bool(result.warnings)
             report(result)
     summary = (
         f"{len(paths)} files: {counts['created']} new versions, "
         f"{counts['unchanged']} unchanged, {counts['failed']} failed"
+        + (f", {warned} with warnings" if warned else "")
     )
     click.echo(summary, err=True)
     store.dispose()

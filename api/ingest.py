@@ -35,16 +35,21 @@ class FileResult:
     article_id: str | None = None
     version: int | None = None
     reason: str | None = None
+    #: What the parser changed in a file it stored (dropped control characters, …).
+    warnings: tuple[str, ...] = ()
 
     def line(self) -> str:
         if self.status == "failed":
             return f"{self.file}: failed: {self.reason}"
         if self.status == "created":
-            return f"{self.file}: new version {self.version} of {self.article_id}"
-        return f"{self.file}: unchanged ({self.article_id} version {self.version})"
+            line = f"{self.file}: new version {self.version} of {self.article_id}"
+        else:
+            line = f"{self.file}: unchanged ({self.article_id} version {self.version})"
+        return line + "".join(f" (warning: {warning})" for warning in self.warnings)
 
     def as_dict(self) -> dict:
-        return {k: getattr(self, k) for k in self.__slots__ if getattr(self, k) is not None}
+        found = {k: getattr(self, k) for k in self.__slots__}
+        return {k: list(v) if k == "warnings" else v for k, v in found.items() if v}
 
 
 def display_name(path: Path) -> str:
@@ -157,4 +162,5 @@ def _store(store: ArticleStore, item: _Laid) -> FileResult:
         "created" if saved.created else "unchanged",
         article_id=saved.article_id,
         version=saved.version,
+        warnings=tuple(item.document.warnings),
     )

@@ -102,8 +102,7 @@ def test_a_browser_can_read_what_a_429_says(db_url):
     assert limited.status_code == 429
     assert limited.headers["Access-Control-Allow-Origin"] in ("*", "https://news.example")
     exposed = {
-        name.strip().lower()
-        for name in limited.headers["Access-Control-Expose-Headers"].split(",")
+        name.strip().lower() for name in limited.headers["Access-Control-Expose-Headers"].split(",")
     }
     wanted = {"retry-after", "ratelimit-limit", "ratelimit-remaining", "ratelimit-reset"}
     assert wanted <= exposed
