@@ -28,6 +28,9 @@ bullet      ``bullet_id(position)``   ``b`` and the 1-based position in the arti
                                       0 → ``b1``
 quote       ``quote_id(position)``    ``q`` and the 1-based position in the article.
                                       0 → ``q1``
+source      ``file_source(name)``     the source owning an article id: ``file:`` and the seed file's
+                                      name. ``000_8cbe90a26df69869.txt`` →
+                                      ``file:000_8cbe90a26df69869.txt``
 ==========  ========================  ==============================================================
 
 Section and entity ids are unique within their article: a repeat gets ``-2``, ``-3``, … in order
@@ -48,6 +51,7 @@ __all__ = [
     "bullet_id",
     "entity_key",
     "entity_slug",
+    "file_source",
     "quote_id",
     "section_id",
     "unique_id",
@@ -97,6 +101,11 @@ def bullet_id(position: int) -> str:
 def quote_id(position: int) -> str:
     """The id of the article's quote at 0-based ``position``: ``q1``, ``q2``, …"""
     return f"q{position + 1}"
+
+
+def file_source(file_name: str) -> str:
+    """The source id of a seed file, the owner of the article ids it brings."""
+    return f"file:{file_name}"
 
 
 def unique_id(base: str, used: set[str]) -> str:

@@ -1,7 +1,9 @@
 """Ingest: read seed files, parse each once, store a new version where the output changed.
 
 Each file is its own transaction. A file that fails is reported with its reason and changes
-nothing stored; the other files still go in.
+nothing stored; the other files still go in. An article id belongs to the file that first stored
+it: another file claiming it (a copied front-matter ``id``) is refused, unless the operator
+reassigns that id (``article-api ingest --reassign ID``).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from .parser import (
 )
 from .parser.nlp import ModelMissingError
 from .representation import Representation
-from .store import ArticleStore
+from .store import ArticleStore, SourceConflict
 
 log = logging.getLogger(__name__)
 
@@ -85,12 +87,15 @@ def ingest_files(
     *,
     max_bytes: int,
     batch_size: int = BATCH_SIZE,
+    reassign: Iterable[str] = (),
 ) -> Iterator[FileResult]:
     """Parse and store each file; yields one result per file, in order.
 
     Files are laid out one by one, then run through the language model in batches (spaCy's
-    ``nlp.pipe``), then stored one transaction each.
+    ``nlp.pipe``), then stored one transaction each. The ids in ``reassign`` may move to the
+    file that now claims them; any other id owned by another file is refused for this one.
     """
+    reassign = frozenset(reassign)
     claimed: dict[str, str] = {}
     paths = list(paths)
     for start in range(0, len(paths), batch_size):
@@ -109,8 +114,10 @@ def ingest_files(
                     reason=f"id {item.document.id!r} is already used by {owner}",
                 )
             else:
-                claimed[item.document.id] = item.name
-                yield _store(store, item)
+                result = _store(store, item, reassign=item.document.id in reassign)
+                if result.status != "failed":
+                    claimed[item.document.id] = item.name
+                yield result
 
 
 @dataclass(slots=True)
@@ -154,9 +161,25 @@ def _annotate(items: list[_Laid]) -> None:
         _annotate([item])
 
 
-def _store(store: ArticleStore, item: _Laid) -> FileResult:
+def _store(store: ArticleStore, item: _Laid, *, reassign: bool = False) -> FileResult:
     representation = Representation(item.document)
-    saved = store.save(item.document.id, representation.output_hash, representation.render)
+    try:
+        saved = store.save(
+            item.document.id,
+            representation.output_hash,
+            representation.render,
+            source=representation.source,
+            reassign=reassign,
+        )
+    except SourceConflict as conflict:
+        owner = conflict.owner.removeprefix("file:")
+        return FileResult(
+            item.name,
+            "failed",
+            article_id=item.document.id,
+            reason=f"id {item.document.id!r} belongs to {owner}; another file cannot take it "
+            f"over (`article-api ingest --reassign {item.document.id}` moves it to this file)",
+        )
     return FileResult(
         item.name,
         "created" if saved.created else "unchanged",

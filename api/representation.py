@@ -17,7 +17,7 @@ from schemas.entity import EntitySchema
 from schemas.quote import QuoteSchema
 from schemas.section import SectionSchema
 
-from .ids import entity_key
+from .ids import entity_key, file_source
 from .parser import PARSER_VERSION, ArticleDocument
 from .store import PartRow, RenderedVersion
 
@@ -96,6 +96,8 @@ class Representation:
 
     def __init__(self, document: ArticleDocument) -> None:
         self.document = document
+        #: The source that sends it, the owner of its id in the store.
+        self.source = file_source(document.source_file)
         self.parts = dump_parts(document)
         unversioned = dump_article(document, 0, "")
         for volatile in ("version", "ingested_at", "parser_version"):

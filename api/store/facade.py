@@ -79,10 +79,15 @@ class ArticleStore:
         article_id: str,
         output_hash: str,
         render: Callable[[int, str], RenderedVersion],
+        *,
+        source: str,
+        reassign: bool = False,
     ) -> SaveResult:
-        """Store a new version unless the latest has the same ``output_hash``; one transaction
-        (see :func:`api.store.writes.save`)."""
-        return writes.save(self.engine, article_id, output_hash, render)
+        """Store a new version unless the latest has the same ``output_hash``; one transaction.
+        ``source`` must own the id (or ``reassign`` it): see :func:`api.store.writes.save`."""
+        return writes.save(
+            self.engine, article_id, output_hash, render, source=source, reassign=reassign
+        )
 
     # -- one-statement reads (compiled; each its own snapshot) -------------------------------
 

@@ -4,7 +4,8 @@ The schema is made and migrated by Alembic (``api/migrations``); ``metadata`` is
 migration makes, and what Alembic compares a database with.
 
 Tables
-    articles         one row per article: its latest version and its list-item bytes
+    articles         one row per article: its latest version, its list-item bytes and the source
+                     that owns its id (``file:<name>``)
     article_versions one row per (article, version): the article bytes without parts
     part_lists       (article, version, kind) -> the whole JSON array, for ``?include=``
     parts            (article, version, kind, position) -> one item's bytes, plus filter columns
@@ -53,6 +54,8 @@ articles = Table(
     Column("source_file", String(255), nullable=False),
     Column("title", String(500), nullable=False),
     Column("summary_json", LargeBinary, nullable=False),
+    # The source whose documents may store versions of this article (``file:<name>``).
+    Column("source", String(300), nullable=False, server_default=""),
     Index("ix_articles_updated_at", "updated_at", "id"),
 )
 

@@ -1,5 +1,9 @@
 """Writes: ``save`` stores an article's new version, and keeps the counters and search in step.
 
+Ownership: an article id belongs to the source that first stored it (``articles.source``); a
+save from another source is refused with :class:`SourceConflict` unless it reassigns the id
+(an operator's explicit choice), so one file can never take over another file's article.
+
 Versioning: a save whose ``output_hash`` equals the latest version's writes nothing (the output
 is unchanged); otherwise it stores version ``latest + 1`` (1 for a new article) with all its
 parts, adjusts the stored counters (``totals``), replaces the article's search documents, and
@@ -55,6 +59,16 @@ class RenderedVersion:
     parts: dict[str, list[PartRow]] = field(default_factory=dict)
 
 
+class SourceConflict(Exception):
+    """The article id is owned by another source; nothing was written."""
+
+    def __init__(self, article_id: str, owner: str, claimant: str) -> None:
+        super().__init__(f"article {article_id!r} belongs to {owner}, not {claimant}")
+        self.article_id = article_id
+        self.owner = owner
+        self.claimant = claimant
+
+
 @dataclass(slots=True, frozen=True)
 class SaveResult:
     article_id: str
@@ -67,8 +81,15 @@ def save(
     article_id: str,
     output_hash: str,
     render: Callable[[int, str], RenderedVersion],
+    *,
+    source: str,
+    reassign: bool = False,
 ) -> SaveResult:
     """Store a new version unless the latest has the same ``output_hash``; one transaction.
+
+    ``source`` is who sends the document (``file:<name>``): a new article is owned by it; an
+    existing one owned by another source raises :class:`SourceConflict`, unless ``reassign``
+    moves the id to ``source`` (with a new version from it).
 
     Concurrent saves of one article queue: SQLite's write lock (``BEGIN IMMEDIATE``, see
     :func:`~api.store.engine.write_transaction`) takes them one at a time; on PostgreSQL a
@@ -80,11 +101,13 @@ def save(
         if conn.dialect.name == "postgresql":
             conn.execute(select(func.pg_advisory_xact_lock(func.hashtextextended(article_id, 0))))
         latest = conn.execute(
-            select(articles.c.latest_version, article_versions.c.output_hash)
+            select(articles.c.latest_version, articles.c.source, article_versions.c.output_hash)
             .join(article_versions, latest_version_of_article())
             .where(articles.c.id == article_id)
         ).first()
-        if latest is not None and latest.output_hash == output_hash:
+        if latest is not None and latest.source != source and not reassign:
+            raise SourceConflict(article_id, latest.source, source)
+        if latest is not None and latest.output_hash == output_hash and latest.source == source:
             return SaveResult(article_id, latest.latest_version, created=False)
         version = 1 if latest is None else latest.latest_version + 1
         now = utc_now()
@@ -100,6 +123,7 @@ def save(
                     "source_file": rendered.source_file,
                     "title": rendered.title,
                     "summary_json": rendered.summary_json,
+                    "source": source,
                 },
             )
         conn.execute(
@@ -162,6 +186,7 @@ def save(
                     source_file=rendered.source_file,
                     title=rendered.title,
                     summary_json=rendered.summary_json,
+                    source=source,
                 )
             )
         return SaveResult(article_id, version, created=True)
