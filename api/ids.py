@@ -24,6 +24,11 @@ entity      ``entity_slug(name)``     accents folded to ASCII (NFKD, the rest dr
                                       ``Zoë Ball`` → ``zoe-ball``, ``習近平`` → ``entity``
 entity key  ``entity_key(type, id)``  corpus-wide: the lower-cased type, ``:``, the entity id.
                                       (``PERSON``, ``donald-trump``) → ``person:donald-trump``
+entity      ``entity_names(…)``       every name an entity is known by, for the filters that take
+names       ``name_keys(word)``       any (``speaker``, ``entity``): its key, its id and the
+                                      folded slugs of its name and aliases; a request's word is
+                                      looked up as its slug and as itself, lower-cased.
+                                      ``Trump`` → ``trump``, ``person:donald-trump`` → itself
 bullet      ``bullet_id(position)``   ``b`` and the 1-based position in the article.
                                       0 → ``b1``
 quote       ``quote_id(position)``    ``q`` and the 1-based position in the article.
@@ -50,8 +55,10 @@ __all__ = [
     "article_id",
     "bullet_id",
     "entity_key",
+    "entity_names",
     "entity_slug",
     "file_source",
+    "name_keys",
     "quote_id",
     "section_id",
     "unique_id",
@@ -81,11 +88,29 @@ def section_id(heading: str | None) -> str:
     return _slug(heading, 60) or "section"
 
 
-def entity_slug(name: str) -> str:
-    """An entity's id from its name: accents folded to ASCII, then the slug rule. The API's
-    ``speaker`` filter turns a name into an id with it too."""
+def _name_slug(name: str) -> str:
+    """Accents folded to ASCII, then the slug rule at 80 characters; "" if nothing is left."""
     text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
-    return _slug(text, 80) or "entity"
+    return _slug(text, 80)
+
+
+def entity_slug(name: str) -> str:
+    """An entity's id from its name: accents folded to ASCII, then the slug rule."""
+    return _name_slug(name) or "entity"
+
+
+def entity_names(key: str, entity_id: str, name: str, aliases: list[str]) -> set[str]:
+    """Every name an entity is known by in its article: its key, its id, and the slugs of its
+    name and aliases (``person:donald-trump``, ``donald-trump``, ``trump``, …)."""
+    slugs = {_name_slug(each) for each in [name, *aliases]}
+    return {key, entity_id} | (slugs - {""})
+
+
+def name_keys(word: str) -> tuple[str, ...]:
+    """What a filter's word is looked up as among :func:`entity_names`: its slug (a name, an
+    alias or an id) and itself lower-cased (an entity key)."""
+    word = word.strip()
+    return tuple(sorted({_name_slug(word), word.lower()} - {""}))
 
 
 def entity_key(entity_type: str, entity_id: str) -> str:

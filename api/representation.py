@@ -17,7 +17,7 @@ from schemas.entity import EntitySchema
 from schemas.quote import QuoteSchema
 from schemas.section import SectionSchema
 
-from .ids import entity_key, file_source
+from .ids import entity_key, entity_names, file_source
 from .parser import PARSER_VERSION, ArticleDocument
 from .store import PartRow, RenderedVersion
 
@@ -142,4 +142,9 @@ class Representation:
             title=self.document.title,
             part_lists={kind: orjson.dumps(items) for kind, items in self.parts.items()},
             parts=rows,
+            entity_names=[
+                (e["id"], name)
+                for e in self.parts["entities"]
+                for name in sorted(entity_names(e["key"], e["id"], e["name"], e["aliases"]))
+            ],
         )

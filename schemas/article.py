@@ -224,8 +224,9 @@ class ArticleListQuerySchema(PageQuerySchema):
     entity = fields.String(
         validate=validate.Length(min=1, max=200),
         metadata={
-            "description": "Only articles whose latest version mentions this entity "
-            "(its corpus key, as in `/v1/entities`).",
+            "description": "Only articles whose latest version mentions this entity: its corpus "
+            "key (as in `/v1/entities`), its id, or any name or alias an article uses for it "
+            "(`Trump`), matched by its slug.",
             "examples": ["person:donald-trump"],
         },
     )

@@ -128,9 +128,11 @@ class QuoteQuerySchema(PageQuerySchema):
     speaker = fields.String(
         validate=validate.Length(min=1, max=200),
         metadata={
-            "description": "Only quotes by this speaker: an entity id (`donald-trump`) or a "
-            "name (`Donald Trump`), matched by its slug.",
-            "examples": ["donald-trump"],
+            "description": "Only quotes by this speaker: the entity's corpus key "
+            "(`person:donald-trump`, as `/v1/entities` lists it), its id in the article "
+            "(`donald-trump`), or any name or alias the article uses for it (`Donald Trump`, "
+            "`Trump`), matched by its slug.",
+            "examples": ["person:donald-trump"],
         },
     )
     kind = fields.String(

@@ -110,6 +110,22 @@ def test_0002_gives_each_stored_article_its_file_as_owner(db_url):
         store.dispose()
 
 
+def test_0003_lists_the_names_of_stored_entities(db_url, client):
+    """Entities stored before 0003 get their names listed: ``speaker`` and ``entity`` find them
+    by key, id, name and alias once the store is upgraded."""
+    store = client.application.extensions["article_store"]
+    store_article(store, SEED.read_bytes(), SEED.name, with_language=True)
+    migrations.downgrade(store.engine, "0002")
+    assert "entity_names" not in inspect(store.engine).get_table_names()
+    store.create_schema()
+    assert differences(store) == []
+    for speaker in ("person:donald-trump", "donald-trump", "Donald Trump", "Trump"):
+        quotes = client.get(f"/v1/quotes?speaker={speaker}").get_json()["data"]
+        assert [q["speaker"]["name"] for q in quotes] == ["Donald Trump"] * 2, speaker
+    found = client.get("/v1/articles?entity=Trump").get_json()["data"]
+    assert [a["id"] for a in found] == [SEED_ID]
+
+
 def test_db_upgrade_command(runner):
     first = runner.invoke(main, ["db", "upgrade"])
     assert first.exit_code == 0, first.output

@@ -13,6 +13,7 @@ from schemas.article import (
 )
 
 from ..http import envelope, json_array, json_response, store
+from ..ids import name_keys
 from ..pagination import paginate
 from ..spec import Blueprint, read_operation
 from ..store import utc_text
@@ -38,17 +39,18 @@ class Articles(MethodView):
         first page of a cursor walk: follow `links.next` (or the `Link` header) to the end.
         With `page` you get numbered pages and `links.last`. `since` keeps only articles
         ingested at or after a time, for syncing;
-        `entity` keeps those mentioning an entity (its corpus `key`).
+        `entity` keeps those mentioning an entity (its corpus `key`, its id, or any name or
+        alias an article uses for it).
         `q` searches titles and texts: results come best first, each with a highlighted
         snippet in `search`.
         """
         since = utc_text(args["since"]) if "since" in args else None
-        entity = args.get("entity")
+        entity = name_keys(args["entity"]) if "entity" in args else None
         if "q" in args:
             return search_page(
                 args,
                 lambda conn, window: store().search_articles(
-                    conn, args["q"], window, since=since, entity_key=entity
+                    conn, args["q"], window, since=since, known_as=entity
                 ),
                 "articles",
             )
@@ -56,7 +58,7 @@ class Articles(MethodView):
         descending = args["sort"] == "-id"
         page = paginate(
             args,
-            lambda window: store().article_summaries(window, since=since, entity_key=entity),
+            lambda window: store().article_summaries(window, since=since, known_as=entity),
             scope=scope,
             key_of=lambda row: row[0],
             descending=descending,

@@ -9,6 +9,9 @@ Tables
     article_versions one row per (article, version): the article bytes without parts
     part_lists       (article, version, kind) -> the whole JSON array, for ``?include=``
     parts            (article, version, kind, position) -> one item's bytes, plus filter columns
+    entity_names     (article, version, entity, name key): every name an entity is known by in
+                     that version (its key, id, name and aliases, as slugs), for filters that
+                     take any of them (``speaker``, ``entity``)
     totals           stored counters (``articles``, ``quotes``), kept by ``save`` in the same
                      transaction, so a collection's ``total_items`` is a lookup, not a COUNT(*)
     search_docs      full-text search documents of latest versions (articles and quotes), indexed
@@ -109,6 +112,20 @@ parts = Table(
     Index("ix_parts_part_id", "article_id", "version", "kind", "part_id", unique=True),
     Index("ix_parts_entity_key", "kind", "entity_key"),
     Index("ix_parts_speaker", "kind", "speaker_id"),
+)
+
+entity_names = Table(
+    "entity_names",
+    metadata,
+    Column("article_id", _key(128), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("entity_id", _key(160), nullable=False),
+    Column("name_key", _key(200), nullable=False),
+    PrimaryKeyConstraint("article_id", "version", "entity_id", "name_key"),
+    ForeignKeyConstraint(
+        ["article_id", "version"], ["article_versions.article_id", "article_versions.version"]
+    ),
+    Index("ix_entity_names_name", "name_key", "article_id", "version"),
 )
 
 #: The kinds of part: every version stores one ``part_lists`` row of each.

@@ -23,6 +23,7 @@ from .search import index_for_search
 from .tables import (
     article_versions,
     articles,
+    entity_names,
     latest_version_of_article,
     part_lists,
     parts,
@@ -57,6 +58,8 @@ class RenderedVersion:
     title: str
     part_lists: dict[str, bytes] = field(default_factory=dict)
     parts: dict[str, list[PartRow]] = field(default_factory=dict)
+    #: ``(entity_id, name_key)``: every name each entity is known by (``api.ids.entity_names``).
+    entity_names: list[tuple[str, str]] = field(default_factory=list)
 
 
 class SourceConflict(Exception):
@@ -163,6 +166,12 @@ def save(
         ]
         if rows:
             conn.execute(parts.insert(), rows)
+        names = [
+            {"article_id": article_id, "version": version, "entity_id": e, "name_key": n}
+            for e, n in dict.fromkeys(rendered.entity_names)
+        ]
+        if names:
+            conn.execute(entity_names.insert(), names)
         quotes_before = 0
         if latest is not None:
             quotes_before = conn.execute(
