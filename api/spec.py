@@ -23,7 +23,7 @@ from flask_smorest import Api
 from flask_smorest import Blueprint as SmorestBlueprint
 from flask_smorest.utils import prepare_response
 
-from schemas.common import ProblemSchema
+from schemas.common import NamedChoices, ProblemSchema
 
 from .contract import (
     ETAG_PATTERN,
@@ -36,6 +36,7 @@ from .contract import (
     REVALIDATE,
 )
 from .errors import from_http_exception
+from .pagination import encode_cursor
 from .query import QUERY_PARSER
 
 
@@ -172,12 +173,30 @@ PARAMETERS = {
     },
 }
 
+#: The article the examples name: the user's seed. tests/test_spec_examples.py replays every
+#: example against a store holding it.
+EXAMPLE_ARTICLE = "000-8cbe90a26df69869"
+#: Each collection's example ``cursor``: its ordering (the scope its view pages under) and the
+#: key of the first item of the seed's first page of one, so the example is the cursor a real
+#: ``?page_size=1`` response links to as ``next`` (the replay test checks it is).
+CURSOR_EXAMPLES = {
+    "listArticles": ("articles:id", EXAMPLE_ARTICLE),
+    "listArticleVersions": (f"versions:{EXAMPLE_ARTICLE}", 1),
+    "listSections": (f"sections:{EXAMPLE_ARTICLE}", 0),
+    "listBullets": (f"bullets:{EXAMPLE_ARTICLE}", 0),
+    "listArticleQuotes": (f"quotes:{EXAMPLE_ARTICLE}", 0),
+    "listArticleEntities": (f"entities:{EXAMPLE_ARTICLE}", 0),
+    "listQuotes": ("quotes", [EXAMPLE_ARTICLE, 0]),
+    "listEntities": ("entities", "event:world-war-ii"),
+    "getEntity": ("entity:person:donald-trump", EXAMPLE_ARTICLE),
+}
+
 #: Descriptions and examples of the path parameters, by name.
 PATH_PARAMETERS = {
     "article_id": {
         "description": "The article's id: its seed file's stem (lower-cased, `[a-z0-9-]`) or "
         "the `id` from its front matter. Stable across versions.",
-        "schema": {"maxLength": 255, "examples": ["000-8cbe90a26df69869"]},
+        "schema": {"maxLength": 255, "examples": [EXAMPLE_ARTICLE]},
     },
     "version": {
         "description": "A version number, 1 for the first ingest.",
@@ -215,6 +234,11 @@ class ContractPlugin(BasePlugin):
         for method, operation in (operations or {}).items():
             if method != "get":
                 continue
+            cursor = CURSOR_EXAMPLES.get(operation.get("operationId", ""))
+            for parameter in operation.get("parameters", []):
+                if isinstance(parameter, dict) and parameter.get("name") == "cursor" and cursor:
+                    example = encode_cursor(cursor[0], "next", cursor[1])
+                    parameter.setdefault("schema", {})["examples"] = [example]
             operation.setdefault("parameters", []).extend(["IfNoneMatch", "RequestId"])
             responses = {
                 str(code): _SMOREST_NAMES.get(response, response)
@@ -228,6 +252,30 @@ class ContractPlugin(BasePlugin):
             for code in codes:
                 responses.setdefault(str(code), ERROR_RESPONSES[code][0])
             operation["responses"] = dict(sorted(responses.items()))
+
+
+def enum_component(self, field, ret, **kwargs) -> dict:
+    """apispec attribute function: a field validated by :class:`NamedChoices` refers to its
+    enum component (made the first time), instead of carrying an inline ``enum``."""
+    choices = next((v for v in field.validators if isinstance(v, NamedChoices)), None)
+    if choices is None:
+        return {}
+    schemas = self.spec.components.schemas
+    if choices.component not in schemas:
+        self.spec.components.schema(
+            choices.component,
+            {
+                "type": "string",
+                "enum": list(choices.choices),
+                "x-enum-varnames": choices.member_names,
+                "description": choices.description,
+            },
+        )
+    elif schemas[choices.component]["enum"] != list(choices.choices):
+        raise ValueError(f"two enums named {choices.component} differ")
+    ret.pop("type", None)
+    ret.pop("enum", None)
+    return {"$ref": f"#/components/schemas/{choices.component}"}
 
 
 class ArticleApi(Api):
@@ -244,6 +292,10 @@ class ArticleApi(Api):
             },
         )
         super().__init__(app, **kwargs)
+
+    def _init_spec(self, *args, **kwargs):
+        super()._init_spec(*args, **kwargs)
+        self.ma_plugin.converter.add_attribute_function(enum_component)
 
     def _register_swagger_ui_rule(self, blueprint):
         """Swagger UI at /docs, and the icon browsers ask for (no failed request on the page)."""

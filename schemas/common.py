@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from typing import ClassVar
 
-from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 from api.contract import (
     CANONICAL_INTEGER,
@@ -19,10 +19,40 @@ from api.contract import (
 
 
 class StrictSchema(Schema):
-    """Unknown keys are errors: a typo such as ``pagesize`` must not fall back to a default."""
+    """Request parameters: unknown keys are errors (a typo such as ``pagesize`` must not fall
+    back to a default)."""
 
     class Meta:
         unknown = RAISE
+
+
+class ResponseSchema(Schema):
+    """A response object. Open: changes inside v1 are additive, so a client must take members it
+    does not know yet, and the spec never closes an object (no ``additionalProperties: false``,
+    which strict generated clients enforce)."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+
+class NamedChoices(validate.OneOf):
+    """``OneOf`` whose choices are one named enum in the spec: a ``components/schemas`` entry
+    (``component``) with readable member names for generated clients (``x-enum-varnames``),
+    referenced wherever the concept is used, instead of an anonymous enum at each place."""
+
+    def __init__(self, component: str, choices, member_names=None, description: str = ""):
+        super().__init__(choices)
+        self.component = component
+        self.member_names = list(member_names or (str(c).upper() for c in choices))
+        self.description = description
+
+
+def timestamp(description: str, example: str, **kwargs) -> fields.String:
+    """An RFC 3339 time, stored and served as text: ``format: date-time`` in the spec."""
+    return fields.String(
+        metadata={"description": description, "format": "date-time", "examples": [example]},
+        **kwargs,
+    )
 
 
 class QueryInteger(fields.Integer):
@@ -78,7 +108,6 @@ class PageQuerySchema(StrictSchema):
         metadata={
             "description": "Opaque keyset cursor taken from `links.next` or `links.prev` "
             "(cursor mode, for walking large collections). Cannot be combined with `page`.",
-            "examples": ["bmV4dDppZDowMDAtOGNiZTkwYTI2ZGY2OTg2OQ"],
         },
     )
 
@@ -95,7 +124,7 @@ def _link(description: str, example: str) -> dict:
     return {"description": description, "examples": [example]}
 
 
-class LinksSchema(Schema):
+class LinksSchema(ResponseSchema):
     """Links of a single resource (root-relative URLs)."""
 
     self = fields.String(
@@ -139,12 +168,16 @@ class PageLinksSchema(LinksSchema):
     )
 
 
-class PaginationSchema(Schema):
+class PaginationSchema(ResponseSchema):
     """Where this page is in its collection."""
 
     mode = fields.String(
         required=True,
-        validate=validate.OneOf(["page", "cursor"]),
+        validate=NamedChoices(
+            "PaginationMode",
+            ["page", "cursor"],
+            description="How a collection is paged: numbered pages, or a keyset cursor.",
+        ),
         metadata={
             "description": "`page` when the request had `page`, else `cursor`.",
             "examples": ["cursor"],
@@ -163,17 +196,17 @@ class PaginationSchema(Schema):
     )
 
 
-class ListMetaSchema(Schema):
+class ListMetaSchema(ResponseSchema):
     """A collection page's metadata."""
 
     pagination = fields.Nested(PaginationSchema, required=True)
 
 
-class ItemMetaSchema(Schema):
+class ItemMetaSchema(ResponseSchema):
     """Reserved for additive metadata; empty today."""
 
 
-class ProblemErrorSchema(Schema):
+class ProblemErrorSchema(ResponseSchema):
     """One problem with the request's input."""
 
     parameter = fields.String(
@@ -185,7 +218,7 @@ class ProblemErrorSchema(Schema):
     detail = fields.String(required=True, metadata={"examples": ["Unknown field."]})
 
 
-class ProblemSchema(Schema):
+class ProblemSchema(ResponseSchema):
     """An RFC 9457 problem document; every error response has this shape."""
 
     type = fields.String(
@@ -228,7 +261,7 @@ class ProblemSchema(Schema):
 
 def envelope(name: str, data_field: fields.Field, links: type[Schema], meta: type[Schema]):
     """A response envelope schema class: ``{"data": …, "links": {…}, "meta": {…}}``."""
-    return Schema.from_dict(
+    return ResponseSchema.from_dict(
         {
             "data": data_field,
             "links": fields.Nested(links, required=True),
@@ -254,7 +287,7 @@ def search_query_field(what: str) -> fields.String:
     )
 
 
-class SearchHitSchema(Schema):
+class SearchHitSchema(ResponseSchema):
     """Why an item matched `q` (present only on searches)."""
 
     rank = fields.Float(

@@ -1,11 +1,13 @@
 """Quote: words inside quotation marks, with the speaker the text attributes them to."""
 
-from marshmallow import Schema, fields, validate
+from marshmallow import fields, validate
 
 from .common import (
     ListMetaSchema,
+    NamedChoices,
     PageLinksSchema,
     PageQuerySchema,
+    ResponseSchema,
     SearchHitSchema,
     envelope,
     search_query_field,
@@ -14,7 +16,15 @@ from .common import (
 QUOTE_KINDS = ("speech", "term")
 
 
-class SpeakerSchema(Schema):
+def quote_kind() -> NamedChoices:
+    return NamedChoices(
+        "QuoteKind",
+        QUOTE_KINDS,
+        description="`speech`: words someone said or wrote; `term`: a quoted term or title.",
+    )
+
+
+class SpeakerSchema(ResponseSchema):
     """Who the text says spoke or wrote the words."""
 
     entity_id = fields.String(
@@ -31,7 +41,7 @@ class SpeakerSchema(Schema):
     )
 
 
-class CueSchema(Schema):
+class CueSchema(ResponseSchema):
     """The verb that attributes the quote."""
 
     text = fields.String(required=True, metadata={"examples": ["stating"]})
@@ -43,7 +53,7 @@ class CueSchema(Schema):
     )
 
 
-class QuoteSchema(Schema):
+class QuoteSchema(ResponseSchema):
     """Words inside quotation marks."""
 
     id = fields.String(
@@ -66,7 +76,7 @@ class QuoteSchema(Schema):
     )
     kind = fields.String(
         required=True,
-        validate=validate.OneOf(QUOTE_KINDS),
+        validate=quote_kind(),
         metadata={
             "description": "`speech`: words someone said or wrote; `term`: a quoted term.",
             "examples": ["speech"],
@@ -136,7 +146,7 @@ class QuoteQuerySchema(PageQuerySchema):
         },
     )
     kind = fields.String(
-        validate=validate.OneOf(QUOTE_KINDS),
+        validate=quote_kind(),
         metadata={"description": "Only `speech` or only `term` quotes.", "examples": ["speech"]},
     )
 

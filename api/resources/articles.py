@@ -6,6 +6,7 @@ from flask.views import MethodView
 from flask_smorest import abort
 
 from schemas.article import (
+    DEFAULT_SORT,
     ArticleListQuerySchema,
     ArticleListResponseSchema,
     ArticleQuerySchema,
@@ -54,8 +55,9 @@ class Articles(MethodView):
                 ),
                 "articles",
             )
-        scope = f"articles:{args['sort']}"
-        descending = args["sort"] == "-id"
+        sort = args.get("sort", DEFAULT_SORT)
+        scope = f"articles:{sort}"
+        descending = sort == "-id"
         page = paginate(
             args,
             lambda window: store().article_summaries(window, since=since, known_as=entity),
