@@ -49,6 +49,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         OPENAPI_SWAGGER_UI_URL="/docs/assets/",
         API_SPEC_OPTIONS={
             "info": {
+                "contact": {"name": "article-api maintainers"},
                 "description": "News articles parsed once into versioned JSON resources: "
                 "article, sections, bullet points, quotes with speakers, entities. Every 200 "
                 "body is `{data, links, meta}`; collections page by `page` or by `cursor`; "
