@@ -164,12 +164,9 @@ PARAMETERS = {
         "name": "X-Request-ID",
         "required": False,
         "description": "Your id for this request, echoed in the `X-Request-ID` response header "
-        "and in problem documents (else the server makes one).",
-        "schema": {
-            "type": "string",
-            "pattern": REQUEST_ID_PATTERN,
-            "examples": ["checkout-7f3a9c"],
-        },
+        "and in problem documents when it is 1–128 of `[A-Za-z0-9._:-]`; any other value is "
+        "replaced by one the server makes (never refused).",
+        "schema": {"type": "string", "examples": ["checkout-7f3a9c"]},
     },
 }
 
@@ -189,6 +186,90 @@ CURSOR_EXAMPLES = {
     "listQuotes": ("quotes", [EXAMPLE_ARTICLE, 0]),
     "listEntities": ("entities", "event:world-war-ii"),
     "getEntity": ("entity:person:donald-trump", EXAMPLE_ARTICLE),
+}
+
+
+def _link(operation_id: str, description: str, **parameters: str) -> dict:
+    return {"operationId": operation_id, "parameters": parameters, "description": description}
+
+
+_ARTICLE_PARTS = {
+    "ListArticleVersions": ("listArticleVersions", "Its versions."),
+    "ListSections": ("listSections", "Its sections."),
+    "ListBullets": ("listBullets", "Its bullet points."),
+    "ListArticleQuotes": ("listArticleQuotes", "Its quotes."),
+    "ListArticleEntities": ("listArticleEntities", "Its entities."),
+}
+#: OpenAPI links of each 200: how values of one answer make the next request (for stateful
+#: clients and schemathesis' stateful phase).
+LINKS = {
+    "listArticles": {
+        "GetArticle": _link(
+            "getArticle", "The first article listed.", article_id="$response.body#/data/0/id"
+        ),
+        **{
+            name: _link(
+                target,
+                f"{text[:-1]} of the first article listed.",
+                article_id="$response.body#/data/0/id",
+            )
+            for name, (target, text) in _ARTICLE_PARTS.items()
+        },
+    },
+    "getArticle": {
+        "GetArticleVersion": _link(
+            "getArticleVersion",
+            "This version at its immutable URL.",
+            article_id="$response.body#/data/id",
+            version="$response.body#/data/version",
+        ),
+        **{
+            name: _link(target, text, article_id="$response.body#/data/id")
+            for name, (target, text) in _ARTICLE_PARTS.items()
+        },
+    },
+    "listArticleVersions": {
+        "GetArticleVersion": _link(
+            "getArticleVersion",
+            "The newest version listed.",
+            article_id="$request.path.article_id",
+            version="$response.body#/data/0/version",
+        )
+    },
+    "listSections": {
+        "GetSection": _link(
+            "getSection",
+            "The first section listed.",
+            article_id="$request.path.article_id",
+            section_id="$response.body#/data/0/id",
+        )
+    },
+    "listArticleEntities": {
+        "GetEntity": _link(
+            "getEntity",
+            "The first entity listed, across articles.",
+            entity_key="$response.body#/data/0/key",
+        )
+    },
+    "listEntities": {
+        "GetEntity": _link(
+            "getEntity", "The first entity listed.", entity_key="$response.body#/data/0/key"
+        )
+    },
+    "getEntity": {
+        "GetArticle": _link(
+            "getArticle",
+            "The first article mentioning it.",
+            article_id="$response.body#/data/articles/0/article_id",
+        )
+    },
+    "listQuotes": {
+        "GetArticle": _link(
+            "getArticle",
+            "The article of the first quote listed.",
+            article_id="$response.body#/data/0/article_id",
+        )
+    },
 }
 
 #: Descriptions and examples of the path parameters, by name.
@@ -240,6 +321,9 @@ class ContractPlugin(BasePlugin):
                     example = encode_cursor(cursor[0], "next", cursor[1])
                     parameter.setdefault("schema", {})["examples"] = [example]
             operation.setdefault("parameters", []).extend(["IfNoneMatch", "RequestId"])
+            links = LINKS.get(operation.get("operationId", ""))
+            if links:
+                operation["responses"][200]["links"] = links
             responses = {
                 str(code): _SMOREST_NAMES.get(response, response)
                 if isinstance(response, str)

@@ -198,11 +198,11 @@ class PartList(fields.List):
         if isinstance(value, str | bytes):
             value = [value]
         if isinstance(value, list | tuple):
+            # An empty part (``include=``, ``include=sections,``) is a bad value, not "none".
             value = [
-                part.strip()
+                part.strip() if isinstance(part, str) else part
                 for item in value
                 for part in (item.split(",") if isinstance(item, str) else [item])
-                if not isinstance(part, str) or part.strip()
             ]
         return super()._deserialize(value, attr, data, **kwargs)
 
