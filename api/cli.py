@@ -117,6 +117,8 @@ def parse(file: Path) -> None:
         document = parse_bytes(file.read_bytes(), file_name=file.name)
     except ParseError as error:
         raise click.ClickException(f"{file}: {error}") from None
+    for warning in document.warnings:
+        click.echo(f"{file}: warning: {warning}", err=True)
     resource = full_resource(document, 1, utc_now())
     click.echo(json.dumps(resource, ensure_ascii=False, indent=2))
 

@@ -84,3 +84,12 @@ def test_the_ingest_summary_reports_the_warning(runner, tmp_path):
     assert "1 with warnings" in result.stderr
     text = runner.invoke(main, ["ingest", str(seeds)])
     assert "ferry.txt: unchanged" in text.output and "warning:" in text.output
+
+
+def test_parse_prints_the_warning_apart_from_the_json(runner, tmp_path):
+    path = tmp_path / "ferry.txt"
+    path.write_bytes(article("\x1b", at=7))
+    result = runner.invoke(main, ["parse", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "warning: dropped 1 control character (U+001B) at line 17" in result.stderr
+    assert json.loads(result.stdout)["text"].count("\x1b") == 0
