@@ -194,40 +194,50 @@ def _link(operation_id: str, description: str, **parameters: str) -> dict:
 
 
 _ARTICLE_PARTS = {
-    "ListArticleVersions": ("listArticleVersions", "Its versions."),
-    "ListSections": ("listSections", "Its sections."),
-    "ListBullets": ("listBullets", "Its bullet points."),
-    "ListArticleQuotes": ("listArticleQuotes", "Its quotes."),
-    "ListArticleEntities": ("listArticleEntities", "Its entities."),
+    "ListArticleVersions": ("listArticleVersions", "versions"),
+    "ListSections": ("listSections", "sections"),
+    "ListBullets": ("listBullets", "bullet points"),
+    "ListArticleQuotes": ("listArticleQuotes", "quotes"),
+    "ListArticleEntities": ("listArticleEntities", "entities"),
+}
+
+
+def _article_links(article_id: str, whose: str, **extra: dict) -> dict:
+    """Links to an article's parts, the article's id taken from the runtime expression
+    ``article_id``; ``whose`` names the article in the descriptions."""
+    return extra | {
+        name: _link(target, f"The {parts} of {whose}.", article_id=article_id)
+        for name, (target, parts) in _ARTICLE_PARTS.items()
+    }
+
+
+_FIRST_ENTITY = {
+    "GetEntity": _link(
+        "getEntity",
+        "The first entity listed, across articles.",
+        entity_key="$response.body#/data/0/key",
+    )
 }
 #: OpenAPI links of each 200: how values of one answer make the next request (for stateful
 #: clients and schemathesis' stateful phase).
 LINKS = {
-    "listArticles": {
-        "GetArticle": _link(
+    "listArticles": _article_links(
+        "$response.body#/data/0/id",
+        "the first article listed",
+        GetArticle=_link(
             "getArticle", "The first article listed.", article_id="$response.body#/data/0/id"
         ),
-        **{
-            name: _link(
-                target,
-                f"{text[:-1]} of the first article listed.",
-                article_id="$response.body#/data/0/id",
-            )
-            for name, (target, text) in _ARTICLE_PARTS.items()
-        },
-    },
-    "getArticle": {
-        "GetArticleVersion": _link(
+    ),
+    "getArticle": _article_links(
+        "$response.body#/data/id",
+        "this article",
+        GetArticleVersion=_link(
             "getArticleVersion",
             "This version at its immutable URL.",
             article_id="$response.body#/data/id",
             version="$response.body#/data/version",
         ),
-        **{
-            name: _link(target, text, article_id="$response.body#/data/id")
-            for name, (target, text) in _ARTICLE_PARTS.items()
-        },
-    },
+    ),
     "listArticleVersions": {
         "GetArticleVersion": _link(
             "getArticleVersion",
@@ -244,18 +254,8 @@ LINKS = {
             section_id="$response.body#/data/0/id",
         )
     },
-    "listArticleEntities": {
-        "GetEntity": _link(
-            "getEntity",
-            "The first entity listed, across articles.",
-            entity_key="$response.body#/data/0/key",
-        )
-    },
-    "listEntities": {
-        "GetEntity": _link(
-            "getEntity", "The first entity listed.", entity_key="$response.body#/data/0/key"
-        )
-    },
+    "listArticleEntities": _FIRST_ENTITY,
+    "listEntities": _FIRST_ENTITY,
     "getEntity": {
         "GetArticle": _link(
             "getArticle",
