@@ -25,7 +25,9 @@ from api.settings import env  # stdlib only: the master loads neither Flask nor 
 wsgi_app = "api.wsgi:app"
 bind = f"{env('ARTICLE_API_HOST')}:{env('ARTICLE_API_PORT')}"
 workers = int(env("WEB_CONCURRENCY"))
-worker_class = "gthread"
+# gthread, answering what gunicorn refuses itself (a malformed request line, one too long, too
+# many or too large headers) as problem documents with a request id, like every other error.
+worker_class = "api.gunicorn_worker.ProblemWorker"
 threads = 1
 keepalive = 5
 graceful_timeout = 20
@@ -47,9 +49,13 @@ if _own_metrics_dir:
 
 
 def on_starting(server):
-    """Create the store's tables once, in the master, before workers race to do it."""
+    """Create the store's tables once, in the master, before workers race to do it; make the
+    rate-limit counters the workers will share (``local://``: one count per server)."""
+    from api import shared_counts
     from api.settings import Settings
     from api.store import ArticleStore
+
+    shared_counts.share_with_workers()
 
     store = ArticleStore(Settings.from_env().database_url)
     store.create_schema()

@@ -14,7 +14,7 @@ import flask_swagger_ui
 from flask import Flask, send_from_directory
 from flask_cors import CORS
 
-from . import hardening, http, observability
+from . import compression, hardening, http, observability
 from .contract import EXPOSED_HEADERS
 from .resources import BLUEPRINTS
 from .settings import Settings
@@ -28,7 +28,10 @@ SWAGGER_UI_ASSETS = Path(flask_swagger_ui.__file__).parent / "dist"
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app. ``config`` overrides settings (tests pass ``DATABASE_URL`` this way)."""
     settings = Settings.from_env()
-    app = Flask(__name__)
+    app = Flask(__name__, static_folder=None)
+    # A path with doubled slashes is a 404, not a redirect (werkzeug would build its Location
+    # from the client's Host header) nor a second URL for the same resource.
+    app.url_map.merge_slashes = False
     app.config.update(
         DATABASE_URL=settings.database_url,
         CORS_ORIGINS=settings.cors_origins,
@@ -46,6 +49,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         OPENAPI_SWAGGER_UI_URL="/docs/assets/",
         API_SPEC_OPTIONS={
             "info": {
+                "contact": {"name": "article-api maintainers"},
                 "description": "News articles parsed once into versioned JSON resources: "
                 "article, sections, bullet points, quotes with speakers, entities. Every 200 "
                 "body is `{data, links, meta}`; collections page by `page` or by `cursor`; "
@@ -62,6 +66,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     article_store.create_schema()
     app.extensions["article_store"] = article_store
 
+    # Flask runs after_request hooks in reverse order of registration: compression is
+    # registered first so that it runs last, on the final body and its identity ETag.
+    if app.config["COMPRESS_RESPONSES"]:
+        compression.init_app(app)
     http.init_app(app)
     hardening.init_app(app)
     observability.init_app(app)

@@ -30,11 +30,20 @@ def _model_or_exit() -> None:
 @main.command()
 @click.argument("seeds_dir", required=False, type=click.Path(file_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object per file.")
-def ingest(seeds_dir: Path | None, as_json: bool) -> None:
+@click.option(
+    "--reassign",
+    "reassign",
+    multiple=True,
+    metavar="ID",
+    help="Let the file now claiming article ID take it over from the file that owns it "
+    "(repeatable). Without it, a file claiming another file's id is refused.",
+)
+def ingest(seeds_dir: Path | None, as_json: bool, reassign: tuple[str, ...]) -> None:
     """Parse every seed file in SEEDS_DIR (default: seeds/) and store new versions.
 
     Prints a line per file: new version, unchanged, or failed with the reason. Exits 1 when any
-    file failed; every good file is stored regardless.
+    file failed; every good file is stored regardless. An article id belongs to the file that
+    first stored it; ``--reassign ID`` hands it to another file.
     """
     from .ingest import ingest_files, seed_files
     from .store import ArticleStore
@@ -47,8 +56,11 @@ def ingest(seeds_dir: Path | None, as_json: bool) -> None:
     store = ArticleStore(settings.database_url)
     store.create_schema()
     counts = {"created": 0, "unchanged": 0, "failed": 0}
+    warned = 0
     paths = seed_files(folder)
-    results = ingest_files(store, paths, folder, max_bytes=settings.max_file_bytes)
+    results = ingest_files(
+        store, paths, folder, max_bytes=settings.max_file_bytes, reassign=reassign
+    )
 
     def report(result) -> None:
         if as_json:
@@ -68,16 +80,19 @@ def ingest(seeds_dir: Path | None, as_json: bool) -> None:
         ) as bar:
             for result in bar:
                 counts[result.status] += 1
+                warned += bool(result.warnings)
                 done.append(result)
         for result in done:
             report(result)
     else:
         for result in results:
             counts[result.status] += 1
+            warned += bool(result.warnings)
             report(result)
     summary = (
         f"{len(paths)} files: {counts['created']} new versions, "
         f"{counts['unchanged']} unchanged, {counts['failed']} failed"
+        + (f", {warned} with warnings" if warned else "")
     )
     click.echo(summary, err=True)
     store.dispose()
@@ -102,6 +117,8 @@ def parse(file: Path) -> None:
         document = parse_bytes(file.read_bytes(), file_name=file.name)
     except ParseError as error:
         raise click.ClickException(f"{file}: {error}") from None
+    for warning in document.warnings:
+        click.echo(f"{file}: warning: {warning}", err=True)
     resource = full_resource(document, 1, utc_now())
     click.echo(json.dumps(resource, ensure_ascii=False, indent=2))
 

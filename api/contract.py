@@ -15,8 +15,27 @@ REVALIDATE = "no-cache"
 #: … and of every error answer.
 NO_STORE = "no-store"
 
-#: Response headers a browser script may read (CORS ``Access-Control-Expose-Headers``).
-EXPOSED_HEADERS = ("ETag", "Link", "X-Request-ID")
+#: Response headers a browser script may read (CORS ``Access-Control-Expose-Headers``): the
+#: validators and links, the request id, and what a client needs to honour a 429.
+EXPOSED_HEADERS = (
+    "ETag",
+    "Link",
+    "X-Request-ID",
+    "Retry-After",
+    "RateLimit-Limit",
+    "RateLimit-Remaining",
+    "RateLimit-Reset",
+)
+
+#: Headers every answer carries (``api.hardening``; gunicorn's own answers too).
+SECURITY_HEADERS = (
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "no-referrer"),
+    ("X-Frame-Options", "DENY"),
+    ("Cross-Origin-Opener-Policy", "same-origin"),
+)
+#: The Content-Security-Policy of every answer but the docs page: a JSON API runs nothing.
+API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
 
 #: A client's ``X-Request-ID`` is echoed when it matches this; otherwise the server makes one.
 REQUEST_ID_PATTERN = r"^[A-Za-z0-9._:-]{1,128}$"
@@ -36,5 +55,11 @@ MAX_PAGE = 1_000_000
 CURSOR_PATTERN = r"^[A-Za-z0-9_-]+$"
 #: Longest accepted ``q``.
 MAX_QUERY_LENGTH = 200
-#: Highest version number a path may name (the store keeps versions as 32-bit integers).
-MAX_VERSION = 2**31 - 1
+#: Largest integer a stored column holds (32-bit on every backend: versions, positions), and so
+#: the largest integer a client may send anywhere: a path segment, a query value, a cursor key.
+MAX_STORED_INT = 2**31 - 1
+#: Highest version number a path may name.
+MAX_VERSION = MAX_STORED_INT
+#: How an integer is written in a path or a query string: ASCII digits, no sign, no leading zero
+#: (so ``01``, ``١``, ``1_000`` and ``+1`` are not a second spelling of a number).
+CANONICAL_INTEGER = r"0|[1-9][0-9]*"

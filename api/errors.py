@@ -2,14 +2,15 @@
 
 flask-smorest routes every ``HTTPException`` (and, through Flask, every unhandled exception as a
 500) to :meth:`ArticleApi.handle_http_exception`; this module builds the body. No stack trace or
-exception text ever reaches a client: 500s are logged with the request id instead.
+exception text ever reaches a client. A 500's traceback is logged once, by Flask's
+``log_exception`` before it calls the handler (the log line carries the request id).
 """
 
 from __future__ import annotations
 
 import orjson
-from flask import Response, current_app, request
-from werkzeug.exceptions import HTTPException, InternalServerError
+from flask import Response, request
+from werkzeug.exceptions import HTTPException
 
 from .contract import NO_STORE, PROBLEM
 from .http import request_id
@@ -41,14 +42,16 @@ def problem_response(
 
 
 def from_http_exception(error: HTTPException) -> Response:
-    if isinstance(error, InternalServerError) and error.original_exception is not None:
-        current_app.logger.error(
-            "unhandled error (request %s)", request_id(), exc_info=error.original_exception
-        )
     data = getattr(error, "data", None) or {}
     errors = _parameter_errors(data.get("messages") or data.get("errors") or {})
     detail = data.get("message") or _detail(error, errors)
-    headers = dict(data.get("headers") or {})
+    # The exception's own headers (Content-Range on a 416, Allow on a 405, …), then ours.
+    headers = {
+        name: value
+        for name, value in error.get_headers()
+        if name.lower() not in ("content-type", "content-length")
+    }
+    headers.update(data.get("headers") or {})
     if error.code == 405:
         headers["Allow"] = ", ".join(getattr(error, "valid_methods", None) or [])
     return problem_response(error.code or 500, detail, errors=errors or None, headers=headers)

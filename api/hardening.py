@@ -2,9 +2,9 @@
 
 * security headers on every response, with a Content-Security-Policy the docs page works under;
 * limits on path and query length (414 problem documents, not a server error);
-* compression (gzip/brotli) of large bodies, with ``Vary: Accept-Encoding``;
-* per-client rate limiting (``limits``; in memory, or Redis for several machines) answering
-  429 problem documents with ``Retry-After`` and ``RateLimit-*`` headers;
+* per-client rate limiting (``limits``; counted once across the server's worker processes, or
+  in Redis for several machines) answering 429 problem documents with ``Retry-After`` and
+  ``RateLimit-*`` headers;
 * ``X-Forwarded-For`` trusted only from the number of proxies the settings name.
 """
 
@@ -18,27 +18,20 @@ import re
 import time
 
 from flask import Flask, Response, g, request
-from flask_compress import Compress
 from flask_smorest import abort
 from limits import parse_many
 from limits.errors import StorageError
-from limits.storage import storage_from_string
+from limits.storage import Storage, storage_from_string
 from limits.strategies import FixedWindowRateLimiter
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from .contract import JSON, MAX_PATH_CHARS, MAX_QUERY_CHARS, PROBLEM
+from . import shared_counts
+from .contract import API_CSP, MAX_PATH_CHARS, MAX_QUERY_CHARS, SECURITY_HEADERS
 
 UNLIMITED_PATHS = ("/healthz", "/readyz", "/metrics")
 
 log = logging.getLogger(__name__)
 
-API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
-STATIC_HEADERS = (
-    ("X-Content-Type-Options", "nosniff"),
-    ("Referrer-Policy", "no-referrer"),
-    ("X-Frame-Options", "DENY"),
-    ("Cross-Origin-Opener-Policy", "same-origin"),
-)
 _INLINE_SCRIPT = re.compile(rb"<script>(.*?)</script>", re.DOTALL)
 
 
@@ -64,6 +57,13 @@ def init_app(app: Flask) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
     @app.before_request
+    def _one_url_per_resource():
+        """A path with an empty segment (``//v1/articles``: werkzeug strips leading slashes)
+        names nothing: a 404, not the resource at a second URL, nor a redirect."""
+        if "//" in request.environ.get("PATH_INFO", ""):
+            abort(404)
+
+    @app.before_request
     def _limit_lengths():
         if len(request.path) > MAX_PATH_CHARS or len(request.query_string) > MAX_QUERY_CHARS:
             abort(
@@ -78,27 +78,44 @@ def init_app(app: Flask) -> None:
             csp = docs_csp(response.get_data())
         else:
             csp = API_CSP
-        response.headers.extend((*STATIC_HEADERS, ("Content-Security-Policy", csp)))
+        response.headers.extend((*SECURITY_HEADERS, ("Content-Security-Policy", csp)))
         return response
-
-    if app.config["COMPRESS_RESPONSES"]:
-        app.config.setdefault(
-            "COMPRESS_MIMETYPES",
-            [
-                JSON,
-                PROBLEM,
-                "text/html",
-                "text/css",
-                "text/javascript",
-                "application/javascript",
-            ],
-        )
-        app.config.setdefault("COMPRESS_ALGORITHM", ["br", "gzip"])
-        app.config.setdefault("COMPRESS_MIN_SIZE", 1024)
-        Compress(app)
 
     if app.config["RATE_LIMIT"]:
         RateLimit(app.config["RATE_LIMIT"], app.config["RATE_LIMIT_STORAGE_URI"]).init_app(app)
+
+
+class LocalStorage(Storage):
+    """``local://``: fixed windows counted once for every worker process of this server
+    (:mod:`api.shared_counts`), so the limit a client is told is the limit it meets."""
+
+    STORAGE_SCHEME = ["local"]  # noqa: RUF012 (limits reads a list)
+
+    def __init__(self, uri: str | None = None, wrap_exceptions: bool = False, **options) -> None:
+        super().__init__(uri, wrap_exceptions, **options)
+        self.table = shared_counts.table()
+
+    @property
+    def base_exceptions(self):
+        return OSError
+
+    def incr(self, key: str, expiry: int, amount: int = 1) -> int:
+        return self.table.hit(key, expiry, amount)
+
+    def get(self, key: str) -> int:
+        return self.table.window(key)[1]
+
+    def get_expiry(self, key: str) -> float:
+        return self.table.window(key)[0]
+
+    def check(self) -> bool:
+        return True
+
+    def reset(self) -> None:
+        self.table.clear()
+
+    def clear(self, key: str) -> None:
+        self.table.clear(key)
 
 
 class RateLimit:

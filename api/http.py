@@ -10,17 +10,26 @@ derives the ETag from those inputs with :func:`etag_of` and answers ``If-None-Ma
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import uuid
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from urllib.parse import quote, urlencode
 
 import orjson
 from flask import Flask, Response, current_app, g, request
 from flask_smorest import abort
+from werkzeug.routing import IntegerConverter
 
-from .contract import JSON, PROBLEM, REQUEST_ID_PATTERN, REVALIDATE
+from .contract import (
+    CANONICAL_INTEGER,
+    JSON,
+    MAX_STORED_INT,
+    REQUEST_ID_PATTERN,
+    REVALIDATE,
+)
 from .store import ArticleStore
 
 _REQUEST_ID = re.compile(REQUEST_ID_PATTERN)
@@ -118,7 +127,22 @@ def not_modified(headers: list[tuple[str, str]]) -> Response:
     return response
 
 
+class CanonicalIntegerConverter(IntegerConverter):
+    """``<int:…>`` in a route: ASCII digits without a leading zero, at most what the store holds.
+
+    werkzeug's own takes any Unicode digits and leading zeros (``/versions/01``,
+    ``/versions/١``), so one resource would answer at many URLs; here those are a 404.
+    """
+
+    regex = f"(?:{CANONICAL_INTEGER})"
+
+    def __init__(self, map, fixed_digits=0, min=None, max=MAX_STORED_INT, signed=False):  # noqa: A002
+        super().__init__(map, fixed_digits, min, max, signed=False)
+
+
 def init_app(app: Flask) -> None:
+    app.url_map.converters["int"] = CanonicalIntegerConverter
+
     @app.before_request
     def _request_id():
         given = request.headers.get("X-Request-ID", "")
@@ -126,12 +150,18 @@ def init_app(app: Flask) -> None:
 
     @app.before_request
     def _acceptable():
-        """JSON is all the API speaks: an Accept header that rules it out gets a 406."""
+        """What the route produces (JSON, unless its view says otherwise with
+        :func:`produces`) against the Accept header: a 406 when the header rules all of it out."""
         accept = request.environ.get("HTTP_ACCEPT")
         if not accept or accept == "*/*" or request.path.startswith("/docs"):
             return  # the common cases, decided without parsing the header
-        if request.accept_mimetypes.best_match([JSON, PROBLEM]) is None:
-            abort(406, message=f"This API answers {JSON}; the Accept header rules it out.")
+        view = current_app.view_functions.get(request.endpoint or "")
+        offered = getattr(view, "produces", API_MEDIA_TYPES)
+        if accept != offered[0] and negotiate(accept, offered) is None:
+            abort(
+                406,
+                message=f"This URL answers {offered[0]}; the Accept header rules it out.",
+            )
 
     @app.after_request
     def _conditional(response: Response) -> Response:
@@ -153,9 +183,86 @@ def init_app(app: Flask) -> None:
         return response
 
 
+#: What an API route answers with (its errors are problem documents whatever ``Accept`` says).
+API_MEDIA_TYPES = (JSON,)
+
+
+def produces(*media_types: str):
+    """Declare the media types a non-JSON view answers with, for the Accept check."""
+
+    def mark(view):
+        view.produces = media_types
+        return view
+
+    return mark
+
+
+_MEDIA_RANGE = re.compile(
+    r'\s*([^\s;,/]+)/([^\s;,]+)\s*((?:;\s*[^;,=\s]+\s*=\s*(?:"[^"]*"|[^;,\s]*)\s*)*)'
+)
+_PARAMETER = re.compile(r';\s*([^;,=\s]+)\s*=\s*("[^"]*"|[^;,\s]*)')
+
+
+@functools.lru_cache(maxsize=256)
+def negotiate(accept: str, offered: tuple[str, ...]) -> str | None:
+    """The offered media type the ``Accept`` header prefers, or None when it rules all out.
+
+    RFC 9110 §12.5.1: each offered type takes the quality of the most specific range matching
+    it (``type/subtype`` over ``type/*`` over ``*/*``); ``q=0`` rules it out. Parameters other
+    than ``q`` do not rule a type out: JSON defines none (``charset`` means nothing to it,
+    RFC 8259 §11) and the API answers one form of each type. A header that cannot be parsed
+    accepts nothing specific and is read as ``*/*``.
+    """
+    ranges = []
+    position = 0
+    for match in _MEDIA_RANGE.finditer(accept):
+        if accept[position : match.start()].strip(" \t,"):
+            return offered[0]  # not a media-range list: as if no Accept header was sent
+        position = match.end()
+        kind, subtype = match.group(1).lower(), match.group(2).lower()
+        quality = 1.0
+        for name, value in _PARAMETER.findall(match.group(3)):
+            if name.lower() == "q":
+                try:
+                    quality = min(max(float(value.strip('"')), 0.0), 1.0)
+                except ValueError:
+                    quality = 1.0
+                break  # what follows q are accept-extensions, not media type parameters
+        ranges.append((kind, subtype, quality))
+    if accept[position:].strip(" \t,") or not ranges:
+        return offered[0]
+    best, best_quality = None, 0.0
+    for media_type in offered:
+        kind, subtype = media_type.split("/", 1)
+        found = [
+            (2 if r_subtype != "*" else 1 if r_kind != "*" else 0, quality)
+            for r_kind, r_subtype, quality in ranges
+            if r_kind in (kind, "*")
+            and r_subtype in (subtype, "*")
+            and not (r_kind == "*" and r_subtype != "*")
+        ]
+        if not found:
+            continue
+        specificity = max(level for level, _ in found)
+        quality = max(q for level, q in found if level == specificity)
+        if quality > best_quality:
+            best, best_quality = media_type, quality
+    return best
+
+
+def link_to(path: str, params: Iterable[tuple[str, str]] = ()) -> str:
+    """A root-relative URL from a decoded path and query items, re-encoded: every character
+    that could end the URL or start a new link (``<>;,"`` and spaces) is percent-encoded, so the
+    result is safe inside ``<…>`` of a ``Link`` header whatever the client sent."""
+    url = quote(path, safe="/:@")
+    query = urlencode(list(params))
+    return f"{url}?{query}" if query else url
+
+
 def self_url() -> str:
-    """The request's path and query string, as a client would link to it."""
-    return request.full_path.rstrip("?")
+    """The request's URL as a client would link to it: its path and its query parameters,
+    parsed and re-encoded (never the raw query string)."""
+    return link_to(request.path, request.args.items(multi=True))
 
 
 def request_id() -> str:

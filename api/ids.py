@@ -24,10 +24,18 @@ entity      ``entity_slug(name)``     accents folded to ASCII (NFKD, the rest dr
                                       ``Zoë Ball`` → ``zoe-ball``, ``習近平`` → ``entity``
 entity key  ``entity_key(type, id)``  corpus-wide: the lower-cased type, ``:``, the entity id.
                                       (``PERSON``, ``donald-trump``) → ``person:donald-trump``
+entity      ``entity_names(…)``       every name an entity is known by, for the filters that take
+names       ``name_keys(word)``       any (``speaker``, ``entity``): its key, its id and the
+                                      folded slugs of its name and aliases; a request's word is
+                                      looked up as its slug and as itself, lower-cased.
+                                      ``Trump`` → ``trump``, ``person:donald-trump`` → itself
 bullet      ``bullet_id(position)``   ``b`` and the 1-based position in the article.
                                       0 → ``b1``
 quote       ``quote_id(position)``    ``q`` and the 1-based position in the article.
                                       0 → ``q1``
+source      ``file_source(name)``     the source owning an article id: ``file:`` and the seed file's
+                                      name. ``000_8cbe90a26df69869.txt`` →
+                                      ``file:000_8cbe90a26df69869.txt``
 ==========  ========================  ==============================================================
 
 Section and entity ids are unique within their article: a repeat gets ``-2``, ``-3``, … in order
@@ -47,9 +55,13 @@ __all__ = [
     "article_id",
     "bullet_id",
     "entity_key",
+    "entity_names",
     "entity_slug",
+    "file_source",
+    "name_keys",
     "quote_id",
     "section_id",
+    "speaker_key",
     "unique_id",
 ]
 
@@ -77,11 +89,35 @@ def section_id(heading: str | None) -> str:
     return _slug(heading, 60) or "section"
 
 
-def entity_slug(name: str) -> str:
-    """An entity's id from its name: accents folded to ASCII, then the slug rule. The API's
-    ``speaker`` filter turns a name into an id with it too."""
+def _name_slug(name: str) -> str:
+    """Accents folded to ASCII, then the slug rule at 80 characters; "" if nothing is left."""
     text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
-    return _slug(text, 80) or "entity"
+    return _slug(text, 80)
+
+
+def entity_slug(name: str) -> str:
+    """An entity's id from its name: accents folded to ASCII, then the slug rule."""
+    return _name_slug(name) or "entity"
+
+
+def entity_names(key: str, entity_id: str, name: str, aliases: list[str]) -> set[str]:
+    """Every name an entity is known by in its article: its key, its id, and the slugs of its
+    name and aliases (``person:donald-trump``, ``donald-trump``, ``trump``, …)."""
+    slugs = {_name_slug(each) for each in [name, *aliases]}
+    return {key, entity_id} | (slugs - {""})
+
+
+def speaker_key(name: str) -> str:
+    """The filter key of a speaker no entity matches: its name's slug (``Tomas Reyes`` ->
+    ``tomas-reyes``), so that ``speaker=Tomas Reyes`` or ``speaker=tomas-reyes`` finds it."""
+    return _name_slug(name)
+
+
+def name_keys(word: str) -> tuple[str, ...]:
+    """What a filter's word is looked up as among :func:`entity_names`: its slug (a name, an
+    alias or an id) and itself lower-cased (an entity key)."""
+    word = word.strip()
+    return tuple(sorted({_name_slug(word), word.lower()} - {""}))
 
 
 def entity_key(entity_type: str, entity_id: str) -> str:
@@ -97,6 +133,11 @@ def bullet_id(position: int) -> str:
 def quote_id(position: int) -> str:
     """The id of the article's quote at 0-based ``position``: ``q1``, ``q2``, …"""
     return f"q{position + 1}"
+
+
+def file_source(file_name: str) -> str:
+    """The source id of a seed file, the owner of the article ids it brings."""
+    return f"file:{file_name}"
 
 
 def unique_id(base: str, used: set[str]) -> str:

@@ -1,7 +1,9 @@
 """Ingest: read seed files, parse each once, store a new version where the output changed.
 
 Each file is its own transaction. A file that fails is reported with its reason and changes
-nothing stored; the other files still go in.
+nothing stored; the other files still go in. An article id belongs to the file that first stored
+it: another file claiming it (a copied front-matter ``id``) is refused, unless the operator
+reassigns that id (``article-api ingest --reassign ID``).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from .parser import (
 )
 from .parser.nlp import ModelMissingError
 from .representation import Representation
-from .store import ArticleStore
+from .store import ArticleStore, SourceConflict
 
 log = logging.getLogger(__name__)
 
@@ -35,16 +37,21 @@ class FileResult:
     article_id: str | None = None
     version: int | None = None
     reason: str | None = None
+    #: What the parser changed in a file it stored (dropped control characters, …).
+    warnings: tuple[str, ...] = ()
 
     def line(self) -> str:
         if self.status == "failed":
             return f"{self.file}: failed: {self.reason}"
         if self.status == "created":
-            return f"{self.file}: new version {self.version} of {self.article_id}"
-        return f"{self.file}: unchanged ({self.article_id} version {self.version})"
+            line = f"{self.file}: new version {self.version} of {self.article_id}"
+        else:
+            line = f"{self.file}: unchanged ({self.article_id} version {self.version})"
+        return line + "".join(f" (warning: {warning})" for warning in self.warnings)
 
     def as_dict(self) -> dict:
-        return {k: getattr(self, k) for k in self.__slots__ if getattr(self, k) is not None}
+        found = {k: getattr(self, k) for k in self.__slots__}
+        return {k: list(v) if k == "warnings" else v for k, v in found.items() if v}
 
 
 def display_name(path: Path) -> str:
@@ -80,12 +87,15 @@ def ingest_files(
     *,
     max_bytes: int,
     batch_size: int = BATCH_SIZE,
+    reassign: Iterable[str] = (),
 ) -> Iterator[FileResult]:
     """Parse and store each file; yields one result per file, in order.
 
     Files are laid out one by one, then run through the language model in batches (spaCy's
-    ``nlp.pipe``), then stored one transaction each.
+    ``nlp.pipe``), then stored one transaction each. The ids in ``reassign`` may move to the
+    file that now claims them; any other id owned by another file is refused for this one.
     """
+    reassign = frozenset(reassign)
     claimed: dict[str, str] = {}
     paths = list(paths)
     for start in range(0, len(paths), batch_size):
@@ -104,8 +114,10 @@ def ingest_files(
                     reason=f"id {item.document.id!r} is already used by {owner}",
                 )
             else:
-                claimed[item.document.id] = item.name
-                yield _store(store, item)
+                result = _store(store, item, reassign=item.document.id in reassign)
+                if result.status != "failed":
+                    claimed[item.document.id] = item.name
+                yield result
 
 
 @dataclass(slots=True)
@@ -149,12 +161,29 @@ def _annotate(items: list[_Laid]) -> None:
         _annotate([item])
 
 
-def _store(store: ArticleStore, item: _Laid) -> FileResult:
+def _store(store: ArticleStore, item: _Laid, *, reassign: bool = False) -> FileResult:
     representation = Representation(item.document)
-    saved = store.save(item.document.id, representation.output_hash, representation.render)
+    try:
+        saved = store.save(
+            item.document.id,
+            representation.output_hash,
+            representation.render,
+            source=representation.source,
+            reassign=reassign,
+        )
+    except SourceConflict as conflict:
+        owner = conflict.owner.removeprefix("file:")
+        return FileResult(
+            item.name,
+            "failed",
+            article_id=item.document.id,
+            reason=f"id {item.document.id!r} belongs to {owner}; another file cannot take it "
+            f"over (`article-api ingest --reassign {item.document.id}` moves it to this file)",
+        )
     return FileResult(
         item.name,
         "created" if saved.created else "unchanged",
         article_id=saved.article_id,
         version=saved.version,
+        warnings=tuple(item.document.warnings),
     )

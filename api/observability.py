@@ -3,7 +3,8 @@
 Metrics
     ``article_api_http_requests_total{method,route,status}`` and
     ``article_api_http_request_duration_seconds{method,route}`` (histogram), per route template
-    so the label set stays small; and, read from the store at scrape time,
+    and known method (any other method is ``other``) so the label set stays small; and, read
+    from the store at scrape time,
     ``article_api_store_articles``, ``article_api_store_versions`` and
     ``article_api_store_last_ingest_timestamp_seconds``.
     Under gunicorn every worker writes its samples to ``PROMETHEUS_MULTIPROC_DIR`` (set by
@@ -37,7 +38,7 @@ from prometheus_client import (
 )
 from prometheus_client.core import GaugeMetricFamily
 
-from .http import store
+from .http import produces, store
 
 REQUESTS = Counter(
     "article_api_http_requests_total",
@@ -52,6 +53,12 @@ LATENCY = Histogram(
 )
 
 access_log = logging.getLogger("api.access")
+
+#: Methods counted under their own name; any other token a client sends as a method (HTTP
+#: allows any) is counted as ``other``, so clients cannot mint label values.
+KNOWN_METHODS = frozenset(
+    ("GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE", "TRACE", "CONNECT")
+)
 
 
 @cache
@@ -153,8 +160,9 @@ def init_app(app: Flask) -> None:
             return response
         elapsed = time.perf_counter() - started
         route = request.url_rule.rule if request.url_rule else "unmatched"
-        _requests(request.method, route, response.status_code).inc()
-        _latency(request.method, route).observe(elapsed)
+        method = request.method if request.method in KNOWN_METHODS else "other"
+        _requests(method, route, response.status_code).inc()
+        _latency(method, route).observe(elapsed)
         if access_log.isEnabledFor(logging.INFO):
             # makeRecord + handle: the same record as .info() without its stack walk
             # (findCaller), which cost more than the rest of the line.
@@ -181,6 +189,7 @@ def init_app(app: Flask) -> None:
         return response
 
     @app.get("/metrics")
+    @produces("text/plain")
     def metrics():
         body = generate_latest(registry) + generate_latest(scrape)
         return Response(body, mimetype=CONTENT_TYPE_LATEST)

@@ -7,8 +7,9 @@
   request of a walk sends neither parameter.
 
 A cursor is opaque to clients: base64url JSON naming the collection's ordering (its scope), the
-direction and the key of the item it continues from. A cursor from another collection or a
-mangled one is a 400 naming ``cursor``.
+direction and the key of the item it continues from. A cursor from another collection, a
+mangled one, or one whose integer key no stored column can hold (a forged ``2**63``) is a 400
+naming ``cursor``: nothing from a cursor reaches SQL unchecked.
 """
 
 from __future__ import annotations
@@ -18,13 +19,13 @@ import binascii
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from urllib.parse import urlencode
 
 import orjson
 from flask import request
 from flask_smorest import abort
 
-from .http import self_url
+from .contract import MAX_STORED_INT
+from .http import link_to, self_url
 from .store import Key, Slice, Window
 
 KeyType = type | tuple[type, ...]
@@ -64,14 +65,21 @@ def decode_cursor(token: str, scope: str, key_type: KeyType) -> tuple[str, Key]:
 
 
 def _key_fits(key: object, key_type: KeyType) -> bool:
-    """Exact types only (no bool for int), so a mangled cursor never reaches SQL."""
+    """Exact types only (no bool for int), and integers a stored column can hold, so a mangled
+    or forged cursor never reaches SQL."""
     if isinstance(key_type, tuple):
         return (
             isinstance(key, list)
             and len(key) == len(key_type)
-            and all(type(k) is t for k, t in zip(key, key_type, strict=True))
+            and all(_part_fits(k, t) for k, t in zip(key, key_type, strict=True))
         )
-    return type(key) is key_type
+    return _part_fits(key, key_type)
+
+
+def _part_fits(key: object, key_type: type) -> bool:
+    if type(key) is not key_type:
+        return False
+    return key_type is not int or 0 <= key <= MAX_STORED_INT  # type: ignore[operator]
 
 
 def bad_parameter(name: str, detail: str):
@@ -79,7 +87,7 @@ def bad_parameter(name: str, detail: str):
 
 
 def _url(params: list[tuple[str, str]]) -> str:
-    return f"{request.path}?{urlencode(params)}" if params else request.path
+    return link_to(request.path, params)
 
 
 def paginate(

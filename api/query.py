@@ -1,8 +1,9 @@
 """Query parsing at request time, through the marshmallow schemas, strictly and without
 repeating work.
 
-:class:`StrictQueryParser` makes an unknown parameter or a bad value a 400 naming the parameter
-(webargs' default would be a 422, or silently ignoring unknown keys).
+:class:`StrictQueryParser` makes an unknown parameter, a bad value or a single-valued parameter
+given twice a 400 naming the parameter (webargs' default would be a 422, silently ignoring
+unknown keys, and taking the first of repeated values).
 
 webargs parses each request's query through the endpoint's marshmallow schema (which stays the
 one definition of the parameters, of their 400s and of the spec). Two costs are repeated
@@ -35,6 +36,27 @@ class StrictQueryParser(FlaskParser):
         **FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION,
         "query": RAISE,
     }
+
+    def load_querystring(self, req, schema: ma.Schema):
+        """The query string, after refusing a single-valued parameter given more than once
+        (``page_size=1&page_size=2``): which one a client meant is not ours to guess."""
+        by_key = {field.data_key or name: field for name, field in schema.fields.items()}
+        repeated = {
+            name: [f"Given {len(values)} times; `{name}` takes one value."]
+            for name, values in req.args.lists()
+            if len(values) > 1 and name in by_key and not _is_multiple(by_key[name])
+        }
+        if repeated:
+            raise ma.ValidationError(repeated)
+        return super().load_querystring(req, schema)
+
+
+def _is_multiple(field: ma.fields.Field) -> bool:
+    """webargs' rule: a field takes repeated values if it says so, or is a List or Tuple."""
+    multiple = getattr(field, "is_multiple", None)
+    if multiple is not None:
+        return bool(multiple)
+    return isinstance(field, ma.fields.List | ma.fields.Tuple)
 
 
 class MemoQueryParser(StrictQueryParser):

@@ -17,7 +17,7 @@ from schemas.entity import EntitySchema
 from schemas.quote import QuoteSchema
 from schemas.section import SectionSchema
 
-from .ids import entity_key
+from .ids import entity_key, entity_names, file_source, speaker_key
 from .parser import PARSER_VERSION, ArticleDocument
 from .store import PartRow, RenderedVersion
 
@@ -96,6 +96,8 @@ class Representation:
 
     def __init__(self, document: ArticleDocument) -> None:
         self.document = document
+        #: The source that sends it, the owner of its id in the store.
+        self.source = file_source(document.source_file)
         self.parts = dump_parts(document)
         unversioned = dump_article(document, 0, "")
         for volatile in ("version", "ingested_at", "parser_version"):
@@ -114,6 +116,8 @@ class Representation:
                     q["id"],
                     orjson.dumps(q),
                     speaker_id=(q["speaker"] or {}).get("entity_id"),
+                    speaker_key=_speaker_key(q["speaker"]),
+                    speaker_via=(q["speaker"] or {}).get("via"),
                     quote_kind=q["kind"],
                     name=(q["speaker"] or {}).get("name"),
                 )
@@ -140,4 +144,17 @@ class Representation:
             title=self.document.title,
             part_lists={kind: orjson.dumps(items) for kind, items in self.parts.items()},
             parts=rows,
+            entity_names=[
+                (e["id"], name)
+                for e in self.parts["entities"]
+                for name in sorted(entity_names(e["key"], e["id"], e["name"], e["aliases"]))
+            ],
         )
+
+
+def _speaker_key(speaker: dict | None) -> str | None:
+    """A speaker no entity matches is found by its name's slug (one with an entity, through the
+    entity's names)."""
+    if not speaker or speaker.get("entity_id") is not None:
+        return None
+    return speaker_key(speaker["name"]) or None

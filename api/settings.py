@@ -43,9 +43,10 @@ SETTINGS = (
     ),
     Setting(
         "ARTICLE_API_RATE_LIMIT_STORAGE",
-        "memory://",
-        "Where rate-limit counters live: `memory://` (per worker process) or a Redis URL such as "
-        "`redis://127.0.0.1:6379` so that several workers and machines share one count.",
+        "local://",
+        "Where rate-limit counters live: `local://` (one count for every worker process of this "
+        "server) or a Redis URL such as `redis://127.0.0.1:6379` so that several machines share "
+        "one count (`memory://` counts per process, so N workers admit N times the limit).",
     ),
     Setting(
         "ARTICLE_API_TRUSTED_PROXIES",

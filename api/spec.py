@@ -23,7 +23,7 @@ from flask_smorest import Api
 from flask_smorest import Blueprint as SmorestBlueprint
 from flask_smorest.utils import prepare_response
 
-from schemas.common import ProblemSchema
+from schemas.common import NamedChoices, ProblemSchema
 
 from .contract import (
     ETAG_PATTERN,
@@ -36,6 +36,7 @@ from .contract import (
     REVALIDATE,
 )
 from .errors import from_http_exception
+from .pagination import encode_cursor
 from .query import QUERY_PARSER
 
 
@@ -69,6 +70,10 @@ ERROR_RESPONSES = {
         "UriTooLong",
         f"URI Too Long: the path may have at most {MAX_PATH_CHARS} characters and the query "
         f"string at most {MAX_QUERY_CHARS}.",
+    ),
+    431: (
+        "RequestHeaderFieldsTooLarge",
+        "Request Header Fields Too Large: too many header fields, or one over 8190 bytes.",
     ),
     429: (
         "TooManyRequests",
@@ -159,12 +164,111 @@ PARAMETERS = {
         "name": "X-Request-ID",
         "required": False,
         "description": "Your id for this request, echoed in the `X-Request-ID` response header "
-        "and in problem documents (else the server makes one).",
-        "schema": {
-            "type": "string",
-            "pattern": REQUEST_ID_PATTERN,
-            "examples": ["checkout-7f3a9c"],
-        },
+        "and in problem documents when it is 1–128 of `[A-Za-z0-9._:-]`; any other value is "
+        "replaced by one the server makes (never refused).",
+        "schema": {"type": "string", "examples": ["checkout-7f3a9c"]},
+    },
+}
+
+#: The article the examples name: the user's seed. tests/test_spec_examples.py replays every
+#: example against a store holding it.
+EXAMPLE_ARTICLE = "000-8cbe90a26df69869"
+#: Each collection's example ``cursor``: its ordering (the scope its view pages under) and the
+#: key of the first item of the seed's first page of one, so the example is the cursor a real
+#: ``?page_size=1`` response links to as ``next`` (the replay test checks it is).
+CURSOR_EXAMPLES = {
+    "listArticles": ("articles:id", EXAMPLE_ARTICLE),
+    "listArticleVersions": (f"versions:{EXAMPLE_ARTICLE}", 1),
+    "listSections": (f"sections:{EXAMPLE_ARTICLE}", 0),
+    "listBullets": (f"bullets:{EXAMPLE_ARTICLE}", 0),
+    "listArticleQuotes": (f"quotes:{EXAMPLE_ARTICLE}", 0),
+    "listArticleEntities": (f"entities:{EXAMPLE_ARTICLE}", 0),
+    "listQuotes": ("quotes", [EXAMPLE_ARTICLE, 0]),
+    "listEntities": ("entities", "event:world-war-ii"),
+    "getEntity": ("entity:person:donald-trump", EXAMPLE_ARTICLE),
+}
+
+
+def _link(operation_id: str, description: str, **parameters: str) -> dict:
+    return {"operationId": operation_id, "parameters": parameters, "description": description}
+
+
+_ARTICLE_PARTS = {
+    "ListArticleVersions": ("listArticleVersions", "versions"),
+    "ListSections": ("listSections", "sections"),
+    "ListBullets": ("listBullets", "bullet points"),
+    "ListArticleQuotes": ("listArticleQuotes", "quotes"),
+    "ListArticleEntities": ("listArticleEntities", "entities"),
+}
+
+
+def _article_links(article_id: str, whose: str, **extra: dict) -> dict:
+    """Links to an article's parts, the article's id taken from the runtime expression
+    ``article_id``; ``whose`` names the article in the descriptions."""
+    return extra | {
+        name: _link(target, f"The {parts} of {whose}.", article_id=article_id)
+        for name, (target, parts) in _ARTICLE_PARTS.items()
+    }
+
+
+_FIRST_ENTITY = {
+    "GetEntity": _link(
+        "getEntity",
+        "The first entity listed, across articles.",
+        entity_key="$response.body#/data/0/key",
+    )
+}
+#: OpenAPI links of each 200: how values of one answer make the next request (for stateful
+#: clients and schemathesis' stateful phase).
+LINKS = {
+    "listArticles": _article_links(
+        "$response.body#/data/0/id",
+        "the first article listed",
+        GetArticle=_link(
+            "getArticle", "The first article listed.", article_id="$response.body#/data/0/id"
+        ),
+    ),
+    "getArticle": _article_links(
+        "$response.body#/data/id",
+        "this article",
+        GetArticleVersion=_link(
+            "getArticleVersion",
+            "This version at its immutable URL.",
+            article_id="$response.body#/data/id",
+            version="$response.body#/data/version",
+        ),
+    ),
+    "listArticleVersions": {
+        "GetArticleVersion": _link(
+            "getArticleVersion",
+            "The newest version listed.",
+            article_id="$request.path.article_id",
+            version="$response.body#/data/0/version",
+        )
+    },
+    "listSections": {
+        "GetSection": _link(
+            "getSection",
+            "The first section listed.",
+            article_id="$request.path.article_id",
+            section_id="$response.body#/data/0/id",
+        )
+    },
+    "listArticleEntities": _FIRST_ENTITY,
+    "listEntities": _FIRST_ENTITY,
+    "getEntity": {
+        "GetArticle": _link(
+            "getArticle",
+            "The first article mentioning it.",
+            article_id="$response.body#/data/articles/0/article_id",
+        )
+    },
+    "listQuotes": {
+        "GetArticle": _link(
+            "getArticle",
+            "The article of the first quote listed.",
+            article_id="$response.body#/data/0/article_id",
+        )
     },
 }
 
@@ -173,7 +277,7 @@ PATH_PARAMETERS = {
     "article_id": {
         "description": "The article's id: its seed file's stem (lower-cased, `[a-z0-9-]`) or "
         "the `id` from its front matter. Stable across versions.",
-        "schema": {"maxLength": 255, "examples": ["000-8cbe90a26df69869"]},
+        "schema": {"maxLength": 255, "examples": [EXAMPLE_ARTICLE]},
     },
     "version": {
         "description": "A version number, 1 for the first ingest.",
@@ -195,9 +299,8 @@ class ContractPlugin(BasePlugin):
     """Completes every GET's documentation the same way, whichever blueprint defines it.
 
     Adds the ``If-None-Match`` and ``X-Request-ID`` header parameters, documents every error
-    answer (400, 404 where the path has parameters, 405, 406, 414, 429, 500) by a clean component
-    name,
-    and describes the path parameters.
+    answer (400, 404 where the path has parameters, 405, 406, 414, 429, 431, 500) by a clean
+    component name, and describes the path parameters.
     """
 
     def path_helper(self, path=None, operations=None, parameters=None, **kwargs):
@@ -212,19 +315,51 @@ class ContractPlugin(BasePlugin):
         for method, operation in (operations or {}).items():
             if method != "get":
                 continue
+            cursor = CURSOR_EXAMPLES.get(operation.get("operationId", ""))
+            for parameter in operation.get("parameters", []):
+                if isinstance(parameter, dict) and parameter.get("name") == "cursor" and cursor:
+                    example = encode_cursor(cursor[0], "next", cursor[1])
+                    parameter.setdefault("schema", {})["examples"] = [example]
             operation.setdefault("parameters", []).extend(["IfNoneMatch", "RequestId"])
+            links = LINKS.get(operation.get("operationId", ""))
+            if links:
+                operation["responses"][200]["links"] = links
             responses = {
                 str(code): _SMOREST_NAMES.get(response, response)
                 if isinstance(response, str)
                 else response
                 for code, response in operation.get("responses", {}).items()
             }
-            codes = [400, 405, 406, 414, 429, 500]
+            codes = [400, 405, 406, 414, 429, 431, 500]
             if "{" in (path or ""):
                 codes.append(404)
             for code in codes:
                 responses.setdefault(str(code), ERROR_RESPONSES[code][0])
             operation["responses"] = dict(sorted(responses.items()))
+
+
+def enum_component(self, field, ret, **kwargs) -> dict:
+    """apispec attribute function: a field validated by :class:`NamedChoices` refers to its
+    enum component (made the first time), instead of carrying an inline ``enum``."""
+    choices = next((v for v in field.validators if isinstance(v, NamedChoices)), None)
+    if choices is None:
+        return {}
+    schemas = self.spec.components.schemas
+    if choices.component not in schemas:
+        self.spec.components.schema(
+            choices.component,
+            {
+                "type": "string",
+                "enum": list(choices.choices),
+                "x-enum-varnames": choices.member_names,
+                "description": choices.description,
+            },
+        )
+    elif schemas[choices.component]["enum"] != list(choices.choices):
+        raise ValueError(f"two enums named {choices.component} differ")
+    ret.pop("type", None)
+    ret.pop("enum", None)
+    return {"$ref": f"#/components/schemas/{choices.component}"}
 
 
 class ArticleApi(Api):
@@ -241,6 +376,10 @@ class ArticleApi(Api):
             },
         )
         super().__init__(app, **kwargs)
+
+    def _init_spec(self, *args, **kwargs):
+        super()._init_spec(*args, **kwargs)
+        self.ma_plugin.converter.add_attribute_function(enum_component)
 
     def _register_swagger_ui_rule(self, blueprint):
         """Swagger UI at /docs, and the icon browsers ask for (no failed request on the page)."""
@@ -297,10 +436,11 @@ def _problem_example(code: int) -> dict:
             400: "pagesize: Unknown field.",
             404: "No article with id 'nope'.",
             405: "POST is not allowed on /v1/articles.",
-            406: "This API answers application/json; the Accept header rules it out.",
+            406: "This URL answers application/json; the Accept header rules it out.",
             414: f"The path may have at most {MAX_PATH_CHARS} characters and the query string "
             f"at most {MAX_QUERY_CHARS}.",
-            429: "Too many requests: 100 per 1 second.",
+            429: "Rate limit of 100 per 1 second exceeded; retry in 1 s.",
+            431: "The request has too many header fields, or one that is too large.",
             500: "The server failed to answer; quote the request_id when reporting it.",
             503: "The store holds no articles yet; run an ingest.",
         }[code],

@@ -68,7 +68,12 @@ def build(store: ArticleStore, n: int, *, progress=None) -> IngestStats:
             source_file=f"{variant_id(i)}.txt",
         )
         representation = Representation(document)
-        store.save(document.id, representation.output_hash, representation.render)
+        store.save(
+            document.id,
+            representation.output_hash,
+            representation.render,
+            source=representation.source,
+        )
         if progress and (i + 1) % 10_000 == 0:
             progress(i + 1, time.perf_counter() - started)
     return IngestStats(len(documents), parse_seconds, n, time.perf_counter() - started)

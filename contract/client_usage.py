@@ -1,28 +1,38 @@
 """Uses the Python client that openapi-python-client generates from openapi.yaml.
 
 Run by tests/test_contract_python_client.py with the throwaway venv's interpreter, the generated
-package importable, and the live server's URL as the one argument. Every call is parsed into the
-generated models; any unexpected status raises (``raise_on_unexpected_status``).
+package importable, the live server's URL and the rate-limited server's URL as arguments. Every
+call is parsed into the generated models; any unexpected status raises
+(``raise_on_unexpected_status``). Calls go the way a generated client makes them: with every
+documented default sent (``page_size=20``), enums as the generated classes, times as datetimes.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 from urllib.parse import parse_qs, urlsplit
 
 from article_api_client import Client
 from article_api_client.api.articles import get_article, list_articles
-from article_api_client.api.entities import get_entity, list_entities
-from article_api_client.api.quotes import list_quotes
+from article_api_client.api.entities import get_entity, list_article_entities, list_entities
+from article_api_client.api.quotes import list_article_quotes, list_quotes
 from article_api_client.models import (
     Article,
     ArticleList,
+    ArticlePart,
     ArticleResponse,
+    ArticleSort,
+    CorpusEntityList,
     CorpusQuoteList,
     EntityDetailResponse,
-    GetArticleIncludeItem,
+    EntityType,
+    PaginationMode,
     Problem,
+    QuoteKind,
+    QuoteList,
+    SpeakerVia,
 )
 from article_api_client.types import UNSET
 
@@ -44,7 +54,7 @@ def main(base_url: str) -> dict:
     while True:
         page = list_articles.sync(client=client, page_size=2, cursor=cursor or UNSET)
         assert isinstance(page, ArticleList), page
-        assert page.meta.pagination.mode.value == "cursor"
+        assert page.meta.pagination.mode is PaginationMode.CURSOR
         cursor_ids += [article.id for article in page.data]
         cursor = cursor_of(page.links.next_)
         if cursor is None:
@@ -57,7 +67,7 @@ def main(base_url: str) -> dict:
     while True:
         page = list_articles.sync(client=client, page_size=2, page=number)
         assert isinstance(page, ArticleList), page
-        assert page.meta.pagination.mode.value == "page"
+        assert page.meta.pagination.mode is PaginationMode.PAGE
         page_ids += [article.id for article in page.data]
         if number >= page.meta.pagination.total_pages:
             break
@@ -69,7 +79,7 @@ def main(base_url: str) -> dict:
     detailed = get_article.sync_detailed(
         SEED_ID,
         client=client,
-        include=[GetArticleIncludeItem.SECTIONS, GetArticleIncludeItem.QUOTES],
+        include=[ArticlePart.SECTIONS, ArticlePart.QUOTES],
     )
     assert detailed.status_code == 200
     assert isinstance(detailed.parsed, ArticleResponse)
@@ -86,7 +96,7 @@ def main(base_url: str) -> dict:
     again = get_article.sync_detailed(
         SEED_ID,
         client=client,
-        include=[GetArticleIncludeItem.SECTIONS, GetArticleIncludeItem.QUOTES],
+        include=[ArticlePart.SECTIONS, ArticlePart.QUOTES],
         if_none_match=etag,
     )
     assert again.status_code == 304, again.status_code
@@ -113,8 +123,89 @@ def main(base_url: str) -> dict:
     missing = get_article.sync_detailed("no-such-article", client=client)
     assert missing.status_code == 404 and isinstance(missing.parsed, Problem)
     assert missing.parsed.status == 404 and missing.parsed.request_id
+
+    report["search"] = search(client)
+    report["filters"] = filters(client, cursor_ids, article)
     return report
 
 
+def search(client: Client) -> dict:
+    """``q`` on articles and quotes, as the generated client sends it (every default too)."""
+    found = list_articles.sync(client=client, q="trade truce")
+    assert isinstance(found, ArticleList), found
+    assert found.data and found.data[0].id == SEED_ID, [a.id for a in found.data]
+    assert found.data[0].search and "<mark>" in found.data[0].search.snippet
+    ranks = [a.search.rank for a in found.data if a.search]
+    assert ranks == sorted(ranks, reverse=True)
+    quotes = list_quotes.sync(client=client, q="licenses")
+    assert isinstance(quotes, CorpusQuoteList), quotes
+    assert quotes.data and all(q.search for q in quotes.data)
+    refused = list_articles.sync_detailed(client=client, q="trade", sort=ArticleSort.ID_DESCENDING)
+    assert refused.status_code == 400 and isinstance(refused.parsed, Problem)
+    assert [e.parameter for e in refused.parsed.errors] == ["sort"]
+    return {"articles": len(found.data), "quotes": len(quotes.data)}
+
+
+def filters(client: Client, ids: list[str], article: Article) -> dict:
+    """Every filter of every collection, through the generated enums and types."""
+    down = list_articles.sync(client=client, sort=ArticleSort.ID_DESCENDING, page_size=100)
+    assert [a.id for a in down.data] == sorted(ids, reverse=True)
+    since = list_articles.sync(client=client, since=dt.datetime(2000, 1, 1, tzinfo=dt.UTC))
+    assert len(since.data) == min(len(ids), 20)
+    future = list_articles.sync(client=client, since=dt.datetime(2999, 1, 1, tzinfo=dt.UTC))
+    assert future.data == []
+    speaker = next(q.speaker for q in article.quotes if q.speaker and q.speaker.entity_id)
+    entity = next(e for e in article_entities(client) if e.id == speaker.entity_id)
+    by_entity = list_articles.sync(client=client, entity=entity.key)
+    assert SEED_ID in [a.id for a in by_entity.data]
+    names = [entity.key, entity.id, entity.name, *entity.aliases]
+    for name in names:
+        quotes = list_article_quotes.sync(
+            SEED_ID, client=client, speaker=name, kind=QuoteKind.SPEECH, page_size=100
+        )
+        assert isinstance(quotes, QuoteList), quotes
+        assert quotes.data and all(q.speaker.entity_id == entity.id for q in quotes.data), name
+        across = list_quotes.sync(client=client, speaker=name, kind=QuoteKind.SPEECH)
+        assert {q.article_id for q in across.data} >= {SEED_ID}, name
+    direct = [SpeakerVia.CUE, SpeakerVia.ACCORDING_TO]
+    by_via = list_article_quotes.sync(SEED_ID, client=client, via=direct, page_size=100)
+    assert isinstance(by_via, QuoteList), by_via
+    assert by_via.data and all(q.speaker.via in direct for q in by_via.data)
+    terms = list_quotes.sync(client=client, kind=QuoteKind.TERM, page_size=100)
+    assert terms.data and all(q.kind is QuoteKind.TERM for q in terms.data)
+    people = list_entities.sync(client=client, type_=EntityType.PERSON, q=entity.name.lower())
+    assert isinstance(people, CorpusEntityList), people
+    assert entity.key in [e.key for e in people.data]
+    return {"speaker_names": len(names), "terms": len(terms.data)}
+
+
+def article_entities(client: Client):
+    page = list_article_entities.sync(
+        SEED_ID, client=client, type_=EntityType.PERSON, page_size=100
+    )
+    assert page.data and all(e.type_ is EntityType.PERSON for e in page.data)
+    return page.data
+
+
+def rate_limited(limited_url: str) -> dict:
+    """A 429 from the limited server, parsed as a problem with its headers."""
+    client = Client(base_url=limited_url, raise_on_unexpected_status=True)
+    attempts = 0
+    while True:
+        attempts += 1
+        response = list_articles.sync_detailed(client=client, page_size=1)
+        if response.status_code == 429 or attempts == 20:
+            break
+        assert response.status_code == 200, response.status_code
+        assert int(response.headers["RateLimit-Remaining"]) >= 0
+    assert response.status_code == 429, "no 429 within 20 requests"
+    assert isinstance(response.parsed, Problem) and response.parsed.status == 429
+    assert int(response.headers["Retry-After"]) >= 1
+    assert response.headers["RateLimit-Remaining"] == "0"
+    return {"after": attempts, "limit": int(response.headers["RateLimit-Limit"])}
+
+
 if __name__ == "__main__":
-    print(json.dumps(main(sys.argv[1])))
+    result = main(sys.argv[1])
+    result["rate_limited"] = rate_limited(sys.argv[2])
+    print(json.dumps(result))

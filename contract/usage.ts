@@ -1,7 +1,11 @@
 // A frontend's use of the API, typed by the types openapi-typescript generates from
 // ../openapi.yaml (into build/api.d.ts). `tsc --noEmit --strict` must accept it: if a path,
 // parameter, field or status the code relies on leaves the spec, this stops compiling.
+// tests/test_contract_typescript.py also runs it (compiled) against the live server: search,
+// every filter, and the 429 of a rate-limited server, each read through the generated types.
 import type { components, operations, paths } from "./build/api";
+
+declare const process: { argv: string[]; exitCode?: number };
 
 type Article = components["schemas"]["Article"];
 type ArticleSummary = components["schemas"]["ArticleSummary"];
@@ -17,6 +21,25 @@ type QuoteListOk =
   operations["listQuotes"]["responses"][200]["content"]["application/json"];
 type EntityOk = operations["getEntity"]["responses"][200]["content"]["application/json"];
 type NotFound = operations["getArticle"]["responses"][404]["content"]["application/problem+json"];
+type TooManyRequests =
+  operations["listArticles"]["responses"][429]["content"]["application/problem+json"];
+type ArticleSort = components["schemas"]["ArticleSort"];
+type QuoteKind = components["schemas"]["QuoteKind"];
+type SpeakerVia = components["schemas"]["SpeakerVia"];
+type EntityType = components["schemas"]["EntityType"];
+type Entity = components["schemas"]["Entity"];
+type CorpusEntity = components["schemas"]["CorpusEntity"];
+type ListQuotesQuery = NonNullable<operations["listQuotes"]["parameters"]["query"]>;
+type ListArticleQuotesQuery = NonNullable<operations["listArticleQuotes"]["parameters"]["query"]>;
+type ListArticleEntitiesQuery = NonNullable<
+  operations["listArticleEntities"]["parameters"]["query"]
+>;
+type ListEntitiesQuery = NonNullable<operations["listEntities"]["parameters"]["query"]>;
+type ArticleEntitiesOk =
+  operations["listArticleEntities"]["responses"][200]["content"]["application/json"];
+type EntityListOk = operations["listEntities"]["responses"][200]["content"]["application/json"];
+type ArticleQuotesOk =
+  operations["listArticleQuotes"]["responses"][200]["content"]["application/json"];
 
 export class ApiError extends Error {
   constructor(readonly problem: Problem) {
@@ -87,4 +110,125 @@ export async function entity(base: string, key: string): Promise<EntityDetail | 
 export function describe(problem: NotFound): string {
   const parameters = (problem.errors ?? []).map((e) => e.parameter ?? e.pointer ?? "?");
   return `${problem.title} at ${problem.instance}: ${parameters.join(", ")}`;
+}
+
+/** A query string from typed parameters (undefined ones left out, lists repeated, as a
+ * client would). */
+function toQuery(params: Record<string, string | number | string[] | undefined>): string {
+  const search = new URLSearchParams();
+  for (const [name, value] of Object.entries(params)) {
+    if (Array.isArray(value)) for (const item of value) search.append(name, item);
+    else if (value !== undefined) search.set(name, String(value));
+  }
+  return search.toString();
+}
+
+function check(condition: boolean, message: string): asserts condition {
+  if (!condition) throw new Error(message);
+}
+
+/** `q` on articles and quotes: ranked hits, each with a highlighted snippet. */
+export async function search(base: string, q: string): Promise<{ articles: number; quotes: number }> {
+  const query: ListArticlesQuery = { q, page_size: 5 };
+  const { body } = await getJson<ArticleList>(`${base}/v1/articles?${toQuery(query)}`);
+  const hits: ArticleSummary[] = body?.data ?? [];
+  check(hits.length > 0, `no article matches ${q}`);
+  check(hits.every((hit) => hit.search?.snippet.includes("<mark>") === true), "no snippet");
+  const quoteQuery: ListQuotesQuery = { q, kind: "speech" };
+  const quotes = await getJson<QuoteListOk>(`${base}/v1/quotes?${toQuery(quoteQuery)}`);
+  return { articles: hits.length, quotes: quotes.body?.data.length ?? 0 };
+}
+
+/** Every filter of every collection, with values of the generated types. */
+export async function everyFilter(base: string, articleId: string): Promise<Record<string, number>> {
+  const descending: ArticleSort = "-id";
+  const since = "2000-01-01T00:00:00Z";
+  const sorted = await getJson<ArticleList>(
+    `${base}/v1/articles?${toQuery({ sort: descending, since, page_size: 100 })}`,
+  );
+  const ids = (sorted.body?.data ?? []).map((a) => a.id);
+  check(ids.join() === [...ids].sort().reverse().join(), "sort=-id is not descending");
+
+  const person: EntityType = "PERSON";
+  const entityQuery: ListArticleEntitiesQuery = { type: person, page_size: 100 };
+  const people = await getJson<ArticleEntitiesOk>(
+    `${base}/v1/articles/${encodeURIComponent(articleId)}/entities?${toQuery(entityQuery)}`,
+  );
+  const quotes = await getJson<ArticleQuotesOk>(
+    `${base}/v1/articles/${encodeURIComponent(articleId)}/quotes?page_size=100`,
+  );
+  const speakerIds = new Set((quotes.body?.data ?? []).map((q) => q.speaker?.entity_id ?? ""));
+  const speaker: Entity | undefined = (people.body?.data ?? []).find((e) => speakerIds.has(e.id));
+  check(speaker !== undefined, "no speaking person");
+
+  const byEntity = await getJson<ArticleList>(
+    `${base}/v1/articles?${toQuery({ entity: speaker.key })}`,
+  );
+  check((byEntity.body?.data ?? []).some((a) => a.id === articleId), "entity filter");
+
+  const speech: QuoteKind = "speech";
+  let names = 0;
+  for (const name of [speaker.key, speaker.id, speaker.name, ...speaker.aliases]) {
+    const filter: ListArticleQuotesQuery = { speaker: name, kind: speech };
+    const found = await getJson<ArticleQuotesOk>(
+      `${base}/v1/articles/${encodeURIComponent(articleId)}/quotes?${toQuery(filter)}`,
+    );
+    const data = found.body?.data ?? [];
+    check(data.length > 0 && data.every((q) => q.speaker?.entity_id === speaker.id), name);
+    const across = await quotesBy(base, name);
+    check(across.length >= data.length, `across articles: ${name}`);
+    names += 1;
+  }
+
+  const direct: SpeakerVia[] = ["cue", "according-to"];
+  const viaQuery: ListArticleQuotesQuery = { via: direct, page_size: 100 };
+  const byVia = await getJson<ArticleQuotesOk>(
+    `${base}/v1/articles/${encodeURIComponent(articleId)}/quotes?${toQuery(viaQuery)}`,
+  );
+  const viaData = byVia.body?.data ?? [];
+  check(viaData.length > 0, "via filter found nothing");
+  check(viaData.every((q) => direct.includes(q.speaker?.via as SpeakerVia)), "via filter");
+
+  const corpusQuery: ListEntitiesQuery = { q: speaker.name.toLowerCase(), type: person };
+  const corpus = await getJson<EntityListOk>(`${base}/v1/entities?${toQuery(corpusQuery)}`);
+  const keys: string[] = (corpus.body?.data ?? []).map((e: CorpusEntity) => e.key);
+  check(keys.includes(speaker.key), "entities q/type");
+  return { articles: ids.length, speakerNames: names };
+}
+
+/** Requests until the server says 429; the problem and its headers, as typed. */
+export async function until429(base: string): Promise<{ problem: TooManyRequests; retryAfter: number }> {
+  for (let attempt = 0; attempt < 20; attempt += 1) {
+    const response = await fetch(`${base}/v1/articles?page_size=1`, {
+      headers: { Accept: "application/json" },
+    });
+    if (response.status === 429) {
+      const problem = (await response.json()) as TooManyRequests;
+      const retryAfter = Number(response.headers.get("Retry-After"));
+      check(problem.status === 429 && retryAfter >= 1, "429 without its problem or Retry-After");
+      check(response.headers.get("RateLimit-Remaining") === "0", "RateLimit-Remaining");
+      return { problem, retryAfter };
+    }
+    await response.arrayBuffer();
+  }
+  throw new Error("no 429 within 20 requests");
+}
+
+async function main(base: string, limited: string): Promise<void> {
+  const article = await articleWithParts(base, "000-8cbe90a26df69869");
+  check(article !== null, "the seed article");
+  const report = {
+    search: await search(base, "trade"),
+    filters: await everyFilter(base, article.id),
+    rateLimited: (await until429(limited)).retryAfter,
+  };
+  console.log(JSON.stringify(report));
+}
+
+const [, , liveUrl, limitedUrl] = process.argv;
+if (liveUrl !== undefined && limitedUrl !== undefined) {
+  main(liveUrl, limitedUrl).catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
 }

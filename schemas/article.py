@@ -1,18 +1,23 @@
 """Article: one version of one parsed seed document."""
 
-from marshmallow import Schema, fields, validate
+from marshmallow import fields, validate
 
 from .bullet import BulletSchema
 from .common import (
     ArticleLinksSchema,
+    CommaList,
     ItemMetaSchema,
     ListMetaSchema,
+    NamedChoices,
     PageLinksSchema,
     PageQuerySchema,
+    ResponseSchema,
     SearchHitSchema,
     StrictSchema,
+    UtcDateTime,
     envelope,
     search_query_field,
+    timestamp,
 )
 from .entity import EntitySchema
 from .quote import QuoteSchema
@@ -20,9 +25,11 @@ from .section import SectionSchema
 
 INCLUDES = ("sections", "bullets", "quotes", "entities")
 SORTS = ("id", "-id")
+#: The sort an article list has when the request names none.
+DEFAULT_SORT = "id"
 
 
-class CountsSchema(Schema):
+class CountsSchema(ResponseSchema):
     """How many of each part the article has (all of them, not one page)."""
 
     sections = fields.Integer(required=True, metadata={"examples": [3]})
@@ -32,7 +39,7 @@ class CountsSchema(Schema):
     entities = fields.Integer(required=True, metadata={"examples": [15]})
 
 
-class SourceSchema(Schema):
+class SourceSchema(ResponseSchema):
     """Where the version was parsed from."""
 
     file = fields.String(
@@ -56,7 +63,7 @@ class SourceSchema(Schema):
     )
 
 
-class ArticleFieldsSchema(Schema):
+class ArticleFieldsSchema(ResponseSchema):
     """The fields every listing shows; the full article adds ``text`` and provenance."""
 
     id = fields.String(required=True, metadata={"examples": ["000-8cbe90a26df69869"]})
@@ -70,7 +77,11 @@ class ArticleFieldsSchema(Schema):
     )
     title_source = fields.String(
         required=True,
-        validate=validate.OneOf(["front_matter", "explicit", "derived"]),
+        validate=NamedChoices(
+            "TitleSource",
+            ["front_matter", "explicit", "derived"],
+            description="Where an article's title came from.",
+        ),
         metadata={
             "description": "Where the title came from: front matter, an explicit title line "
             "(`# Title` or a headline first line), or `derived` from the lede.",
@@ -91,24 +102,20 @@ class ArticleFieldsSchema(Schema):
             "examples": ["en"],
         },
     )
-    published_at = fields.String(
+    published_at = timestamp(
+        "RFC 3339 publication time from front matter (in UTC); else null.",
+        "2026-03-14T08:30:00Z",
         required=True,
         allow_none=True,
-        metadata={
-            "description": "RFC 3339 publication time from front matter; else null.",
-            "examples": ["2026-03-14T09:30:00+01:00"],
-        },
     )
     word_count = fields.Integer(
         required=True, metadata={"description": "Words in `text`.", "examples": [397]}
     )
     counts = fields.Nested(CountsSchema, required=True)
-    ingested_at = fields.String(
+    ingested_at = timestamp(
+        "When this version was stored: RFC 3339, UTC.",
+        "2026-11-27T09:27:15.969356Z",
         required=True,
-        metadata={
-            "description": "When this version was stored: RFC 3339, UTC.",
-            "examples": ["2026-11-27T09:27:15.969356Z"],
-        },
     )
 
 
@@ -158,7 +165,7 @@ class ArticleSchema(ArticleFieldsSchema):
     )
 
 
-class VersionSummarySchema(Schema):
+class VersionSummarySchema(ResponseSchema):
     """One stored version of an article, with its immutable URL."""
 
     version = fields.Integer(
@@ -172,10 +179,7 @@ class VersionSummarySchema(Schema):
         },
     )
     parser_version = fields.String(required=True, metadata={"examples": ["1.0.0"]})
-    ingested_at = fields.String(
-        required=True,
-        metadata={"description": "RFC 3339, UTC.", "examples": ["2026-11-27T09:27:15.969356Z"]},
-    )
+    ingested_at = timestamp("RFC 3339, UTC.", "2026-11-27T09:27:15.969356Z", required=True)
     url = fields.String(
         required=True,
         metadata={
@@ -185,28 +189,13 @@ class VersionSummarySchema(Schema):
     )
 
 
-class PartList(fields.List):
-    """``include=sections&include=bullets`` (the documented form, which generated clients send)
-    or ``include=sections,bullets`` (shorter to type): both give ``["sections", "bullets"]``."""
-
-    is_multiple = True
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        if isinstance(value, str | bytes):
-            value = [value]
-        if isinstance(value, list | tuple):
-            value = [
-                part.strip()
-                for item in value
-                for part in (item.split(",") if isinstance(item, str) else [item])
-                if not isinstance(part, str) or part.strip()
-            ]
-        return super()._deserialize(value, attr, data, **kwargs)
-
-
 class ArticleQuerySchema(StrictSchema):
-    include = PartList(
-        fields.String(validate=validate.OneOf(INCLUDES)),
+    include = CommaList(
+        fields.String(
+            validate=NamedChoices(
+                "ArticlePart", INCLUDES, description="A part of an article `include` can embed."
+            )
+        ),
         load_default=list,
         metadata={
             "description": "Parts to embed: "
@@ -223,20 +212,26 @@ class ArticleListQuerySchema(PageQuerySchema):
     entity = fields.String(
         validate=validate.Length(min=1, max=200),
         metadata={
-            "description": "Only articles whose latest version mentions this entity "
-            "(its corpus key, as in `/v1/entities`).",
+            "description": "Only articles whose latest version mentions this entity: its corpus "
+            "key (as in `/v1/entities`), its id, or any name or alias an article uses for it "
+            "(`Trump`), matched by its slug.",
             "examples": ["person:donald-trump"],
         },
     )
     sort = fields.String(
-        load_default="id",
-        validate=validate.OneOf(SORTS),
+        validate=NamedChoices(
+            "ArticleSort",
+            SORTS,
+            ["ID_ASCENDING", "ID_DESCENDING"],
+            description="The order of an article list: by id, ascending or descending.",
+        ),
         metadata={
-            "description": "`id` ascending or `-id` descending. Not with `q` (results are ranked).",
+            "description": f"`id` ascending or `-id` descending; without it, `{DEFAULT_SORT}`. "
+            "Not with `q`: search results are ranked, best first.",
             "examples": ["-id"],
         },
     )
-    since = fields.AwareDateTime(
+    since = UtcDateTime(
         metadata={
             "description": "Only articles whose latest version was ingested at or after this "
             "RFC 3339 time (for syncing).",

@@ -1,11 +1,11 @@
 """Bullet point: one list item, with its optional ``Label: text`` lead split off."""
 
-from marshmallow import Schema, fields
+from marshmallow import fields
 
-from .common import ListMetaSchema, PageLinksSchema, envelope
+from .common import ListMetaSchema, PageLinksSchema, ResponseSchema, envelope
 
 
-class BulletSchema(Schema):
+class BulletSchema(ResponseSchema):
     """One bullet point (list item) of an article."""
 
     id = fields.String(

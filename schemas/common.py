@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
+import datetime as dt
+import re
+from typing import ClassVar
+
+from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 from api.contract import (
+    CANONICAL_INTEGER,
     CURSOR_PATTERN,
     DEFAULT_PAGE_SIZE,
     MAX_PAGE,
@@ -14,10 +19,90 @@ from api.contract import (
 
 
 class StrictSchema(Schema):
-    """Unknown keys are errors: a typo such as ``pagesize`` must not fall back to a default."""
+    """Request parameters: unknown keys are errors (a typo such as ``pagesize`` must not fall
+    back to a default)."""
 
     class Meta:
         unknown = RAISE
+
+
+class ResponseSchema(Schema):
+    """A response object. Open: changes inside v1 are additive, so a client must take members it
+    does not know yet, and the spec never closes an object (no ``additionalProperties: false``,
+    which strict generated clients enforce)."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+
+class NamedChoices(validate.OneOf):
+    """``OneOf`` whose choices are one named enum in the spec: a ``components/schemas`` entry
+    (``component``) with readable member names for generated clients (``x-enum-varnames``),
+    referenced wherever the concept is used, instead of an anonymous enum at each place."""
+
+    def __init__(self, component: str, choices, member_names=None, description: str = ""):
+        super().__init__(choices)
+        self.component = component
+        self.member_names = list(member_names or (str(c).upper() for c in choices))
+        self.description = description
+
+
+class CommaList(fields.List):
+    """A list parameter: ``include=sections&include=bullets`` (the documented form, which
+    generated clients send) or ``include=sections,bullets`` (shorter to type): both give
+    ``["sections", "bullets"]``."""
+
+    is_multiple = True
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, str | bytes):
+            value = [value]
+        if isinstance(value, list | tuple):
+            # An empty part (``include=``, ``include=sections,``) is a bad value, not "none".
+            value = [
+                part.strip() if isinstance(part, str) else part
+                for item in value
+                for part in (item.split(",") if isinstance(item, str) else [item])
+            ]
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+def timestamp(description: str, example: str, **kwargs) -> fields.String:
+    """An RFC 3339 time, stored and served as text: ``format: date-time`` in the spec."""
+    return fields.String(
+        metadata={"description": description, "format": "date-time", "examples": [example]},
+        **kwargs,
+    )
+
+
+class QueryInteger(fields.Integer):
+    """An integer as a query string writes it: ASCII digits, no sign, no leading zero, no ``_``.
+
+    ``int()`` alone would take ``1_000``, `` 7``, ``+7``, ``07`` and non-ASCII digits (``٧``),
+    each a second spelling of the same page."""
+
+    _CANONICAL = re.compile(CANONICAL_INTEGER)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, str) or not self._CANONICAL.fullmatch(value):
+            raise self.make_error("invalid")
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+class UtcDateTime(fields.AwareDateTime):
+    """An RFC 3339 time with its offset, loaded as the same moment in UTC. A time that leaves the
+    calendar once shifted to UTC (``0001-01-01T00:00:00+14:00``) is a bad value, not a crash."""
+
+    default_error_messages: ClassVar[dict] = {
+        "range": "Not a time that exists in UTC (out of range)."
+    }
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        moment = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            return moment.astimezone(dt.UTC)
+        except OverflowError:
+            raise self.make_error("range") from None
 
 
 class NoQuerySchema(StrictSchema):
@@ -25,12 +110,12 @@ class NoQuerySchema(StrictSchema):
 
 
 class PageQuerySchema(StrictSchema):
-    page_size = fields.Integer(
+    page_size = QueryInteger(
         load_default=DEFAULT_PAGE_SIZE,
         validate=validate.Range(min=1, max=MAX_PAGE_SIZE),
         metadata={"description": f"Items per page, 1–{MAX_PAGE_SIZE}.", "examples": [20]},
     )
-    page = fields.Integer(
+    page = QueryInteger(
         validate=validate.Range(min=1, max=MAX_PAGE),
         metadata={
             "description": "1-based page number (page mode, for UI pagers). "
@@ -43,7 +128,6 @@ class PageQuerySchema(StrictSchema):
         metadata={
             "description": "Opaque keyset cursor taken from `links.next` or `links.prev` "
             "(cursor mode, for walking large collections). Cannot be combined with `page`.",
-            "examples": ["bmV4dDppZDowMDAtOGNiZTkwYTI2ZGY2OTg2OQ"],
         },
     )
 
@@ -60,7 +144,7 @@ def _link(description: str, example: str) -> dict:
     return {"description": description, "examples": [example]}
 
 
-class LinksSchema(Schema):
+class LinksSchema(ResponseSchema):
     """Links of a single resource (root-relative URLs)."""
 
     self = fields.String(
@@ -104,12 +188,16 @@ class PageLinksSchema(LinksSchema):
     )
 
 
-class PaginationSchema(Schema):
+class PaginationSchema(ResponseSchema):
     """Where this page is in its collection."""
 
     mode = fields.String(
         required=True,
-        validate=validate.OneOf(["page", "cursor"]),
+        validate=NamedChoices(
+            "PaginationMode",
+            ["page", "cursor"],
+            description="How a collection is paged: numbered pages, or a keyset cursor.",
+        ),
         metadata={
             "description": "`page` when the request had `page`, else `cursor`.",
             "examples": ["cursor"],
@@ -128,17 +216,17 @@ class PaginationSchema(Schema):
     )
 
 
-class ListMetaSchema(Schema):
+class ListMetaSchema(ResponseSchema):
     """A collection page's metadata."""
 
     pagination = fields.Nested(PaginationSchema, required=True)
 
 
-class ItemMetaSchema(Schema):
+class ItemMetaSchema(ResponseSchema):
     """Reserved for additive metadata; empty today."""
 
 
-class ProblemErrorSchema(Schema):
+class ProblemErrorSchema(ResponseSchema):
     """One problem with the request's input."""
 
     parameter = fields.String(
@@ -150,7 +238,7 @@ class ProblemErrorSchema(Schema):
     detail = fields.String(required=True, metadata={"examples": ["Unknown field."]})
 
 
-class ProblemSchema(Schema):
+class ProblemSchema(ResponseSchema):
     """An RFC 9457 problem document; every error response has this shape."""
 
     type = fields.String(
@@ -193,7 +281,7 @@ class ProblemSchema(Schema):
 
 def envelope(name: str, data_field: fields.Field, links: type[Schema], meta: type[Schema]):
     """A response envelope schema class: ``{"data": …, "links": {…}, "meta": {…}}``."""
-    return Schema.from_dict(
+    return ResponseSchema.from_dict(
         {
             "data": data_field,
             "links": fields.Nested(links, required=True),
@@ -219,7 +307,7 @@ def search_query_field(what: str) -> fields.String:
     )
 
 
-class SearchHitSchema(Schema):
+class SearchHitSchema(ResponseSchema):
     """Why an item matched `q` (present only on searches)."""
 
     rank = fields.Float(

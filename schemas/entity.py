@@ -1,8 +1,15 @@
 """Entity: a named thing the article mentions, its surface forms merged under one name."""
 
-from marshmallow import Schema, fields, validate
+from marshmallow import fields, validate
 
-from .common import ListMetaSchema, PageLinksSchema, PageQuerySchema, envelope
+from .common import (
+    ListMetaSchema,
+    NamedChoices,
+    PageLinksSchema,
+    PageQuerySchema,
+    ResponseSchema,
+    envelope,
+)
 
 ENTITY_TYPES = (
     "PERSON",
@@ -26,7 +33,13 @@ ENTITY_TYPES = (
 )
 
 
-class MentionSchema(Schema):
+def entity_type() -> NamedChoices:
+    return NamedChoices(
+        "EntityType", ENTITY_TYPES, description="spaCy's label for a named entity's type."
+    )
+
+
+class MentionSchema(ResponseSchema):
     """One place the article names the entity."""
 
     text = fields.String(
@@ -43,7 +56,7 @@ class MentionSchema(Schema):
     )
 
 
-class EntitySchema(Schema):
+class EntitySchema(ResponseSchema):
     """A named entity of one article, its surface forms merged under its fullest name."""
 
     id = fields.String(
@@ -66,7 +79,7 @@ class EntitySchema(Schema):
     )
     type = fields.String(
         required=True,
-        validate=validate.OneOf(ENTITY_TYPES),
+        validate=entity_type(),
         metadata={"description": "spaCy's entity label.", "examples": ["PERSON"]},
     )
     aliases = fields.List(
@@ -104,7 +117,7 @@ EntityListResponseSchema = envelope(
 
 class EntityQuerySchema(PageQuerySchema):
     type = fields.String(
-        validate=validate.OneOf(ENTITY_TYPES),
+        validate=entity_type(),
         metadata={"description": "Only entities of this type.", "examples": ["PERSON"]},
     )
 
@@ -119,7 +132,7 @@ class CorpusEntityQuerySchema(EntityQuerySchema):
     )
 
 
-class CorpusEntitySchema(Schema):
+class CorpusEntitySchema(ResponseSchema):
     """One entity across the corpus: every article's mentions grouped under one key."""
 
     key = fields.String(
@@ -133,7 +146,9 @@ class CorpusEntitySchema(Schema):
         required=True, metadata={"description": "Its name.", "examples": ["Donald Trump"]}
     )
     type = fields.String(
-        required=True, metadata={"description": "spaCy's entity label.", "examples": ["PERSON"]}
+        required=True,
+        validate=entity_type(),
+        metadata={"description": "spaCy's entity label.", "examples": ["PERSON"]},
     )
     article_count = fields.Integer(
         required=True,
@@ -152,7 +167,7 @@ class CorpusEntitySchema(Schema):
     )
 
 
-class EntityArticleSchema(Schema):
+class EntityArticleSchema(ResponseSchema):
     """How one article mentions the entity."""
 
     article_id = fields.String(

@@ -1,11 +1,11 @@
 """Health: liveness and readiness bodies."""
 
-from marshmallow import Schema, fields
+from marshmallow import fields
 
-from .common import ItemMetaSchema, LinksSchema, envelope
+from .common import ItemMetaSchema, LinksSchema, ResponseSchema, envelope
 
 
-class HealthSchema(Schema):
+class HealthSchema(ResponseSchema):
     """The service's state."""
 
     status = fields.String(

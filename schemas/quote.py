@@ -1,11 +1,14 @@
 """Quote: words inside quotation marks, with the speaker the text attributes them to."""
 
-from marshmallow import Schema, fields, validate
+from marshmallow import fields, validate
 
 from .common import (
+    CommaList,
     ListMetaSchema,
+    NamedChoices,
     PageLinksSchema,
     PageQuerySchema,
+    ResponseSchema,
     SearchHitSchema,
     envelope,
     search_query_field,
@@ -16,7 +19,24 @@ QUOTE_KINDS = ("speech", "term")
 SPEAKER_VIA = ("cue", "according-to", "pronoun", "description", "continuation")
 
 
-class SpeakerSchema(Schema):
+def speaker_via() -> NamedChoices:
+    return NamedChoices(
+        "SpeakerVia",
+        SPEAKER_VIA,
+        member_names=["CUE", "ACCORDING_TO", "PRONOUN", "DESCRIPTION", "CONTINUATION"],
+        description="How the text attributes a quote to its speaker.",
+    )
+
+
+def quote_kind() -> NamedChoices:
+    return NamedChoices(
+        "QuoteKind",
+        QUOTE_KINDS,
+        description="`speech`: words someone said or wrote; `term`: a quoted term or title.",
+    )
+
+
+class SpeakerSchema(ResponseSchema):
     """Who the text says spoke or wrote the words."""
 
     entity_id = fields.String(
@@ -37,7 +57,7 @@ class SpeakerSchema(Schema):
     )
     via = fields.String(
         required=True,
-        validate=validate.OneOf(SPEAKER_VIA),
+        validate=speaker_via(),
         metadata={
             "description": "How the text attributes the words: `cue` (a speech verb with the "
             "speaker named there: “…,” said Ms Lee), `according-to`, `pronoun` (“…,” she said), "
@@ -49,7 +69,7 @@ class SpeakerSchema(Schema):
     )
 
 
-class CueSchema(Schema):
+class CueSchema(ResponseSchema):
     """The verb that attributes the quote."""
 
     text = fields.String(required=True, metadata={"examples": ["stating"]})
@@ -61,7 +81,7 @@ class CueSchema(Schema):
     )
 
 
-class QuoteSchema(Schema):
+class QuoteSchema(ResponseSchema):
     """Words inside quotation marks."""
 
     id = fields.String(
@@ -84,7 +104,7 @@ class QuoteSchema(Schema):
     )
     kind = fields.String(
         required=True,
-        validate=validate.OneOf(QUOTE_KINDS),
+        validate=quote_kind(),
         metadata={
             "description": "`speech`: words someone said or wrote; `term`: a quoted term.",
             "examples": ["speech"],
@@ -146,14 +166,25 @@ class QuoteQuerySchema(PageQuerySchema):
     speaker = fields.String(
         validate=validate.Length(min=1, max=200),
         metadata={
-            "description": "Only quotes by this speaker: an entity id (`donald-trump`) or a "
-            "name (`Donald Trump`), matched by its slug.",
-            "examples": ["donald-trump"],
+            "description": "Only quotes by this speaker: the entity's corpus key "
+            "(`person:donald-trump`, as `/v1/entities` lists it), its id in the article "
+            "(`donald-trump`), or any name or alias the article uses for it (`Donald Trump`, "
+            "`Trump`), matched by its slug.",
+            "examples": ["person:donald-trump"],
         },
     )
     kind = fields.String(
-        validate=validate.OneOf(QUOTE_KINDS),
+        validate=quote_kind(),
         metadata={"description": "Only `speech` or only `term` quotes.", "examples": ["speech"]},
+    )
+    via = CommaList(
+        fields.String(validate=speaker_via()),
+        metadata={
+            "description": "Only quotes whose speaker was found these ways (see `speaker.via`): "
+            "`via=cue,according-to` keeps the direct attributions. Repeat the parameter or "
+            "separate the values with commas.",
+            "examples": [["cue", "according-to"]],
+        },
     )
 
 

@@ -1,11 +1,18 @@
 """Section: a heading (null for the opening section) and its paragraphs and bullet ids."""
 
-from marshmallow import Schema, fields
+from marshmallow import fields
 
-from .common import ItemMetaSchema, LinksSchema, ListMetaSchema, PageLinksSchema, envelope
+from .common import (
+    ItemMetaSchema,
+    LinksSchema,
+    ListMetaSchema,
+    PageLinksSchema,
+    ResponseSchema,
+    envelope,
+)
 
 
-class ParagraphSchema(Schema):
+class ParagraphSchema(ResponseSchema):
     """One paragraph of a section."""
 
     position = fields.Integer(
@@ -28,7 +35,7 @@ class ParagraphSchema(Schema):
     )
 
 
-class SectionSchema(Schema):
+class SectionSchema(ResponseSchema):
     """A section: the untitled opening, or a heading and what follows it up to the next one."""
 
     id = fields.String(

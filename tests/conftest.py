@@ -182,7 +182,9 @@ def store_article(store, raw: bytes, file_name: str, *, with_language: bool = Fa
     """
     representation = Representation(_parsed(raw, file_name, with_language))
     document = representation.document
-    return store.save(document.id, representation.output_hash, representation.render)
+    return store.save(
+        document.id, representation.output_hash, representation.render, source=representation.source
+    )
 
 
 @pytest.fixture

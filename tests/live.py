@@ -5,7 +5,10 @@
 the real server on it (:func:`tests.serving.gunicorn_server`) and always stops it at the end of
 the session.
 
-Test modules use it with ``from .live import live_server  # noqa: F401`` (pytest finds the
+``limited_server`` (session-scoped) is a second server on the same store with a rate limit of
+:data:`LIMITED` a minute, for clients that must meet a 429.
+
+Test modules use them with ``from .live import live_server  # noqa: F401`` (pytest finds the
 fixture by name), and ``tool_or_skip`` to skip with a reason when a system tool is missing.
 """
 
@@ -28,12 +31,18 @@ NODE_BIN = CONTRACT / "node_modules" / ".bin"
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
 
 
+#: Requests a minute the limited server admits per client.
+LIMITED = 3
+
+
 @dataclass(frozen=True)
 class LiveServer:
     url: str
     seed_id: str
     article_ids: tuple[str, ...]
     log: Path
+    database_url: str = ""
+    work: Path | None = None
 
 
 def tool_or_skip(name: str) -> str:
@@ -89,6 +98,9 @@ def _serve(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
         "DATABASE_URL": f"sqlite:///{work / 'store.sqlite3'}",
         "WEB_CONCURRENCY": "2",
         "PYTHONUNBUFFERED": "1",
+        # Fuzzers and clients send hundreds of requests a second from one address; the 429 is
+        # met on `limited_server`.
+        "ARTICLE_API_RATE_LIMIT": "off",
     }
     env.pop("ARTICLE_API_PORT", None)
     ingest = cli("ingest", str(seeds), "--json", env=env)
@@ -100,8 +112,35 @@ def _serve(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     try:
         with gunicorn_server(env["DATABASE_URL"], work, extra_env=env) as server:
             _RUNNING.append(
-                LiveServer(url=server.url, seed_id=SEED_ID, article_ids=ids, log=server.log)
+                LiveServer(
+                    url=server.url,
+                    seed_id=SEED_ID,
+                    article_ids=ids,
+                    log=server.log,
+                    database_url=env["DATABASE_URL"],
+                    work=work,
+                )
             )
             yield _RUNNING[0]
     finally:
         _RUNNING.clear()
+
+
+_LIMITED: list[str] = []
+
+
+@pytest.fixture(scope="session")
+def limited_server(live_server: LiveServer) -> Iterator[str]:
+    """The URL of a one-worker server on the live server's store, admitting :data:`LIMITED`
+    requests a minute per client (shared by every module that uses it)."""
+    if _LIMITED:
+        yield _LIMITED[0]
+        return
+    env = {"ARTICLE_API_RATE_LIMIT": f"{LIMITED} per minute", "PYTHONUNBUFFERED": "1"}
+    assert live_server.work is not None
+    with gunicorn_server(live_server.database_url, live_server.work, extra_env=env, workers=1) as s:
+        _LIMITED.append(s.url)
+        try:
+            yield s.url
+        finally:
+            _LIMITED.clear()

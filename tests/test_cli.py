@@ -121,7 +121,7 @@ app = create_app({{"DATABASE_URL": "sqlite:///{tmp_path / "s.sqlite3"}"}})
 store = app.extensions["article_store"]
 doc = parse_bytes(open({str(SEED)!r}, "rb").read(), file_name="seed.txt", with_language=False)
 rep = Representation(doc)
-store.save(doc.id, rep.output_hash, rep.render)
+store.save(doc.id, rep.output_hash, rep.render, source=rep.source)
 client = app.test_client()
 for url in ["/v1/articles", "/v1/articles/seed?include=sections,bullets,quotes,entities",
             "/v1/articles/seed/sections", "/v1/articles/seed/bullets", "/v1/openapi.json"]:

@@ -4,13 +4,16 @@ openapi-python-client runs in its own throwaway venv, installed from contract/py
 (exact versions, sha256-pinned): it needs typer<0.28, older than the typer our lock holds for
 spaCy, so it cannot live in .venv. The generated client (httpx + attrs, both in that venv) then
 runs contract/client_usage.py against the live gunicorn server: both pagination modes, an
-article with `include`, quotes by speaker, an entity across articles, a 304 and a 404 problem.
+article with `include`, search (`q`, with every default sent), every filter through the
+generated enums (sort, since, entity, speaker by key, id, name and alias, kind, type, q), an
+entity across articles, a 304, a 404 problem and a 429 problem from a rate-limited server.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -18,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from .conftest import ROOT
-from .live import CONTRACT, live_server  # noqa: F401  (the fixture)
+from .live import CONTRACT, LIMITED, limited_server, live_server  # noqa: F401  (fixtures)
 
 LOCK = CONTRACT / "python-client.lock"
 
@@ -68,11 +71,31 @@ def test_generated_client_has_a_function_per_operation(generated_client):
     assert not any(name[-1].isdigit() or name.endswith("_schema") for name in models)
 
 
-def test_generated_client_works_against_the_live_server(generated_client, live_server):  # noqa: F811
+def test_generated_enums_are_one_class_per_concept_with_readable_members(generated_client):
+    _, out = generated_client
+    enums = {}
+    for path in (out / "article_api_client" / "models").glob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        found = re.search(r"^class (\w+)\((?:str, Enum|StrEnum)\):\n((?:    .*\n)+)", text, re.M)
+        if found:
+            enums[found.group(1)] = re.findall(r"^    (\w+) = ", found.group(2), re.M)
+    assert set(enums) == {
+        "ArticlePart", "ArticleSort", "EntityType", "PaginationMode", "QuoteKind", "TitleSource",
+        "SpeakerVia",
+    }  # fmt: skip
+    assert enums["ArticleSort"] == ["ID_ASCENDING", "ID_DESCENDING"]
+    assert not [m for members in enums.values() for m in members if m.startswith("VALUE")]
+
+
+def test_generated_client_works_against_the_live_server(
+    generated_client,
+    live_server,  # noqa: F811
+    limited_server,  # noqa: F811
+):
     python, out = generated_client
     env = {**os.environ, "PYTHONPATH": str(out)}
     run = subprocess.run(
-        [str(python), str(CONTRACT / "client_usage.py"), live_server.url],
+        [str(python), str(CONTRACT / "client_usage.py"), live_server.url, limited_server],
         capture_output=True, text=True, timeout=300, env=env,
     )  # fmt: skip
     assert run.returncode == 0, run.stdout + run.stderr
@@ -80,3 +103,7 @@ def test_generated_client_works_against_the_live_server(generated_client, live_s
     assert report["articles"] == sorted(live_server.article_ids)
     assert report["revalidated"] is True
     assert report["quotes_by"][1] >= 1
+    assert report["search"]["articles"] >= 1 and report["search"]["quotes"] >= 1
+    assert report["filters"]["speaker_names"] >= 3
+    assert report["rate_limited"]["limit"] == LIMITED
+    assert report["rate_limited"]["after"] <= LIMITED + 1

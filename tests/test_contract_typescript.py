@@ -1,15 +1,24 @@
-"""TypeScript types generated from openapi.yaml compile, and type a small fetch-based client.
+"""TypeScript types generated from openapi.yaml compile, and type a small fetch-based client
+that then runs against the live server.
 
 openapi-typescript (pinned) writes contract/build/api.d.ts; contract/usage.ts uses it and must
-pass `tsc --noEmit --strict`.
+pass `tsc --noEmit --strict`; compiled, it searches, uses every filter and meets a 429, each
+answer read through the generated types.
 """
 
 from __future__ import annotations
 
+import json
 import subprocess
 
 from .conftest import ROOT
-from .live import CONTRACT, node_tool_or_skip
+from .live import (  # noqa: F401  (fixtures)
+    CONTRACT,
+    limited_server,
+    live_server,
+    node_tool_or_skip,
+    tool_or_skip,
+)
 
 
 def test_openapi_typescript_types_compile_with_strict_tsc():
@@ -29,3 +38,26 @@ def test_openapi_typescript_types_compile_with_strict_tsc():
         cwd=CONTRACT, capture_output=True, text=True, timeout=300,
     )  # fmt: skip
     assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_the_typed_client_runs_against_the_live_server(live_server, limited_server):  # noqa: F811
+    tsc = node_tool_or_skip("tsc")
+    node = tool_or_skip("node")
+    if not (CONTRACT / "build" / "api.d.ts").exists():
+        test_openapi_typescript_types_compile_with_strict_tsc()
+    out = CONTRACT / "build" / "js"
+    compile_ = subprocess.run(
+        [tsc, "-p", "tsconfig.json", "--noEmit", "false", "--outDir", str(out)],
+        cwd=CONTRACT, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert compile_.returncode == 0, compile_.stdout + compile_.stderr
+    (out / "package.json").write_text('{"type": "module"}\n')
+    run = subprocess.run(
+        [node, str(out / "usage.js"), live_server.url, limited_server],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stdout + run.stderr
+    report = json.loads(run.stdout.strip().splitlines()[-1])
+    assert report["search"]["articles"] >= 1
+    assert report["filters"]["speakerNames"] >= 3
+    assert report["rateLimited"] >= 1

@@ -93,6 +93,22 @@ def test_rate_limit_answers_429_problem_with_headers(db_url):
     assert client.get("/healthz").status_code == 200  # probes are never limited
 
 
+def test_a_browser_can_read_what_a_429_says(db_url):
+    """CORS exposes Retry-After and RateLimit-* so a browser script can honour a 429."""
+    client = create_app({"DATABASE_URL": db_url, "RATE_LIMIT": "1 per minute"}).test_client()
+    origin = {"Origin": "https://news.example"}
+    assert client.get("/v1/articles", headers=origin).status_code == 200
+    limited = client.get("/v1/articles", headers=origin)
+    assert limited.status_code == 429
+    assert limited.headers["Access-Control-Allow-Origin"] in ("*", "https://news.example")
+    exposed = {
+        name.strip().lower() for name in limited.headers["Access-Control-Expose-Headers"].split(",")
+    }
+    wanted = {"retry-after", "ratelimit-limit", "ratelimit-remaining", "ratelimit-reset"}
+    assert wanted <= exposed
+    assert all(name in limited.headers for name in wanted)
+
+
 def test_rate_limit_can_be_switched_off(db_url):
     client = create_app({"DATABASE_URL": db_url, "RATE_LIMIT": None}).test_client()
     assert all(client.get("/healthz").status_code == 200 for _ in range(5))

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+from api import migrations
 from bench.processes import answering, executable, running
 
 from .conftest import LAYOUT_ARTICLES, ROOT, SEED, SEED_ID
@@ -129,7 +130,7 @@ def test_two_nodes_one_database_behind_nginx(pg_url, tmp_path):
         total = list_a["meta"]["pagination"]["total_items"]
         assert total == 4
         ready, _ = get_json(f"{a.url}/readyz")
-        assert ready["data"]["schema_version"] == "0001"
+        assert ready["data"]["schema_version"] == migrations.head()
 
         # A cursor taken from one node continues on the other.
         ids, url, nodes = [], "/v1/articles?page_size=1", [a.url, b.url]
@@ -180,7 +181,15 @@ def test_two_nodes_one_database_behind_nginx(pg_url, tmp_path):
             status, headers, _ = get(f"{lb}/v1/articles")
             again = get(f"{lb}/v1/articles", {"If-None-Match": headers["ETag"]})
             assert again[0] == 304
-            assert get(f"{lb}/metrics")[0] == 404
+            # What nginx answers itself is a problem document too, with a request id.
+            status, headers, body = get(f"{lb}/metrics")
+            assert status == 404
+            assert headers["Content-Type"] == "application/problem+json"
+            problem = json.loads(body)
+            assert problem["status"] == 404 and problem["request_id"] == headers["X-Request-ID"]
+            status, headers, body = get(f"{lb}/v1/articles", {"X-Big": "b" * 9000})
+            assert status == 400 and json.loads(body)["status"] == 400
+            assert headers["Content-Type"] == "application/problem+json"
 
 
 def test_readme_quotes_the_nginx_configuration_the_test_runs():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging
 
-from api.observability import RequestIdFilter, configure_logging
+from api.observability import KNOWN_METHODS, RequestIdFilter, configure_logging
 
 from .conftest import SEED_ID
 
@@ -53,3 +53,40 @@ def test_access_log_is_json_with_the_request_id(client, loaded, caplog):
     assert line["path"] == f"/v1/articles/{SEED_ID}"
     assert line["route"] == "/v1/articles/<article_id>"
     assert isinstance(line["duration_ms"], float)
+
+
+def method_labels(text: str) -> set[str]:
+    return {
+        line.split('method="', 1)[1].split('"', 1)[0]
+        for line in text.splitlines()
+        if line.startswith("article_api_http_requests_total{")
+    }
+
+
+def test_invented_methods_share_one_label(client, loaded):
+    """A client can send any token as a method; each must not become a new series."""
+    invented = [f"X{n}FOO" for n in range(30)] + ["PROPFIND", "BREW"]
+    for method in invented:
+        assert client.open(f"/v1/articles/{SEED_ID}", method=method).status_code == 405
+    labels = method_labels(client.get("/metrics").get_data(as_text=True))
+    assert not labels & set(invented)
+    assert "other" in labels
+    assert labels <= KNOWN_METHODS | {"other"}
+
+
+def test_a_500_is_logged_once_with_its_traceback(app, client, loaded, monkeypatch, caplog):
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("store exploded")
+
+    monkeypatch.setattr(app.extensions["article_store"], "latest_article", broken)
+    with caplog.at_level(logging.INFO):
+        response = client.get(f"/v1/articles/{SEED_ID}", headers={"X-Request-ID": "once-500"})
+    assert response.status_code == 500
+    with_traceback = [r for r in caplog.records if r.exc_info]
+    assert len(with_traceback) == 1, [r.getMessage() for r in with_traceback]
+    record = with_traceback[0]
+    RequestIdFilter().filter(record)
+    assert record.request_id == "once-500"
+    assert record.exc_info[0] is RuntimeError

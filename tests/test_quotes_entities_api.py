@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote as urlquote
+
 import pytest
 
 from .conftest import ARTICLES, SEED, SEED_ID, store_article
@@ -111,3 +113,56 @@ def test_speaker_filter_by_an_accented_name(client, store):
     assert speaker["entity_id"] == "zoe-brule"
     by_name = data(client, "/v1/articles/chef/quotes?speaker=Zo%C3%AB%20Br%C3%BBl%C3%A9")["data"]
     assert [q["id"] for q in by_name] == [q["id"] for q in quotes if q["speaker"]]
+
+
+def speakers_and_names(client):
+    """Every speaking entity of the seed, with each way the API says it is known: its key, id,
+    name and every alias."""
+    entities = data(client, f"/v1/articles/{SEED_ID}/entities?page_size=100")["data"]
+    by_id = {entity["id"]: entity for entity in entities}
+    quotes = data(client, f"/v1/articles/{SEED_ID}/quotes?page_size=100")["data"]
+    speaking = {q["speaker"]["entity_id"] for q in quotes if (q["speaker"] or {}).get("entity_id")}
+    assert speaking, "the seed has quotes by entities"
+    for entity_id in sorted(speaking):
+        entity = by_id[entity_id]
+        yield entity, [entity["key"], entity["id"], entity["name"], *entity["aliases"]]
+
+
+def test_speaker_takes_the_key_the_id_and_every_name_of_the_entity(client, corpus):
+    checked = 0
+    for entity, names in speakers_and_names(client):
+        by_id = data(client, f"/v1/quotes?speaker={entity['id']}&page_size=100")["data"]
+        assert by_id and all(q["speaker"]["entity_id"] == entity["id"] for q in by_id)
+        for name in names:
+            for url in ("/v1/quotes", f"/v1/articles/{SEED_ID}/quotes"):
+                found = data(client, f"{url}?speaker={urlquote(name)}&page_size=100")["data"]
+                expected = [q for q in by_id if url == "/v1/quotes" or q["article_id"] == SEED_ID]
+                if url != "/v1/quotes":
+                    expected = [{k: v for k, v in q.items() if k != "article_id"} for q in expected]
+                assert found == expected, (url, name)
+            checked += 1
+    assert checked >= 4  # at least a key, an id, a name and an alias of someone
+
+
+def test_speaker_by_alias_across_articles_and_with_search(client, corpus):
+    """``Trump`` is an alias in both articles; ``person:donald-trump`` is the key /v1/entities
+    advertises: both find his quotes in both articles, with or without ``q``."""
+    by_key = data(client, "/v1/quotes?speaker=person:donald-trump")["data"]
+    assert {q["article_id"] for q in by_key} == {SEED_ID, "trade-talks"}
+    assert data(client, "/v1/quotes?speaker=Trump")["data"] == by_key
+    searched = data(client, "/v1/quotes?speaker=Trump&q=deal")["data"]
+    assert [q["article_id"] for q in searched] == ["trade-talks"]
+    assert data(client, "/v1/quotes?speaker=person:howard-lutnick&q=deal")["data"] == []
+
+
+def test_an_unknown_speaker_finds_nothing(client, corpus):
+    for name in ("nobody", "person:nobody", "org:donald-trump", "Trump Tower"):
+        assert data(client, f"/v1/quotes?speaker={urlquote(name)}")["data"] == [], name
+
+
+def test_the_entity_filter_takes_the_same_names(client, corpus):
+    by_key = [a["id"] for a in data(client, "/v1/articles?entity=person:donald-trump")["data"]]
+    assert by_key == [SEED_ID, "trade-talks"]
+    for name in ("donald-trump", "Donald Trump", "Trump"):
+        found = [a["id"] for a in data(client, f"/v1/articles?entity={urlquote(name)}")["data"]]
+        assert found == by_key, name

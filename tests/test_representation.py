@@ -57,7 +57,9 @@ def test_served_bytes_equal_the_schema_dump(client, loaded, url, schema):
 def test_stored_bytes_equal_the_schema_dump_of_the_document(store):
     document = parse_bytes(SEED.read_bytes(), file_name=SEED.name)
     representation = Representation(document)
-    saved = store.save(document.id, representation.output_hash, representation.render)
+    saved = store.save(
+        document.id, representation.output_hash, representation.render, source=representation.source
+    )
     reader = store
     version, ingested_at, _output_hash, article_json = reader.latest_article(SEED_ID)
     assert version == saved.version

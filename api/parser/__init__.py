@@ -84,6 +84,7 @@ def parse_article(
         source_sha256=sha256 or hashlib.sha256(text.encode("utf-8")).hexdigest(),
         sections=layout.sections,
         bullets=layout.bullets,
+        warnings=source.warnings,
     )
     if with_language:
         check_language_length(document)

@@ -110,6 +110,8 @@ class ArticleDocument:
     bullets: list[Bullet] = field(default_factory=list)
     quotes: list[Quote] = field(default_factory=list)
     entities: list[Entity] = field(default_factory=list)
+    #: What the parser changed or doubted in the source, for the ingest report (not served).
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def word_count(self) -> int:

@@ -2,6 +2,10 @@
 
 Accepts UTF-8 with or without a BOM, CRLF or CR line ends, and optional front matter between
 ``---`` lines. Anything that is not text is a :class:`ParseError` with a reason a person can act on.
+
+Stray C0 control characters (an ESC pasted from a terminal, a form feed) in otherwise good text
+are dropped before anything is laid out, so every offset points into the text as stored, and
+reported in :attr:`Source.warnings`. Text with a NUL, or dense with controls, is binary: refused.
 """
 
 from __future__ import annotations
@@ -9,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import yaml
 
@@ -19,6 +23,12 @@ from .errors import ParseError
 FRONT_MATTER_KEYS = {"id", "title", "published_at", "source_url", "language"}
 _INLINE_SPACE = re.compile(r"[^\S\n]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: Control characters are strays to drop while fewer than this many, or at most one in this many
+#: characters of the text; more, and the file is binary.
+BINARY_MIN_CONTROLS = 4
+BINARY_ONE_IN = 100
+#: How many line numbers a warning lists.
+_LINES_SHOWN = 5
 _LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
 
@@ -26,6 +36,7 @@ _LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 class Source:
     body: str
     front_matter: dict[str, str]
+    warnings: list[str] = field(default_factory=list)
 
 
 def decode(raw: bytes) -> str:
@@ -45,8 +56,7 @@ def split_front_matter(text: str) -> Source:
     """Normalise line ends and spacing; split off front matter if the text opens with ``---``."""
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
     text = text.replace("\ufeff", "")
-    if _CONTROL.search(text):
-        raise ParseError("file contains control characters: it looks binary, not text")
+    text, warnings = drop_stray_controls(text)
     front: dict[str, str] = {}
     lines = text.split("\n")
     if lines and lines[0].strip() == "---":
@@ -57,7 +67,29 @@ def split_front_matter(text: str) -> Source:
         front = _read_front_matter("\n".join(lines[1:close]))
         lines = lines[close + 1 :]
     body = "\n".join(_INLINE_SPACE.sub(" ", line).strip() for line in lines)
-    return Source(body=body, front_matter=front)
+    return Source(body=body, front_matter=front, warnings=warnings)
+
+
+def drop_stray_controls(text: str) -> tuple[str, list[str]]:
+    """``text`` without its C0 control characters (tab and line ends are text), and a warning
+    naming them and their lines; a :class:`ParseError` when there are so many the file is binary."""
+    found = list(_CONTROL.finditer(text))
+    if not found:
+        return text, []
+    if len(found) >= BINARY_MIN_CONTROLS and len(found) * BINARY_ONE_IN > len(text):
+        raise ParseError(
+            f"file contains {len(found)} control characters in {len(text)}: it looks binary, "
+            "not text"
+        )
+    codes = sorted({f"U+{ord(match.group()):04X}" for match in found})
+    lines = sorted({text.count("\n", 0, match.start()) + 1 for match in found})
+    shown = ", ".join(map(str, lines[:_LINES_SHOWN])) + (", …" if len(lines) > _LINES_SHOWN else "")
+    plural = "s" if len(found) > 1 else ""
+    warning = (
+        f"dropped {len(found)} control character{plural} ({', '.join(codes)}) at "
+        f"line{'s' if len(lines) > 1 else ''} {shown}"
+    )
+    return _CONTROL.sub("", text), [warning]
 
 
 def _read_front_matter(block: str) -> dict[str, str]:

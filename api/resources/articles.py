@@ -6,6 +6,7 @@ from flask.views import MethodView
 from flask_smorest import abort
 
 from schemas.article import (
+    DEFAULT_SORT,
     ArticleListQuerySchema,
     ArticleListResponseSchema,
     ArticleQuerySchema,
@@ -13,6 +14,7 @@ from schemas.article import (
 )
 
 from ..http import envelope, json_array, json_response, store
+from ..ids import name_keys
 from ..pagination import paginate
 from ..spec import Blueprint, read_operation
 from ..store import utc_text
@@ -38,25 +40,27 @@ class Articles(MethodView):
         first page of a cursor walk: follow `links.next` (or the `Link` header) to the end.
         With `page` you get numbered pages and `links.last`. `since` keeps only articles
         ingested at or after a time, for syncing;
-        `entity` keeps those mentioning an entity (its corpus `key`).
+        `entity` keeps those mentioning an entity (its corpus `key`, its id, or any name or
+        alias an article uses for it).
         `q` searches titles and texts: results come best first, each with a highlighted
         snippet in `search`.
         """
         since = utc_text(args["since"]) if "since" in args else None
-        entity = args.get("entity")
+        entity = name_keys(args["entity"]) if "entity" in args else None
         if "q" in args:
             return search_page(
                 args,
                 lambda conn, window: store().search_articles(
-                    conn, args["q"], window, since=since, entity_key=entity
+                    conn, args["q"], window, since=since, known_as=entity
                 ),
                 "articles",
             )
-        scope = f"articles:{args['sort']}"
-        descending = args["sort"] == "-id"
+        sort = args.get("sort", DEFAULT_SORT)
+        scope = f"articles:{sort}"
+        descending = sort == "-id"
         page = paginate(
             args,
-            lambda window: store().article_summaries(window, since=since, entity_key=entity),
+            lambda window: store().article_summaries(window, since=since, known_as=entity),
             scope=scope,
             key_of=lambda row: row[0],
             descending=descending,

@@ -13,7 +13,7 @@ from schemas.quote import (
 )
 
 from ..http import envelope, json_array, json_response, splice, store
-from ..ids import entity_slug
+from ..ids import name_keys
 from ..pagination import paginate
 from ..spec import Blueprint, read_operation
 from .common import part_page, search_page
@@ -27,12 +27,16 @@ blp = Blueprint(
 )
 
 
-def quote_filters(args: dict) -> dict[str, str]:
-    filters = {}
+def quote_filters(args: dict) -> dict:
+    """``speaker``: the key, the id, or any name or alias of the entity the article says spoke
+    (looked up among the names it is known by in that article); ``kind``: the quote's kind."""
+    filters: dict = {}
     if "speaker" in args:
-        filters["speaker_id"] = entity_slug(args["speaker"])
+        filters["speaker_known_as"] = name_keys(args["speaker"])
     if "kind" in args:
         filters["quote_kind"] = args["kind"]
+    if "via" in args:
+        filters["speaker_via"] = tuple(args["via"])
     return filters
 
 
@@ -43,8 +47,8 @@ class ArticleQuotes(MethodView):
     def get(self, article_id: str, **args):
         """List an article's quotes
 
-        In document order, from the latest version. Filter by `speaker` (entity id or name)
-        and `kind`.
+        In document order, from the latest version. Filter by `speaker` (the entity's key, id,
+        or any name or alias the article uses for it) and `kind`.
         """
         return part_page(article_id, "quotes", args, **quote_filters(args))
 

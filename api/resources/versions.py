@@ -58,7 +58,7 @@ class ArticleVersions(MethodView):
         )
 
 
-@blp.route("/<article_id>/versions/<int:version>")
+@blp.route("/<article_id>/versions/<int(min=1):version>")
 class ArticleVersionItem(MethodView):
     @blp.arguments(ArticleQuerySchema, location="query", as_kwargs=True)
     @read_operation(blp, "getArticleVersion", ArticleResponseSchema)

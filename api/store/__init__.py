@@ -23,7 +23,7 @@ from .facade import ArticleStore
 from .reads import Key, Slice, StoreStats, Window, stored_total
 from .search import SearchQueryError, SearchRow, fts5_query
 from .tables import PART_KINDS, SEARCH_EXTRAS, include_name, metadata, utc_now, utc_text
-from .writes import PartRow, RenderedVersion, SaveResult
+from .writes import PartRow, RenderedVersion, SaveResult, SourceConflict
 
 __all__ = [
     "PART_KINDS",
@@ -36,6 +36,7 @@ __all__ = [
     "SearchQueryError",
     "SearchRow",
     "Slice",
+    "SourceConflict",
     "StoreStats",
     "Window",
     "fts5_query",

@@ -79,10 +79,15 @@ class ArticleStore:
         article_id: str,
         output_hash: str,
         render: Callable[[int, str], RenderedVersion],
+        *,
+        source: str,
+        reassign: bool = False,
     ) -> SaveResult:
-        """Store a new version unless the latest has the same ``output_hash``; one transaction
-        (see :func:`api.store.writes.save`)."""
-        return writes.save(self.engine, article_id, output_hash, render)
+        """Store a new version unless the latest has the same ``output_hash``; one transaction.
+        ``source`` must own the id (or ``reassign`` it): see :func:`api.store.writes.save`."""
+        return writes.save(
+            self.engine, article_id, output_hash, render, source=source, reassign=reassign
+        )
 
     # -- one-statement reads (compiled; each its own snapshot) -------------------------------
 
@@ -99,18 +104,21 @@ class ArticleStore:
         return self._fast().part_lists(article_id, version)
 
     def article_summaries(
-        self, window: Window, *, since: str | None = None, entity_key: str | None = None
+        self,
+        window: Window,
+        *,
+        since: str | None = None,
+        known_as: tuple[str, ...] | None = None,
     ) -> tuple[Slice, int]:
         """A window of the article list by id (rows ``(id, summary_json, ...)``) and the total:
-        articles updated at or after ``since``, mentioning ``entity_key``. Unfiltered, one
+        articles updated at or after ``since``, mentioning an entity ``known_as`` one of those names
+        (``api.ids.name_keys``). Unfiltered, one
         compiled statement with the stored total; filtered, a count and a window in one
         snapshot."""
-        if since is None and entity_key is None:
+        if since is None and known_as is None:
             return self._fast().article_summaries(window)
         with self.reading() as conn:
-            return reads.filtered_article_summaries(
-                conn, window, since=since, entity_key=entity_key
-            )
+            return reads.filtered_article_summaries(conn, window, since=since, known_as=known_as)
 
     # -- reads in the caller's snapshot (``with store.reading() as conn``) --------------------
     # Each is the owning module's function itself: ``store.parts(conn, ...)`` is

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, func, select, text, tuple_
+from sqlalchemy import Connection, func, or_, select, text, tuple_
 from sqlalchemy.exc import DBAPIError
 
 from .tables import (
@@ -23,6 +23,7 @@ from .tables import (
     PART_KINDS,
     article_versions,
     articles,
+    entity_names,
     latest_part,
     latest_version_of_article,
     part_lists,
@@ -96,7 +97,7 @@ def part(conn: Connection, article_id: str, version: int, kind: str, part_id: st
 
 
 def article_parts(
-    conn: Connection, article_id: str, version: int, kind: str, window: Window, **filters: str
+    conn: Connection, article_id: str, version: int, kind: str, window: Window, **filters
 ) -> tuple[Slice, int]:
     """A window of one article's parts in position order, and how many match in all."""
     where = [
@@ -104,7 +105,7 @@ def article_parts(
         parts.c.version == version,
         parts.c.kind == kind,
     ]
-    where += [parts.c[name] == value for name, value in filters.items()]
+    where += part_conditions(filters)
     total = conn.execute(select(func.count()).select_from(parts).where(*where)).scalar_one()
     stmt = select(parts.c.position, parts.c.body).where(*where)
     return _windowed(conn, stmt, [parts.c.position], window), total
@@ -125,33 +126,64 @@ def versions(conn: Connection, article_id: str, window: Window) -> tuple[Slice, 
 # -- across the corpus (latest versions only) ---------------------------------------------------
 
 
-def article_filters(since: str | None = None, entity_key: str | None = None) -> list:
-    """Conditions on ``articles``: updated at or after ``since``; mentioning ``entity_key``."""
+def article_filters(since: str | None = None, known_as: Sequence[str] | None = None) -> list:
+    """Conditions on ``articles``: updated at or after ``since``; mentioning an entity known
+    (key, id, name or alias) by one of the names ``known_as``."""
     where = [] if since is None else [articles.c.updated_at >= since]
-    if entity_key is not None:
+    if known_as is not None:
         where.append(
-            select(parts.c.article_id)
-            .where(latest_part(), parts.c.kind == "entities", parts.c.entity_key == entity_key)
+            select(entity_names.c.article_id)
+            .where(
+                entity_names.c.article_id == articles.c.id,
+                entity_names.c.version == articles.c.latest_version,
+                entity_names.c.name_key.in_(list(known_as)),
+            )
             .exists()
         )
     return where
 
 
+def part_conditions(filters: dict) -> list:
+    """Conditions on ``parts`` rows: each filter a column's value, except ``speaker_known_as``
+    (the quote's speaker is an entity of the same version known by one of those names, or a
+    speaker no entity matches with that name) and ``speaker_via`` (one of several values)."""
+    where = []
+    for name, value in filters.items():
+        if name == "speaker_known_as":
+            named = select(
+                entity_names.c.article_id, entity_names.c.version, entity_names.c.entity_id
+            ).where(entity_names.c.name_key.in_(list(value)))
+            where.append(
+                or_(
+                    tuple_(parts.c.article_id, parts.c.version, parts.c.speaker_id).in_(named),
+                    parts.c.speaker_key.in_(list(value)),
+                )
+            )
+        elif name == "speaker_via":
+            where.append(parts.c.speaker_via.in_(list(value)))
+        else:
+            where.append(parts.c[name] == value)
+    return where
+
+
 def filtered_article_summaries(
-    conn: Connection, window: Window, *, since: str | None = None, entity_key: str | None = None
+    conn: Connection,
+    window: Window,
+    *,
+    since: str | None = None,
+    known_as: Sequence[str] | None = None,
 ) -> tuple[Slice, int]:
     """A window of the article list filtered by :func:`article_filters`, by id, and how many
     match. (The unfiltered list is one compiled statement: ``FastReader.article_summaries``.)"""
-    where = article_filters(since, entity_key)
+    where = article_filters(since, known_as)
     total = conn.execute(select(func.count()).select_from(articles).where(*where)).scalar_one()
     stmt = select(articles.c.id, articles.c.summary_json).where(*where)
     return _windowed(conn, stmt, [articles.c.id], window), total
 
 
-def corpus_parts(conn: Connection, kind: str, window: Window, **filters: str) -> tuple[Slice, int]:
+def corpus_parts(conn: Connection, kind: str, window: Window, **filters) -> tuple[Slice, int]:
     """Parts of every article's latest version, by article id then position."""
-    where = [latest_part(), parts.c.kind == kind]
-    where += [parts.c[name] == value for name, value in filters.items()]
+    where = [latest_part(), parts.c.kind == kind, *part_conditions(filters)]
     joined = parts.join(articles, parts.c.article_id == articles.c.id)
     if not filters and kind in COUNTERS:
         total = stored_total(conn, kind)

@@ -28,7 +28,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import DBAPIError
 
-from .reads import Slice, Window, article_filters
+from .reads import Slice, Window, article_filters, part_conditions
 from .tables import articles, parts, search_docs
 
 #: Private-use characters marking a match inside a snippet; the snippet is HTML-escaped and
@@ -135,7 +135,7 @@ def search_articles(
     window: Window,
     *,
     since: str | None = None,
-    entity_key: str | None = None,
+    known_as: Sequence[str] | None = None,
 ) -> tuple[Slice, int]:
     """Articles matching ``q`` in title or text, best first: :class:`SearchRow` rows whose
     ``row`` is ``(id, summary_json)``. Raises :class:`SearchQueryError` for an empty ``q``."""
@@ -146,11 +146,11 @@ def search_articles(
         window,
         [articles.c.id, articles.c.summary_json],
         lambda source: source.join(articles, articles.c.id == search_docs.c.article_id),
-        article_filters(since, entity_key),
+        article_filters(since, known_as),
     )
 
 
-def search_quotes(conn: Connection, q: str, window: Window, **filters: str) -> tuple[Slice, int]:
+def search_quotes(conn: Connection, q: str, window: Window, **filters) -> tuple[Slice, int]:
     """Quotes (of latest versions) matching ``q`` in their text or speaker's name, best
     first; ``row`` is ``(article_id, position, body)``."""
 
@@ -163,7 +163,7 @@ def search_quotes(conn: Connection, q: str, window: Window, **filters: str) -> t
             & (parts.c.position == search_docs.c.position),
         )
 
-    where = [parts.c[name] == value for name, value in filters.items()]
+    where = part_conditions(filters)
     return _search(
         conn,
         "quotes",

@@ -4,10 +4,14 @@ The schema is made and migrated by Alembic (``api/migrations``); ``metadata`` is
 migration makes, and what Alembic compares a database with.
 
 Tables
-    articles         one row per article: its latest version and its list-item bytes
+    articles         one row per article: its latest version, its list-item bytes and the source
+                     that owns its id (``file:<name>``)
     article_versions one row per (article, version): the article bytes without parts
     part_lists       (article, version, kind) -> the whole JSON array, for ``?include=``
     parts            (article, version, kind, position) -> one item's bytes, plus filter columns
+    entity_names     (article, version, entity, name key): every name an entity is known by in
+                     that version (its key, id, name and aliases, as slugs), for filters that
+                     take any of them (``speaker``, ``entity``)
     totals           stored counters (``articles``, ``quotes``), kept by ``save`` in the same
                      transaction, so a collection's ``total_items`` is a lookup, not a COUNT(*)
     search_docs      full-text search documents of latest versions (articles and quotes), indexed
@@ -53,6 +57,8 @@ articles = Table(
     Column("source_file", String(255), nullable=False),
     Column("title", String(500), nullable=False),
     Column("summary_json", LargeBinary, nullable=False),
+    # The source whose documents may store versions of this article (``file:<name>``).
+    Column("source", String(300), nullable=False, server_default=""),
     Index("ix_articles_updated_at", "updated_at", "id"),
 )
 
@@ -94,6 +100,8 @@ parts = Table(
     Column("body", LargeBinary, nullable=False),
     # Filter columns; which are set depends on the kind.
     Column("speaker_id", _key(160)),
+    Column("speaker_key", _key(200)),  # the name slug of a speaker no entity matches
+    Column("speaker_via", String(16)),  # how the speaker was found (``speaker.via``)
     Column("quote_kind", String(16)),
     Column("entity_type", String(32)),
     Column("entity_key", _key(200)),
@@ -106,6 +114,21 @@ parts = Table(
     Index("ix_parts_part_id", "article_id", "version", "kind", "part_id", unique=True),
     Index("ix_parts_entity_key", "kind", "entity_key"),
     Index("ix_parts_speaker", "kind", "speaker_id"),
+    Index("ix_parts_speaker_key", "kind", "speaker_key"),
+)
+
+entity_names = Table(
+    "entity_names",
+    metadata,
+    Column("article_id", _key(128), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("entity_id", _key(160), nullable=False),
+    Column("name_key", _key(200), nullable=False),
+    PrimaryKeyConstraint("article_id", "version", "entity_id", "name_key"),
+    ForeignKeyConstraint(
+        ["article_id", "version"], ["article_versions.article_id", "article_versions.version"]
+    ),
+    Index("ix_entity_names_name", "name_key", "article_id", "version"),
 )
 
 #: The kinds of part: every version stores one ``part_lists`` row of each.

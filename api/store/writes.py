@@ -1,5 +1,9 @@
 """Writes: ``save`` stores an article's new version, and keeps the counters and search in step.
 
+Ownership: an article id belongs to the source that first stored it (``articles.source``); a
+save from another source is refused with :class:`SourceConflict` unless it reassigns the id
+(an operator's explicit choice), so one file can never take over another file's article.
+
 Versioning: a save whose ``output_hash`` equals the latest version's writes nothing (the output
 is unchanged); otherwise it stores version ``latest + 1`` (1 for a new article) with all its
 parts, adjusts the stored counters (``totals``), replaces the article's search documents, and
@@ -19,6 +23,7 @@ from .search import index_for_search
 from .tables import (
     article_versions,
     articles,
+    entity_names,
     latest_version_of_article,
     part_lists,
     parts,
@@ -34,6 +39,8 @@ class PartRow:
     part_id: str
     body: bytes
     speaker_id: str | None = None
+    speaker_key: str | None = None
+    speaker_via: str | None = None
     quote_kind: str | None = None
     entity_type: str | None = None
     entity_key: str | None = None
@@ -53,6 +60,18 @@ class RenderedVersion:
     title: str
     part_lists: dict[str, bytes] = field(default_factory=dict)
     parts: dict[str, list[PartRow]] = field(default_factory=dict)
+    #: ``(entity_id, name_key)``: every name each entity is known by (``api.ids.entity_names``).
+    entity_names: list[tuple[str, str]] = field(default_factory=list)
+
+
+class SourceConflict(Exception):
+    """The article id is owned by another source; nothing was written."""
+
+    def __init__(self, article_id: str, owner: str, claimant: str) -> None:
+        super().__init__(f"article {article_id!r} belongs to {owner}, not {claimant}")
+        self.article_id = article_id
+        self.owner = owner
+        self.claimant = claimant
 
 
 @dataclass(slots=True, frozen=True)
@@ -67,8 +86,15 @@ def save(
     article_id: str,
     output_hash: str,
     render: Callable[[int, str], RenderedVersion],
+    *,
+    source: str,
+    reassign: bool = False,
 ) -> SaveResult:
     """Store a new version unless the latest has the same ``output_hash``; one transaction.
+
+    ``source`` is who sends the document (``file:<name>``): a new article is owned by it; an
+    existing one owned by another source raises :class:`SourceConflict`, unless ``reassign``
+    moves the id to ``source`` (with a new version from it).
 
     Concurrent saves of one article queue: SQLite's write lock (``BEGIN IMMEDIATE``, see
     :func:`~api.store.engine.write_transaction`) takes them one at a time; on PostgreSQL a
@@ -80,11 +106,13 @@ def save(
         if conn.dialect.name == "postgresql":
             conn.execute(select(func.pg_advisory_xact_lock(func.hashtextextended(article_id, 0))))
         latest = conn.execute(
-            select(articles.c.latest_version, article_versions.c.output_hash)
+            select(articles.c.latest_version, articles.c.source, article_versions.c.output_hash)
             .join(article_versions, latest_version_of_article())
             .where(articles.c.id == article_id)
         ).first()
-        if latest is not None and latest.output_hash == output_hash:
+        if latest is not None and latest.source != source and not reassign:
+            raise SourceConflict(article_id, latest.source, source)
+        if latest is not None and latest.output_hash == output_hash and latest.source == source:
             return SaveResult(article_id, latest.latest_version, created=False)
         version = 1 if latest is None else latest.latest_version + 1
         now = utc_now()
@@ -100,6 +128,7 @@ def save(
                     "source_file": rendered.source_file,
                     "title": rendered.title,
                     "summary_json": rendered.summary_json,
+                    "source": source,
                 },
             )
         conn.execute(
@@ -128,6 +157,8 @@ def save(
                 "part_id": part.part_id,
                 "body": part.body,
                 "speaker_id": part.speaker_id,
+                "speaker_key": part.speaker_key,
+                "speaker_via": part.speaker_via,
                 "quote_kind": part.quote_kind,
                 "entity_type": part.entity_type,
                 "entity_key": part.entity_key,
@@ -139,6 +170,12 @@ def save(
         ]
         if rows:
             conn.execute(parts.insert(), rows)
+        names = [
+            {"article_id": article_id, "version": version, "entity_id": e, "name_key": n}
+            for e, n in dict.fromkeys(rendered.entity_names)
+        ]
+        if names:
+            conn.execute(entity_names.insert(), names)
         quotes_before = 0
         if latest is not None:
             quotes_before = conn.execute(
@@ -162,6 +199,7 @@ def save(
                     source_file=rendered.source_file,
                     title=rendered.title,
                     summary_json=rendered.summary_json,
+                    source=source,
                 )
             )
         return SaveResult(article_id, version, created=True)

@@ -1,0 +1,147 @@
+"""Fixed-window counters shared by the worker processes of one server (rate limiting's
+``local://`` storage).
+
+Counting in each process's memory (``memory://``) lets N gunicorn workers admit N times the
+advertised limit. Here the counters live in one shared memory map: gunicorn's master makes it
+before forking (:func:`share_with_workers`, from gunicorn.conf.py) and every worker inherits it;
+each update holds a POSIX lock on the map's file (``fcntl.lockf``: per process, released by the
+kernel if a worker dies mid-update) and a thread lock. A process that was not forked from such
+a master (tests, a single process) gets a table of its own.
+
+Layout: :data:`SLOTS` slots of 32 bytes — a 16-byte digest of the key, the window's end (Unix
+time, float64) and its count (int64) — found by open addressing over :data:`PROBES` slots from
+the key's hash. An expired slot is free (reused); a never-used one ends the search. When every
+probed slot holds a live window (more clients in one window than the table holds, near one
+slot), the one ending first is taken over.
+
+Standard library only: the gunicorn master imports it.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import mmap
+import os
+import struct
+import tempfile
+import threading
+import time
+
+SLOTS = 1 << 16
+PROBES = 32
+_SLOT = struct.Struct("<16sdq")
+_EMPTY = b"\0" * 16
+
+
+class WindowTable:
+    """Fixed windows by key: ``hit`` adds to the key's live window (opening one if none)."""
+
+    def __init__(self, memory: mmap.mmap, fd: int | None) -> None:
+        self._memory = memory
+        self._fd = fd
+        self._thread_lock = threading.Lock()
+
+    @classmethod
+    def private(cls) -> WindowTable:
+        """A table for this process alone."""
+        return cls(mmap.mmap(-1, SLOTS * _SLOT.size), None)
+
+    @classmethod
+    def shared(cls) -> WindowTable:
+        """A table that processes forked after this call share: a file mapped ``MAP_SHARED``,
+        unlinked at once (nothing to clean up; it lives while a process holds it)."""
+        fd, path = tempfile.mkstemp(prefix="article-api-rate-")
+        os.unlink(path)
+        os.ftruncate(fd, SLOTS * _SLOT.size)
+        return cls(mmap.mmap(fd, SLOTS * _SLOT.size, mmap.MAP_SHARED), fd)
+
+    def _locked(self):
+        return _Locked(self._thread_lock, self._fd)
+
+    def _find(self, digest: bytes, now: float) -> tuple[int, float, int]:
+        """The slot holding ``digest``'s live window ``(offset, end, count)``, else the slot to
+        open one in with ``count`` 0."""
+        start = int.from_bytes(digest[:8], "little") % SLOTS
+        free = None
+        oldest = None
+        for probe in range(PROBES):
+            offset = ((start + probe) % SLOTS) * _SLOT.size
+            key, end, count = _SLOT.unpack_from(self._memory, offset)
+            if key == digest and end > now:
+                return offset, end, count
+            if key == _EMPTY:  # never used: the key is not further along
+                return (free if free is not None else offset), 0.0, 0
+            if end <= now:
+                if free is None:
+                    free = offset
+            elif oldest is None or end < oldest[1]:
+                oldest = (offset, end)
+        return (free if free is not None else oldest[0]), 0.0, 0  # type: ignore[index]
+
+    def hit(self, key: str, seconds: float, amount: int = 1) -> int:
+        """Add ``amount`` to ``key``'s window (a new one of ``seconds`` if none is open); the
+        count after it."""
+        digest = _digest(key)
+        with self._locked():
+            now = time.time()
+            offset, end, count = self._find(digest, now)
+            if count == 0:
+                end = now + seconds
+            count += amount
+            _SLOT.pack_into(self._memory, offset, digest, end, count)
+        return count
+
+    def window(self, key: str) -> tuple[float, int]:
+        """``(end, count)`` of ``key``'s live window; ``(now, 0)`` when none is open."""
+        digest = _digest(key)
+        with self._locked():
+            now = time.time()
+            _, end, count = self._find(digest, now)
+        return (end, count) if count else (now, 0)
+
+    def clear(self, key: str | None = None) -> None:
+        """Forget ``key``'s window, or every window."""
+        with self._locked():
+            if key is None:
+                self._memory[:] = b"\0" * len(self._memory)
+                return
+            offset, _, count = self._find(_digest(key), time.time())
+            if count:
+                _SLOT.pack_into(self._memory, offset, _EMPTY, 0.0, 0)
+
+
+class _Locked:
+    def __init__(self, thread_lock: threading.Lock, fd: int | None) -> None:
+        self._thread_lock = thread_lock
+        self._fd = fd
+
+    def __enter__(self) -> None:
+        self._thread_lock.acquire()
+        if self._fd is not None:
+            fcntl.lockf(self._fd, fcntl.LOCK_EX)
+
+    def __exit__(self, *exc) -> None:
+        if self._fd is not None:
+            fcntl.lockf(self._fd, fcntl.LOCK_UN)
+        self._thread_lock.release()
+
+
+def _digest(key: str) -> bytes:
+    digest = hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+    return digest if digest != _EMPTY else b"\1" + digest[1:]
+
+
+_SHARED: WindowTable | None = None
+
+
+def share_with_workers() -> None:
+    """Make the table that processes forked from this one (gunicorn's workers) count into."""
+    global _SHARED
+    if _SHARED is None:
+        _SHARED = WindowTable.shared()
+
+
+def table() -> WindowTable:
+    """The table shared with this process's siblings, or one of its own."""
+    return _SHARED if _SHARED is not None else WindowTable.private()
