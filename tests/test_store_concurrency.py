@@ -20,7 +20,8 @@ def article(i: int) -> bytes:
 
 def test_concurrent_saves_of_one_article_make_contiguous_versions(db_url):
     """Eight writers (each with its own engine, like separate ingest processes) store different
-    outputs of one article at once: versions 1..8, no duplicate, no gap, counters right."""
+    outputs of one article at once: versions 1..8, no duplicate, no gap, counters right. (One
+    file, edited between the ingests: another file could not store versions of its article.)"""
     writers = 8
     stores = [ArticleStore(db_url) for _ in range(writers)]
     stores[0].create_schema()
@@ -30,7 +31,7 @@ def test_concurrent_saves_of_one_article_make_contiguous_versions(db_url):
     def write(i: int) -> None:
         try:
             barrier.wait()
-            results.append(store_article(stores[i], article(i), f"contested-{i}.txt"))
+            results.append(store_article(stores[i], article(i), "contested.txt"))
         except Exception as error:  # reported below
             errors.append(error)
 
@@ -52,6 +53,45 @@ def test_concurrent_saves_of_one_article_make_contiguous_versions(db_url):
             # the search index holds the latest version only
             _, total = store.search_articles(conn, "contested", Window(limit=10))
         assert total == 1
+    finally:
+        for store in stores:
+            store.dispose()
+
+
+def test_files_claiming_one_new_id_at_once_leave_it_to_one_of_them(db_url):
+    """Eight files with the same front-matter id, stored at once into an empty store: one owns
+    the article (version 1), the seven others are refused, none half-written."""
+    from api.store import SourceConflict
+
+    writers = 8
+    stores = [ArticleStore(db_url) for _ in range(writers)]
+    stores[0].create_schema()
+    barrier = threading.Barrier(writers)
+    results, refused, errors = [], [], []
+
+    def write(i: int) -> None:
+        try:
+            barrier.wait()
+            results.append(store_article(stores[i], article(i), f"claimant-{i}.txt"))
+        except SourceConflict as conflict:
+            refused.append(conflict)
+        except Exception as error:  # reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=write, args=(i,)) for i in range(writers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    try:
+        assert errors == []
+        assert [(r.version, r.created) for r in results] == [(1, True)]
+        assert len(refused) == writers - 1
+        owners = {conflict.owner for conflict in refused}  # all refused by the one winner
+        assert len(owners) == 1
+        assert owners <= {f"file:claimant-{n}.txt" for n in range(writers)}
+        assert stores[0].stats().versions == 1
+        assert stores[0].integrity_errors() == []
     finally:
         for store in stores:
             store.dispose()
