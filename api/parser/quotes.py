@@ -695,15 +695,9 @@ def _governing_cues(
         return []
     found: list[Token] = []
     a, b = doc[i].idx, doc[j - 1].idx + len(doc[j - 1].text)
-    roots = [doc[k] for k in range(i, j) if not (i <= doc[k].head.i < j) or doc[k].head.i == k]
+    roots = _quote_roots(doc, i, j)
     for root in roots:
-        tok = root
-        for _ in range(10):
-            if tok.head.i == tok.i:
-                break
-            tok = tok.head
-            if tok.i in quote_tokens:
-                continue
+        for tok in _ancestors_outside(root, quote_tokens, 10):
             cue = tok if _is_cue(tok, strong_only=True) else _according_child(tok)
             if cue is not None and boundary.same_sentence(cue.idx, a, b) and cue not in found:
                 found.append(cue)
@@ -967,15 +961,8 @@ def _holder(doc: Doc, i: int, j: int, resolver: _Resolver, boundary: _Boundaries
     if i >= j:
         return None
     a, b = doc[i].idx, doc[j - 1].idx + len(doc[j - 1].text)
-    roots = [doc[k] for k in range(i, j) if not (i <= doc[k].head.i < j)]
-    for root in roots:
-        tok = root
-        for _ in range(6):
-            if tok.head.i == tok.i:
-                break
-            tok = tok.head
-            if tok.i in resolver.quote_tokens:
-                continue
+    for root in _quote_roots(doc, i, j):
+        for tok in _ancestors_outside(root, resolver.quote_tokens, 6):
             if not boundary.same_sentence(tok.idx, a, b):
                 break
             if tok.pos_ not in ("VERB", "AUX"):
@@ -1043,3 +1030,19 @@ def _is_role_word(tok: Token) -> bool:
     """A subject that names a person by office or trade, or a spokesperson."""
     lemma = tok.lemma_.lower()
     return lemma in PERSON_ROLES or lemma in SPOKESPERSON_WORDS or tok.lower_ in PERSON_ROLES
+
+
+def _quote_roots(doc: Doc, i: int, j: int) -> list[Token]:
+    """The quote's tokens whose head lies outside it (or that head themselves)."""
+    return [doc[k] for k in range(i, j) if not (i <= doc[k].head.i < j) or doc[k].head.i == k]
+
+
+def _ancestors_outside(root: Token, quote_tokens: set[int], limit: int):
+    """``root``'s ancestors, nearest first, up to ``limit`` steps, passing over quoted words."""
+    tok = root
+    for _ in range(limit):
+        if tok.head.i == tok.i:
+            return
+        tok = tok.head
+        if tok.i not in quote_tokens:
+            yield tok
