@@ -40,6 +40,7 @@ Entities are listed in order of first mention.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -153,8 +154,9 @@ class EntityAnalysis:
 
 def extract(document: ArticleDocument, doc: Doc) -> EntityAnalysis:
     text = document.text
-    raw = _raw_mentions(document, doc, text)
-    _trim_styled(raw, doc, document)
+    styled = _heading_ranges(document)
+    raw = _raw_mentions(document, doc, text, styled)
+    _trim_styled(raw, doc, document, styled)
     groups = _group(raw, text)
     _merge(groups)
     roots: dict[int, list[RawMention]] = defaultdict(list)
@@ -165,15 +167,17 @@ def extract(document: ArticleDocument, doc: Doc) -> EntityAnalysis:
         root_of[id(root)] = root
     clusters = [(root_of[k], ms) for k, ms in roots.items() if ms]
     clusters = _add_repeats(clusters, doc, text)
-    return _build(document, doc, clusters)
+    return _build(document, doc, clusters, styled)
 
 
 # -- raw mentions ----------------------------------------------------------------------------
 
 
-def _raw_mentions(document: ArticleDocument, doc: Doc, text: str) -> list[RawMention]:
+def _raw_mentions(
+    document: ArticleDocument, doc: Doc, text: str, headings: list[tuple[int, int]]
+) -> list[RawMention]:
+    """``headings``: the lines capitalised by style (:func:`_heading_ranges`)."""
     out: list[RawMention] = []
-    headings = _heading_ranges(document)
     lower_words: set[str] | None = None
     for ent in doc.ents:
         if ent.label_ not in KEPT_TYPES:
@@ -290,11 +294,12 @@ def _heading_ranges(document: ArticleDocument) -> list[tuple[int, int]]:
     return sorted(ranges)
 
 
-def _trim_styled(raw: list[RawMention], doc: Doc, document: ArticleDocument) -> None:
+def _trim_styled(
+    raw: list[RawMention], doc: Doc, document: ArticleDocument, styled: list[tuple[int, int]]
+) -> None:
     """A mention in a title-case line ("Mayor Lena Park Defends Budget") may have run the next
     capitalised word into the name: cut it back to the longest of its leading words that prose
     elsewhere in the article writes as such ("Lena Park")."""
-    styled = _heading_ranges(document)
     if not styled:
         return
     text = document.text
@@ -729,11 +734,13 @@ def _add_repeats(
 
 
 def _build(
-    document: ArticleDocument, doc: Doc, clusters: list[tuple[_Group, list[RawMention]]]
+    document: ArticleDocument,
+    doc: Doc,
+    clusters: list[tuple[_Group, list[RawMention]]],
+    styled: list[tuple[int, int]],
 ) -> EntityAnalysis:
     text = document.text
     section_of = document.section_finder()
-    styled = _heading_ranges(document)
     built: list[tuple[int, Entity, list[RawMention]]] = []
     for _, mentions in clusters:
         mentions.sort(key=lambda m: m.start)
@@ -860,21 +867,28 @@ def _roles_of(doc: Doc, m: RawMention, token_entity: list[int]) -> list[str]:
     return [r for r in out if r]
 
 
-_FIRST_NAMES = None
+@functools.cache
+def _first_names():
+    """gender-guesser's list of some 40,000 first names, loaded on first use."""
+    from gender_guesser.detector import Detector
+
+    return Detector(case_sensitive=False)
+
+
+@functools.lru_cache(maxsize=8192)
+def _given_as(word: str) -> str:
+    """What gender-guesser says of a first name: female, mostly_female, male, … or unknown
+    (cached: merging asks of the same few names again and again)."""
+    return _first_names().get_gender(word)
 
 
 def first_name_gender(name: str) -> str | None:
     """``"f"`` or ``"m"`` when the name's first word is a first name mostly given to women or
-    to men (gender-guesser's list of some 40,000 first names), else None."""
-    global _FIRST_NAMES
+    to men, else None."""
     words = name.split()
     if len(words) < 2:
         return None
-    if _FIRST_NAMES is None:
-        from gender_guesser.detector import Detector
-
-        _FIRST_NAMES = Detector(case_sensitive=False)
-    told = _FIRST_NAMES.get_gender(words[0].strip(".,"))
+    told = _given_as(words[0].strip(".,"))
     if told in ("female", "mostly_female"):
         return "f"
     if told in ("male", "mostly_male"):
@@ -891,5 +905,4 @@ def _looks_like_person(name: str) -> bool:
         return False
     if any(w.lower() in ORG_HEADS or w.lower() in GROUP_WORDS for w in words):
         return False
-    told = first_name_gender(name)
-    return told is not None and _FIRST_NAMES.get_gender(words[0]) in ("female", "male")
+    return first_name_gender(name) is not None and _given_as(words[0]) in ("female", "male")

@@ -186,23 +186,11 @@ class _Resolver:
         self.unmatched: dict[str, int] = {}
         self.names = [e.name for e in analysis.entities]
 
-    def index_of(self, speaker: Speaker) -> int:
-        """The index :meth:`speaker` made ``speaker`` from."""
-        if speaker.entity_id is None:
-            return self.unmatched.get(speaker.name.lower(), -1)
-        for index, entity in enumerate(self.an.entities):
-            if entity.id == speaker.entity_id:
-                return index
-        return -1
-
     def via(self, subject: Token) -> str:
         """How a subject names its speaker: ``pronoun`` (he, she, they), ``cue`` (a name: the
         speaker is named at the cue) or ``description`` (a role or a spokesperson: "the
         minister said", "a spokeswoman for X said")."""
-        low = subject.lower_
-        if subject.pos_ == "PRON" or low in PERSONAL_PRONOUNS or low in NEUTER_PRONOUNS:
-            return "pronoun"
-        if low in PLURAL_PRONOUNS:
+        if _is_pronoun(subject):
             return "pronoun"
         if self.an.entity_of_token(subject.i) >= 0 or subject.pos_ == "PROPN":
             return "cue"
@@ -303,12 +291,7 @@ class _Resolver:
         if index >= 0:
             return index
         low = tok.lower_
-        if (
-            tok.pos_ == "PRON"
-            or low in PERSONAL_PRONOUNS
-            or low in NEUTER_PRONOUNS
-            or low in PLURAL_PRONOUNS
-        ):
+        if _is_pronoun(tok):
             return self.pronoun(tok)
         if tok.pos_ == "PROPN" or self._capitalised_mid_sentence(tok):
             # the head is itself a name no entity span covers ("DeBoer said of the former
@@ -526,6 +509,16 @@ class _Resolver:
         return index
 
 
+def _is_pronoun(tok: Token) -> bool:
+    low = tok.lower_
+    return (
+        tok.pos_ == "PRON"
+        or low in PERSONAL_PRONOUNS
+        or low in NEUTER_PRONOUNS
+        or low in PLURAL_PRONOUNS
+    )
+
+
 def _looks_personal(name: str) -> bool:
     """A name of one to four words none of which names a kind of body ("Unite" could be either;
     "Unite Union" is not a person)."""
@@ -603,6 +596,7 @@ def extract(document: ArticleDocument, doc: Doc, analysis: EntityAnalysis) -> li
             resolver.cue(tok)
     section_of = document.section_finder()
     quotes: list[Quote] = []
+    speaker_indexes: list[int] = []  # each quote's speaker, as the resolver indexes it (or -1)
     previous: tuple[Quote, int, int | None] | None = None  # quote, speaker index, cue token
     for n, ((a, b), (i, j)) in enumerate(zip(spans, token_ranges, strict=True)):
         inner = text[a:b]
@@ -651,7 +645,8 @@ def extract(document: ArticleDocument, doc: Doc, analysis: EntityAnalysis) -> li
             if speaker < 0:
                 speaker, via = _colon_subject(doc, resolver, text, a, i)
             if speaker < 0:
-                speaker, via = _last_speaker(text, resolver, quotes, a), "continuation"
+                speaker = _last_speaker(text, resolver, quotes, speaker_indexes, a)
+                via = "continuation"
         kind = "speech"
         if metalinguistic or (short and speaker < 0):
             kind = "term"
@@ -667,6 +662,7 @@ def extract(document: ArticleDocument, doc: Doc, analysis: EntityAnalysis) -> li
             cue=cue,
         )
         quotes.append(quote)
+        speaker_indexes.append(speaker)
         if kind == "speech":
             previous = (quote, speaker, cue_tok.i if cue_tok is not None else None)
     # a run-on segment with no cue takes the speaker of the segment it runs into
@@ -858,7 +854,9 @@ def _colon_subject(doc: Doc, resolver: _Resolver, text: str, a: int, i: int) -> 
     return -1, "cue"
 
 
-def _last_speaker(text: str, resolver: _Resolver, quotes: list[Quote], a: int) -> int:
+def _last_speaker(
+    text: str, resolver: _Resolver, quotes: list[Quote], speaker_indexes: list[int], a: int
+) -> int:
     """A quote with no attribution of its own, opening its paragraph, continues the last
     attribution of the paragraph before (news style: “X said …” then a paragraph of X's
     words). Furniture between the two (“READ MORE: …”, a photo credit, a short line with no
@@ -871,8 +869,8 @@ def _last_speaker(text: str, resolver: _Resolver, quotes: list[Quote], a: int) -
     while previous_end > 0:
         previous_start = _line_start(text, previous_end)
         line = text[previous_start:previous_end].strip()
-        if line and not (_FURNITURE.match(line) or not _SENTENCE_CLOSE.search(line)):
-            break
+        if line and _FURNITURE.match(line) is None and _SENTENCE_CLOSE.search(line):
+            break  # a paragraph of prose
         if line:
             skipped += 1
             if skipped > 2:
@@ -885,11 +883,9 @@ def _last_speaker(text: str, resolver: _Resolver, quotes: list[Quote], a: int) -
         pos = cue.token.idx
         if cue.speaker >= 0 and previous_start <= pos < previous_end and pos > best_pos:
             best_pos, best = pos, cue.speaker
-    for quote in quotes:
-        if previous_start <= quote.start < previous_end and quote.speaker is not None:
-            index = resolver.index_of(quote.speaker)
-            if index >= 0 and quote.start > best_pos:
-                best_pos, best = quote.start, index
+    for quote, index in zip(quotes, speaker_indexes, strict=True):
+        if previous_start <= quote.start < previous_end and index >= 0 and quote.start > best_pos:
+            best_pos, best = quote.start, index
     return best
 
 
@@ -1021,7 +1017,8 @@ def _looks_like_title(inner: str, text: str, a: int) -> bool:
     if not before or not (before[-1].isalnum() or before[-1] in ",’'s"):
         return False
     # and not in a line whose every word is capitalised by style (a headline)
-    line = text[text.rfind("\n", 0, a) + 1 : text.find("\n", a) if "\n" in text[a:] else len(text)]
+    end = text.find("\n", a)
+    line = text[_line_start(text, a) : end if end >= 0 else len(text)]
     words_in_line = [w for w in re.findall(r"[^\W\d_]+", line) if len(w) >= 4]
     return not (words_in_line and all(w[0].isupper() for w in words_in_line))
 
