@@ -14,7 +14,7 @@ import flask_swagger_ui
 from flask import Flask, send_from_directory
 from flask_cors import CORS
 
-from . import compression, hardening, http, observability
+from . import auth, compression, hardening, http, observability
 from .contract import EXPOSED_HEADERS
 from .resources import BLUEPRINTS
 from .settings import Settings
@@ -40,6 +40,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         TRUSTED_PROXIES=settings.trusted_proxies,
         COMPRESS_RESPONSES=settings.compress,
         LOG_FORMAT=settings.log_format,
+        MAX_FILE_BYTES=settings.max_file_bytes,
+        QUEUE_URL=settings.queue_url,
+        READ_KEYS_REQUIRED=settings.read_keys_required,
+        WEBHOOK_ALLOW_PRIVATE=settings.webhook_allow_private,
         API_TITLE="article-api",
         API_VERSION=API_VERSION,
         OPENAPI_VERSION="3.1.0",
@@ -72,13 +76,21 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         compression.init_app(app)
     http.init_app(app)
     hardening.init_app(app)
+    auth.init_app(app)
     observability.init_app(app)
     CORS(
         app,
         origins=list(app.config["CORS_ORIGINS"]),
-        methods=["GET", "HEAD", "OPTIONS"],
+        methods=["GET", "HEAD", "OPTIONS", "POST", "PUT", "DELETE"],
         expose_headers=list(EXPOSED_HEADERS),
-        allow_headers=["If-None-Match", "X-Request-ID", "Accept"],
+        allow_headers=[
+            "If-None-Match",
+            "X-Request-ID",
+            "Accept",
+            "Authorization",
+            "Content-Type",
+            "Idempotency-Key",
+        ],
         max_age=86400,
     )
     api = ArticleApi(app)

@@ -1,4 +1,5 @@
-"""The ``article-api`` command: ingest, parse, serve, openapi, check, db, settings."""
+"""The ``article-api`` command: ingest, parse, serve, worker, keys, retract, openapi, check, db,
+settings."""
 
 from __future__ import annotations
 
@@ -38,12 +39,20 @@ def _model_or_exit() -> None:
     help="Let the file now claiming article ID take it over from the file that owns it "
     "(repeatable). Without it, a file claiming another file's id is refused.",
 )
-def ingest(seeds_dir: Path | None, as_json: bool, reassign: tuple[str, ...]) -> None:
+@click.option(
+    "--prune",
+    is_flag=True,
+    help="Retract the stored articles whose seed file is no longer in the folder. Without it "
+    "they are listed as orphaned and stay served.",
+)
+def ingest(seeds_dir: Path | None, as_json: bool, reassign: tuple[str, ...], prune: bool) -> None:
     """Parse every seed file in SEEDS_DIR (default: seeds/) and store new versions.
 
-    Prints a line per file: new version, unchanged, or failed with the reason. Exits 1 when any
-    file failed; every good file is stored regardless. An article id belongs to the file that
-    first stored it; ``--reassign ID`` hands it to another file.
+    Prints a line per file: new version, unchanged, retracted (skipped: restore it with a PUT),
+    or failed with the reason. Exits 1 when any file failed; every good file is stored
+    regardless. An article id belongs to the file that first stored it; ``--reassign ID`` hands
+    it to another file. Articles whose seed file has gone are listed as orphaned, or retracted
+    with ``--prune``.
     """
     from .ingest import ingest_files, seed_files
     from .store import ArticleStore
@@ -55,7 +64,7 @@ def ingest(seeds_dir: Path | None, as_json: bool, reassign: tuple[str, ...]) -> 
     _model_or_exit()
     store = ArticleStore(settings.database_url)
     store.create_schema()
-    counts = {"created": 0, "unchanged": 0, "failed": 0}
+    counts = {"created": 0, "unchanged": 0, "retracted": 0, "failed": 0}
     warned = 0
     paths = seed_files(folder)
     results = ingest_files(
@@ -89,10 +98,28 @@ def ingest(seeds_dir: Path | None, as_json: bool, reassign: tuple[str, ...]) -> 
             counts[result.status] += 1
             warned += bool(result.warnings)
             report(result)
+    present = {path.name for path in paths}
+    with store.reading() as conn:
+        orphans = [
+            (article_id, source.removeprefix("file:"))
+            for article_id, source in store.sources(conn, "file:")
+            if source.removeprefix("file:") not in present
+        ]
+    for article_id, name in orphans:
+        if prune:
+            store.retract(article_id, f"seed file {name} removed")
+            line = {"file": name, "status": "pruned", "article_id": article_id}
+            text = f"{name}: gone from {folder}; retracted {article_id}"
+        else:
+            line = {"file": name, "status": "orphaned", "article_id": article_id}
+            text = f"{name}: gone from {folder}; {article_id} is orphaned (--prune retracts it)"
+        click.echo(json.dumps(line) if as_json else text)
     summary = (
         f"{len(paths)} files: {counts['created']} new versions, "
         f"{counts['unchanged']} unchanged, {counts['failed']} failed"
+        + (f", {counts['retracted']} retracted (skipped)" if counts["retracted"] else "")
         + (f", {warned} with warnings" if warned else "")
+        + (f"; {len(orphans)} {'pruned' if prune else 'orphaned'}" if orphans else "")
     )
     click.echo(summary, err=True)
     store.dispose()
@@ -133,14 +160,127 @@ def parse(file: Path) -> None:
     type=int,
     show_default=default("ARTICLE_API_PORT"),
 )
-def serve(host: str, port: int) -> None:
+@click.option(
+    "--with-worker",
+    is_flag=True,
+    help="Also run a worker (`article-api worker`) beside the server, stopped with it: "
+    "what `make run` does, so writes over HTTP are processed on one machine.",
+)
+def serve(host: str, port: int, with_worker: bool) -> None:
     """Serve the API under gunicorn (settings from gunicorn.conf.py and the environment)."""
     config = Path(__file__).resolve().parent.parent / "gunicorn.conf.py"
     argv = ["gunicorn", "--bind", f"{host}:{port}"]
     if config.is_file():
         argv += ["--config", str(config)]
     argv.append("api.wsgi:app")
-    os.execvp(sys.executable, [sys.executable, "-m", *argv])
+    command = [sys.executable, "-m", *argv]
+    if not with_worker:
+        os.execvp(sys.executable, command)
+    import signal
+    import subprocess
+
+    worker = subprocess.Popen([sys.executable, "-m", "api.cli", "worker"])
+    server = subprocess.Popen(command)
+
+    def stop(signum, _frame):
+        for process in (server, worker):
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    code = server.wait()
+    stop(signal.SIGTERM, None)
+    worker.wait()
+    sys.exit(code)
+
+
+@main.command()
+@click.option("--threads", default=2, show_default=True, help="Jobs and deliveries run at once.")
+def worker(threads: int) -> None:
+    """Run write jobs and webhook deliveries from the queue (ARTICLE_API_QUEUE_URL) until
+    stopped. Run as many as you like, on any machine sharing the store and the queue."""
+    from .worker import run
+
+    _model_or_exit()
+    run(threads)
+
+
+@main.command()
+@click.argument("article_id")
+@click.option("--reason", required=True, help="Why it is taken down (shown in its 410 answers).")
+def retract(article_id: str, reason: str) -> None:
+    """Take an article down: it answers 410 Gone from now on, and leaves every list, search and
+    aggregate; an article.retracted event goes on the change feed."""
+    from .store import ArticleStore
+
+    store = ArticleStore(Settings.from_env().database_url)
+    store.create_schema()
+    done = store.retract(article_id, reason)
+    store.dispose()
+    if done is None:
+        raise click.ClickException(f"no article with id {article_id!r}")
+    if done.new:
+        click.echo(f"retracted {article_id} (version {done.version}) at {done.retracted_at}")
+    else:
+        click.echo(f"{article_id} was already retracted at {done.retracted_at}: {done.reason}")
+
+
+@main.group()
+def keys() -> None:
+    """API keys: tokens for writes (and, if required, reads). Only their hashes are stored."""
+
+
+@keys.command("create")
+@click.option("--name", required=True, help="Who it is for; also the owner of what it writes.")
+@click.option(
+    "--scope",
+    type=click.Choice(["read", "write", "admin"]),
+    required=True,
+    help="read < write (send articles) < admin (also webhooks, retract anything).",
+)
+def keys_create(name: str, scope: str) -> None:
+    """Make a key and print its token, once: it cannot be shown again."""
+    from .auth import new_token
+    from .store import ArticleStore
+
+    if not name.strip() or len(name) > 100:
+        raise click.BadParameter("1–100 characters", param_hint="--name")
+    store = ArticleStore(Settings.from_env().database_url)
+    store.create_schema()
+    token = new_token()
+    store.create_key(token.key_id, name.strip(), scope, token.token_hash)
+    store.dispose()
+    click.echo(f"key {token.key_id} ({scope}) for {name.strip()}; the token, shown once:", err=True)
+    click.echo(token.token)
+
+
+@keys.command("list")
+def keys_list() -> None:
+    """List keys: id, scope, name, when made, and whether revoked (never tokens)."""
+    from .store import ArticleStore
+
+    store = ArticleStore(Settings.from_env().database_url)
+    store.create_schema()
+    for key in store.api_keys():
+        state = f"revoked {key.revoked_at}" if key.revoked_at else "live"
+        click.echo(f"{key.id}  {key.scope:<5}  {key.name}  created {key.created_at}  {state}")
+    store.dispose()
+
+
+@keys.command("revoke")
+@click.argument("key_id")
+def keys_revoke(key_id: str) -> None:
+    """Revoke a key at once (its token answers 401 from the next request)."""
+    from .store import ArticleStore
+
+    store = ArticleStore(Settings.from_env().database_url)
+    store.create_schema()
+    done = store.revoke_key(key_id)
+    store.dispose()
+    if not done:
+        raise click.ClickException(f"no live key with id {key_id!r}")
+    click.echo(f"revoked {key_id}")
 
 
 @main.command()

@@ -20,6 +20,9 @@ NO_STORE = "no-store"
 EXPOSED_HEADERS = (
     "ETag",
     "Link",
+    "Location",
+    "WWW-Authenticate",
+    "Idempotent-Replayed",
     "X-Request-ID",
     "Retry-After",
     "RateLimit-Limit",
@@ -36,6 +39,24 @@ SECURITY_HEADERS = (
 )
 #: The Content-Security-Policy of every answer but the docs page: a JSON API runs nothing.
 API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+
+#: The realm of the ``WWW-Authenticate: Bearer`` challenge on a 401.
+AUTH_REALM = "article-api"
+#: The OpenAPI security scheme every write (and, when configured, every read) declares.
+SECURITY_SCHEME = "ApiKey"
+
+#: Largest body ``POST``/``PUT /v1/articles`` takes is ``ARTICLE_API_MAX_FILE_BYTES``, as for
+#: seed files; a JSON write body may add this much for its other fields.
+MAX_JSON_OVERHEAD = 16384
+#: Longest ``Idempotency-Key`` accepted, and its characters (visible ASCII).
+IDEMPOTENCY_KEY_PATTERN = r"^[!-~]{1,255}$"
+#: Longest ``wait`` a change-feed long-poll may ask for, in seconds.
+MAX_FEED_WAIT = 30
+#: Media types a document may be written in.
+DOCUMENT_TYPES = ("text/plain", "text/markdown", "application/json")
+#: A retracted article's answers may be cached for this long (a cache that holds a copy of its
+#: immutable version URL learns of the 410 when it revalidates or is purged).
+GONE = "public, max-age=60"
 
 #: A client's ``X-Request-ID`` is echoed when it matches this; otherwise the server makes one.
 REQUEST_ID_PATTERN = r"^[A-Za-z0-9._:-]{1,128}$"

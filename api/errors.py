@@ -23,6 +23,7 @@ def problem_response(
     title: str | None = None,
     errors: list[dict] | None = None,
     headers: dict | None = None,
+    extensions: dict | None = None,
 ) -> Response:
     body = {
         "type": "about:blank",
@@ -34,6 +35,8 @@ def problem_response(
     }
     if errors:
         body["errors"] = errors
+    for name, value in (extensions or {}).items():
+        body.setdefault(name, value)
     response = Response(orjson.dumps(body), status=status, mimetype=PROBLEM)
     response.headers["Cache-Control"] = NO_STORE
     for name, value in (headers or {}).items():
@@ -54,7 +57,13 @@ def from_http_exception(error: HTTPException) -> Response:
     headers.update(data.get("headers") or {})
     if error.code == 405:
         headers["Allow"] = ", ".join(getattr(error, "valid_methods", None) or [])
-    return problem_response(error.code or 500, detail, errors=errors or None, headers=headers)
+    return problem_response(
+        error.code or 500,
+        detail,
+        errors=errors or None,
+        headers=headers,
+        extensions=data.get("extensions"),
+    )
 
 
 def _phrase(status: int) -> str:

@@ -25,7 +25,7 @@ from limits.storage import Storage, storage_from_string
 from limits.strategies import FixedWindowRateLimiter
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import shared_counts
+from . import auth, shared_counts
 from .contract import API_CSP, MAX_PATH_CHARS, MAX_QUERY_CHARS, SECURITY_HEADERS
 
 UNLIMITED_PATHS = ("/healthz", "/readyz", "/metrics")
@@ -140,7 +140,7 @@ class RateLimit:
     def check(self):
         if request.path in UNLIMITED_PATHS:
             return
-        key = request.remote_addr or "unknown"
+        key = auth.rate_key()
         try:
             for item in self.items:
                 if not self.limiter.hit(item, key):

@@ -39,6 +39,16 @@ def store() -> ArticleStore:
     return current_app.extensions["article_store"]
 
 
+def job_queue():
+    """The app's job queue (made on first use: reading never needs it)."""
+    found = current_app.extensions.get("job_queue")
+    if found is None:
+        from .queue import queue
+
+        found = current_app.extensions["job_queue"] = queue(current_app.config["QUEUE_URL"])
+    return found
+
+
 def envelope(data: bytes, links: dict, meta: dict | None = None) -> bytes:
     """``{"data": …, "links": {…}, "meta": {…}}`` around already-serialised data."""
     return b"".join(

@@ -76,6 +76,11 @@ def _slug(text: str, limit: int) -> str:
     return _NOT_SLUG.sub("-", text.lower()).strip("-")[:limit].rstrip("-")
 
 
+#: What an article id looks like (what :func:`article_id` makes): a client naming an id to
+#: write must send it in this form.
+ARTICLE_ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+
+
 def article_id(name: str) -> str:
     """An article's id from a file stem or a front-matter ``id``: ``000_8cbe90a26df69869`` ->
     ``000-8cbe90a26df69869``; ``""`` if the name has no letters or digits."""

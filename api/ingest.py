@@ -22,7 +22,7 @@ from .parser import (
 )
 from .parser.nlp import ModelMissingError
 from .representation import Representation
-from .store import ArticleStore, SourceConflict
+from .store import ArticleRetracted, ArticleStore, SourceConflict
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +33,7 @@ BATCH_SIZE = 16
 @dataclass(slots=True, frozen=True)
 class FileResult:
     file: str
-    status: str  # "created", "unchanged" or "failed"
+    status: str  # "created", "unchanged", "retracted" (skipped) or "failed"
     article_id: str | None = None
     version: int | None = None
     reason: str | None = None
@@ -43,6 +43,8 @@ class FileResult:
     def line(self) -> str:
         if self.status == "failed":
             return f"{self.file}: failed: {self.reason}"
+        if self.status == "retracted":
+            return f"{self.file}: skipped: {self.reason}"
         if self.status == "created":
             line = f"{self.file}: new version {self.version} of {self.article_id}"
         else:
@@ -170,6 +172,14 @@ def _store(store: ArticleStore, item: _Laid, *, reassign: bool = False) -> FileR
             representation.render,
             source=representation.source,
             reassign=reassign,
+        )
+    except ArticleRetracted as retracted:
+        return FileResult(
+            item.name,
+            "retracted",
+            article_id=item.document.id,
+            reason=f"{item.document.id} was retracted at {retracted.retracted_at} "
+            f"({retracted.reason}); a PUT by its owner restores it",
         )
     except SourceConflict as conflict:
         owner = conflict.owner.removeprefix("file:")

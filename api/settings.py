@@ -63,6 +63,35 @@ SETTINGS = (
         "json",
         "`json`: one JSON object per log line, with the request id; `text` for people.",
     ),
+    Setting(
+        "ARTICLE_API_QUEUE_URL",
+        "sqlite:///instance/article-api-queue.sqlite3",
+        "The job queue (huey): an embedded SQLite file (`sqlite:///PATH`, the default) or a Redis "
+        "URL (`redis://127.0.0.1:6379/0`) that the API and the workers of several machines share.",
+    ),
+    Setting(
+        "ARTICLE_API_READ_KEYS",
+        "optional",
+        "`optional`: reads are public (a key, if sent, is checked and counted); `required`: every "
+        "read needs a key with the read scope.",
+    ),
+    Setting(
+        "ARTICLE_API_JOB_LEASE_SECONDS",
+        "120",
+        "How long a worker holds a job or a delivery it started; one not finished by then (its "
+        "worker died) runs again.",
+    ),
+    Setting(
+        "ARTICLE_API_WEBHOOK_ALLOW_PRIVATE",
+        "0",
+        "`1` lets webhooks target private, loopback and link-local addresses (refused by default: "
+        "SSRF).",
+    ),
+    Setting(
+        "ARTICLE_API_WEBHOOK_TIMEOUT",
+        "10",
+        "Seconds a webhook receiver has to connect and answer before the attempt counts as failed.",
+    ),
     Setting("ARTICLE_API_HOST", "127.0.0.1", "Address `article-api serve` binds."),
     Setting("ARTICLE_API_PORT", "8000", "Port `article-api serve` binds."),
     Setting(
@@ -96,6 +125,11 @@ class Settings:
     trusted_proxies: int
     compress: bool
     log_format: str
+    queue_url: str
+    read_keys_required: bool
+    job_lease_seconds: int
+    webhook_allow_private: bool
+    webhook_timeout: float
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -109,6 +143,11 @@ class Settings:
             trusted_proxies=int(env("ARTICLE_API_TRUSTED_PROXIES")),
             compress=_off_or(env("ARTICLE_API_COMPRESS")) is not None,
             log_format=env("ARTICLE_API_LOG_FORMAT"),
+            queue_url=env("ARTICLE_API_QUEUE_URL"),
+            read_keys_required=env("ARTICLE_API_READ_KEYS").strip().lower() == "required",
+            job_lease_seconds=int(env("ARTICLE_API_JOB_LEASE_SECONDS")),
+            webhook_allow_private=_off_or(env("ARTICLE_API_WEBHOOK_ALLOW_PRIVATE")) is not None,
+            webhook_timeout=float(env("ARTICLE_API_WEBHOOK_TIMEOUT")),
         )
 
 

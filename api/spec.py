@@ -27,6 +27,7 @@ from schemas.common import NamedChoices, ProblemSchema
 
 from .contract import (
     ETAG_PATTERN,
+    GONE,
     IMMUTABLE,
     MAX_PATH_CHARS,
     MAX_QUERY_CHARS,
@@ -34,6 +35,7 @@ from .contract import (
     PROBLEM,
     REQUEST_ID_PATTERN,
     REVALIDATE,
+    SECURITY_SCHEME,
 )
 from .errors import from_http_exception
 from .pagination import encode_cursor
@@ -57,7 +59,30 @@ ERROR_RESPONSES = {
         "BadRequest",
         "Bad Request: an unknown query parameter or a bad value; `errors` names each parameter.",
     ),
+    401: (
+        "Unauthorized",
+        "Unauthorized: no API key, or one that is not live; `WWW-Authenticate` says which.",
+    ),
+    403: ("Forbidden", "Forbidden: the API key lacks the scope this needs."),
     404: ("NotFound", "Not Found: no such article, version, section or entity."),
+    409: (
+        "Conflict",
+        "Conflict: the article id belongs to another source (a seed file or another key).",
+    ),
+    410: (
+        "Gone",
+        "Gone: the article was retracted; `retracted_at` and `reason` say when and why.",
+    ),
+    413: ("ContentTooLarge", "Content Too Large: the document is over the size limit."),
+    415: (
+        "UnsupportedMediaType",
+        "Unsupported Media Type: send `text/plain`, `text/markdown` or `application/json`.",
+    ),
+    422: (
+        "UnprocessableContent",
+        "Unprocessable Content: the body does not fit its schema, or an `Idempotency-Key` "
+        "was used before with another body.",
+    ),
     405: (
         "MethodNotAllowed",
         "Method Not Allowed: the API is read-only; `Allow` lists the methods this URL takes.",
@@ -103,14 +128,24 @@ HEADERS = {
     },
     "CacheControl": {
         "description": f"`{REVALIDATE}` (revalidate with the ETag) for latest URLs; "
-        f"`{IMMUTABLE}` for a specific version's URL.",
+        f"`{IMMUTABLE}` for a specific version's URL; `{NO_STORE}` for what changes under the "
+        "same URL without a version (the change feed, jobs, webhooks).",
         "required": True,
-        "schema": {"type": "string", "enum": [REVALIDATE, IMMUTABLE], "examples": [REVALIDATE]},
+        "schema": {
+            "type": "string",
+            "enum": [REVALIDATE, IMMUTABLE, NO_STORE],
+            "examples": [REVALIDATE],
+        },
     },
     "NoStore": {
         "description": f"Error answers are never cached: `{NO_STORE}`.",
         "required": True,
         "schema": {"type": "string", "const": NO_STORE, "examples": [NO_STORE]},
+    },
+    "GoneCacheControl": {
+        "description": f"`{GONE}`: caches may keep the 410 briefly, and drop what they held.",
+        "required": True,
+        "schema": {"type": "string", "const": GONE, "examples": [GONE]},
     },
     "RequestId": {
         "description": "The request's `X-Request-ID` echoed when it is 1–128 of "
@@ -141,6 +176,17 @@ HEADERS = {
         "`ARTICLE_API_RATE_LIMIT=off`).",
         "required": False,
         "schema": {"type": "string", "pattern": "^[0-9]+$", "examples": ["1"]},
+    },
+    "WwwAuthenticate": {
+        "description": 'The challenge: `Bearer realm="article-api"`, with '
+        '`error="invalid_token"` when a token was sent but is not a live key.',
+        "required": True,
+        "schema": {"type": "string", "examples": ['Bearer realm="article-api"']},
+    },
+    "Location": {
+        "description": "The job's URL: follow it to see the write through.",
+        "required": True,
+        "schema": {"type": "string", "examples": ["/v1/jobs/j_5f2c9a1e0b7d4c3a"]},
     },
     "Allow": {
         "description": "The methods this URL answers.",
@@ -288,6 +334,14 @@ PATH_PARAMETERS = {
         "untitled opening section.",
         "schema": {"maxLength": 255, "examples": ["opening"]},
     },
+    "job_id": {
+        "description": "A write's job id, from the `Location` of its `202`.",
+        "schema": {"maxLength": 40, "examples": ["j_5f2c9a1e0b7d4c3a"]},
+    },
+    "webhook_id": {
+        "description": "A webhook's id, from its creation.",
+        "schema": {"maxLength": 40, "examples": ["wh_3b9d2f7a6c1e"]},
+    },
     "entity_key": {
         "description": "The corpus-wide entity key: lower-cased type, a colon, the name's slug.",
         "schema": {"maxLength": 255, "examples": ["person:donald-trump"]},
@@ -314,7 +368,9 @@ class ContractPlugin(BasePlugin):
     def operation_helper(self, path=None, operations=None, **kwargs):
         for method, operation in (operations or {}).items():
             if method != "get":
+                self._write_helper(path, method, operation)
                 continue
+            scope = operation.pop("x-scope", None)
             cursor = CURSOR_EXAMPLES.get(operation.get("operationId", ""))
             for parameter in operation.get("parameters", []):
                 if isinstance(parameter, dict) and parameter.get("name") == "cursor" and cursor:
@@ -330,12 +386,40 @@ class ContractPlugin(BasePlugin):
                 else response
                 for code, response in operation.get("responses", {}).items()
             }
-            codes = [400, 405, 406, 414, 429, 431, 500]
+            codes = [400, 401, 403, 405, 406, 414, 429, 431, 500]
             if "{" in (path or ""):
                 codes.append(404)
+            if "{article_id}" in (path or ""):
+                codes.append(410)
             for code in codes:
                 responses.setdefault(str(code), ERROR_RESPONSES[code][0])
             operation["responses"] = dict(sorted(responses.items()))
+            # Reads are public unless the server asks for read keys: both are declared. A read
+            # of writers' or admins' resources (jobs, webhooks) needs its scope.
+            if scope is None:
+                operation["security"] = [{}, {SECURITY_SCHEME: ["read"]}]
+            else:
+                operation["security"] = [{SECURITY_SCHEME: [scope]}]
+
+    def _write_helper(self, path, method, operation):
+        operation.pop("x-scope", None)
+        operation.setdefault("parameters", []).append("RequestId")
+        responses = {
+            str(code): _SMOREST_NAMES.get(response, response)
+            if isinstance(response, str)
+            else response
+            for code, response in operation.get("responses", {}).items()
+        }
+        codes = [400, 401, 403, 405, 414, 429, 431, 500]
+        if "{" in (path or ""):
+            codes.append(404)
+        if method in ("post", "put") and "requestBody" in operation:
+            codes += [409, 413, 415, 422]
+        if "{article_id}" in (path or ""):
+            codes.append(410)
+        for code in codes:
+            responses.setdefault(str(code), ERROR_RESPONSES[code][0])
+        operation["responses"] = dict(sorted(responses.items()))
 
 
 def enum_component(self, field, ret, **kwargs) -> dict:
@@ -401,6 +485,17 @@ class ArticleApi(Api):
         Error responses are problem documents under their own media type, with the headers
         every error carries (``Allow`` too on a 405).
         """
+        self.spec.components.security_scheme(
+            SECURITY_SCHEME,
+            {
+                "type": "http",
+                "scheme": "bearer",
+                "description": "An API key made by `article-api keys create --scope "
+                "read|write|admin`, sent as `Authorization: Bearer aak_…`. Writes need `write`, "
+                "webhooks `admin`; reads need `read` only when the server sets "
+                "`ARTICLE_API_READ_KEYS=required`.",
+            },
+        )
         for name, header in HEADERS.items():
             self.spec.components.header(name, header, lazy=True)
         for name, parameter in PARAMETERS.items():
@@ -411,6 +506,10 @@ class ArticleApi(Api):
                 headers["Allow"] = "Allow"
             if code == 429:
                 headers["Retry-After"] = "RetryAfter"
+            if code == 401:
+                headers["WWW-Authenticate"] = "WwwAuthenticate"
+            if code == 410:
+                headers["Cache-Control"] = "GoneCacheControl"
             response = {
                 "description": description,
                 "schema": self.ERROR_SCHEMA,
@@ -434,7 +533,14 @@ def _problem_example(code: int) -> dict:
         "status": code,
         "detail": {
             400: "pagesize: Unknown field.",
+            401: "This needs an API key with the write scope.",
+            403: "The key 3f9a0c1b2d4e has the read scope; this needs write.",
             404: "No article with id 'nope'.",
+            409: "Article 'council-budget' belongs to file:council-budget.md, not key:newsroom.",
+            410: "Article 'council-budget' was retracted at 2026-12-01T10:00:00.000000Z: legal",
+            413: "The document is 3145728 bytes; at most 2097152 are taken.",
+            415: "Send text/plain, text/markdown or application/json, not text/html.",
+            422: "This Idempotency-Key was used with another body.",
             405: "POST is not allowed on /v1/articles.",
             406: "This URL answers application/json; the Accept header rules it out.",
             414: f"The path may have at most {MAX_PATH_CHARS} characters and the query string "
@@ -449,11 +555,58 @@ def _problem_example(code: int) -> dict:
     }
     if code == 400:
         example["errors"] = [{"parameter": "pagesize", "detail": "Unknown field."}]
+    if code == 410:
+        example["retracted_at"] = "2026-12-01T10:00:00.000000Z"
+        example["reason"] = "legal"
     return example
 
 
-def read_operation(blp: Blueprint, operation_id: str, schema, *, collection: bool = False):
-    """Decorators documenting a GET: its id, its 200 and 304 and their headers.
+def write_operation(
+    blp: Blueprint,
+    operation_id: str,
+    status: int,
+    schema,
+    *,
+    scope: str,
+    description: str,
+    headers: dict | None = None,
+    request_body: dict | None = None,
+):
+    """Decorators documenting a write (or an admin read): its id, its success answer, the key
+    scope it needs (the security requirement), and its request body when it is not a marshmallow
+    argument. The error answers are added by :class:`ContractPlugin`."""
+    doc: dict = {
+        "operationId": operation_id,
+        "security": [{SECURITY_SCHEME: [scope]}],
+        "x-scope": scope,
+    }
+    if request_body is not None:
+        doc["requestBody"] = request_body
+
+    def decorate(view):
+        response_headers = {"X-Request-ID": "RequestId", **(headers or {})}
+        if schema is None:
+            view = blp.response(status, description=description, headers=response_headers)(view)
+        else:
+            view = blp.response(status, schema, description=description, headers=response_headers)(
+                view
+            )
+        return blp.doc(**doc)(view)
+
+    return decorate
+
+
+def read_operation(
+    blp: Blueprint,
+    operation_id: str,
+    schema,
+    *,
+    collection: bool = False,
+    scope: str | None = None,
+    description: str | None = None,
+):
+    """Decorators documenting a GET: its id, its 200 and 304 and their headers, and the key
+    scope it needs when it is not a public read (jobs: ``write``, webhooks: ``admin``).
 
     The error answers every GET shares are added by :class:`ContractPlugin`.
     """
@@ -461,11 +614,14 @@ def read_operation(blp: Blueprint, operation_id: str, schema, *, collection: boo
     if collection:
         headers["Link"] = "Link"
 
-    description = (
+    description = description or (
         "OK: one page of the collection in the `{data, links, meta}` envelope."
         if collection
         else "OK: the resource in the `{data, links, meta}` envelope."
     )
+    doc: dict = {"operationId": operation_id}
+    if scope is not None:
+        doc["x-scope"] = scope
 
     def decorate(view):
         view = blp.response(200, schema, description=description, headers=headers)(view)
@@ -474,7 +630,7 @@ def read_operation(blp: Blueprint, operation_id: str, schema, *, collection: boo
             description="Not Modified: an `If-None-Match` ETag still matches; no body.",
             headers={"ETag": "ETag", "Cache-Control": "CacheControl", "X-Request-ID": "RequestId"},
         )(view)
-        return blp.doc(operationId=operation_id)(view)
+        return blp.doc(**doc)(view)
 
     return decorate
 

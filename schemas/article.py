@@ -2,6 +2,8 @@
 
 from marshmallow import fields, validate
 
+from api.ids import ARTICLE_ID_PATTERN
+
 from .bullet import BulletSchema
 from .common import (
     ArticleLinksSchema,
@@ -258,3 +260,55 @@ VersionListResponseSchema = envelope(
     PageLinksSchema,
     ListMetaSchema,
 )
+
+
+class ArticleWriteSchema(StrictSchema):
+    """The JSON body of `POST /v1/articles` and `PUT /v1/articles/{article_id}`. The same
+    document may instead be sent as the bare text (`text/plain` or `text/markdown`, front matter
+    allowed)."""
+
+    text = fields.String(
+        required=True,
+        validate=validate.Length(min=1),
+        metadata={
+            "description": "The article: plain text or Markdown, as a seed file would hold it "
+            "(front matter allowed; the fields below win over it).",
+            "examples": ["Council approves budget\n\nThe council voted 7-2 on Tuesday."],
+        },
+    )
+    id = fields.String(
+        validate=[validate.Length(min=1, max=128), validate.Regexp(ARTICLE_ID_PATTERN)],
+        metadata={
+            "description": "The article's id (`[a-z0-9-]`); without it, the title's slug. Not "
+            "with PUT, whose path names the id.",
+            "examples": ["council-budget"],
+        },
+    )
+    title = fields.String(
+        validate=validate.Length(min=1, max=500),
+        metadata={"description": "Overrides the title found in the text."},
+    )
+    published_at = UtcDateTime(
+        metadata={
+            "description": "When it was published (RFC 3339).",
+            "examples": ["2026-12-01T09:00:00Z"],
+        }
+    )
+    source_url = fields.Url(
+        validate=validate.Length(max=2048),
+        metadata={
+            "description": "The article's canonical URL.",
+            "examples": ["https://news.example.com/council-budget"],
+        },
+    )
+
+
+class RetractQuerySchema(StrictSchema):
+    reason = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=500),
+        metadata={
+            "description": "Why it is taken down; shown in its 410 answers and the feed.",
+            "examples": ["legal request"],
+        },
+    )

@@ -8,13 +8,14 @@ entities, quotes and speakers), which need spaCy and are imported only when they
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from pathlib import PurePath
 
 from .. import ids
 from .blocks import derive_title, parse_blocks
 from .document import ArticleDocument
 from .errors import ParseError
-from .source import decode, split_front_matter
+from .source import checked_fields, decode, split_front_matter
 
 __all__ = [
     "PARSER_VERSION",
@@ -34,13 +35,24 @@ PARSER_VERSION = "1.1.0"
 MAX_LANGUAGE_CHARS = 1_000_000
 
 
-def parse_bytes(raw: bytes, *, file_name: str, with_language: bool = True) -> ArticleDocument:
-    """Parse a seed file's bytes. ``file_name`` gives the default id and the ``source.file``."""
+def parse_bytes(
+    raw: bytes,
+    *,
+    file_name: str,
+    with_language: bool = True,
+    fields: Mapping[str, object] | None = None,
+    id_from_title: bool = False,
+) -> ArticleDocument:
+    """Parse a seed file's bytes. ``file_name`` gives the default id and the ``source.file``;
+    ``fields`` are front-matter fields given beside the text (they win over the file's own);
+    ``id_from_title``: without an ``id`` field, the id is the title's slug, not the file's."""
     return parse_article(
         decode(raw),
         file_name=file_name,
         with_language=with_language,
         sha256=hashlib.sha256(raw).hexdigest(),
+        fields=fields,
+        id_from_title=id_from_title,
     )
 
 
@@ -50,15 +62,20 @@ def parse_article(
     file_name: str,
     with_language: bool = True,
     sha256: str | None = None,
+    fields: Mapping[str, object] | None = None,
+    id_from_title: bool = False,
 ) -> ArticleDocument:
     """Parse an article's text. ``with_language=False`` skips the spaCy stages (no entities or
-    quotes), for tools that need only the layout."""
+    quotes), for tools that need only the layout. ``fields`` and ``id_from_title``: see
+    :func:`parse_bytes`."""
     source = split_front_matter(text)
     if not source.body.strip():
         raise ParseError("document is empty (no text after front matter and white space)")
-    front = source.front_matter
-    article_id = front.get("id") or ids.article_id(PurePath(file_name).stem)
-    if not article_id:
+    front = source.front_matter | (checked_fields(dict(fields)) if fields else {})
+    article_id = front.get("id") or (
+        "" if id_from_title else ids.article_id(PurePath(file_name).stem)
+    )
+    if not article_id and not id_from_title:
         raise ParseError(f"cannot derive an id from file name {file_name!r}; add front matter 'id'")
     layout = parse_blocks(source.body, title_override=front.get("title"))
     paragraphs = [p for s in layout.sections for p in s.paragraphs]
@@ -71,6 +88,10 @@ def parse_article(
         title, title_source = layout.title, "explicit"
     else:
         title, title_source = derive_title(lede), "derived"
+    if not article_id:
+        article_id = ids.article_id(title)
+        if not article_id:
+            raise ParseError("cannot derive an id from the title; give an 'id'")
     document = ArticleDocument(
         id=article_id,
         title=title,

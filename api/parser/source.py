@@ -99,6 +99,12 @@ def _read_front_matter(block: str) -> dict[str, str]:
         raise ParseError(f"front matter is not valid YAML: {error}") from None
     if not isinstance(data, dict):
         raise ParseError("front matter must be 'key: value' lines")
+    return checked_fields(data)
+
+
+def checked_fields(data: dict) -> dict[str, str]:
+    """Front-matter fields (from the file, or given beside it, as by an API write) checked and
+    normalised: unknown keys dropped, ``published_at`` as RFC 3339 UTC, ``id`` as a slug."""
     front: dict[str, str] = {}
     for key, value in data.items():
         if key not in FRONT_MATTER_KEYS or value is None:

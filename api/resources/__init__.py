@@ -1,6 +1,17 @@
 """One module per resource, each a flask-smorest Blueprint."""
 
-from . import articles, bullets, entities, health, quotes, sections, versions
+from . import (
+    articles,
+    bullets,
+    changes,
+    entities,
+    health,
+    jobs,
+    quotes,
+    sections,
+    versions,
+    webhooks,
+)
 
 BLUEPRINTS = (
     articles.blp,
@@ -9,5 +20,8 @@ BLUEPRINTS = (
     bullets.blp,
     quotes.blp,
     entities.blp,
+    changes.blp,
+    jobs.blp,
+    webhooks.blp,
     health.blp,
 )

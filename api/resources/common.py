@@ -8,13 +8,13 @@ from __future__ import annotations
 import hashlib
 
 import orjson
-from flask import request
+from flask import Response, request
 from flask_smorest import abort
 from sqlalchemy import Connection
 
 from schemas.article import INCLUDES
 
-from ..contract import IMMUTABLE, MAX_VERSION, REVALIDATE
+from ..contract import GONE, IMMUTABLE, JSON, MAX_VERSION, NO_STORE, REVALIDATE
 from ..http import (
     conditional,
     envelope,
@@ -32,8 +32,27 @@ from ..store import SearchQueryError
 def latest_version_or_404(conn: Connection, article_id: str) -> int:
     version = store().latest_version(conn, article_id)
     if version is None:
-        abort(404, message=f"No article with id {article_id!r}.")
+        gone_or_404(article_id, conn)
     return version
+
+
+def gone_or_404(article_id: str, conn: Connection | None = None, detail: str | None = None):
+    """Answer for an article that is not served: 410 (with when and why) if it was retracted,
+    else 404. A 410 may be cached briefly, so a cache holding the article learns it is gone."""
+    if conn is None:
+        with store().reading() as fresh:
+            retracted = store().retraction(fresh, article_id)
+    else:
+        retracted = store().retraction(conn, article_id)
+    if retracted is not None:
+        at, reason = retracted
+        abort(
+            410,
+            message=f"Article {article_id!r} was retracted at {at}: {reason}",
+            headers={"Cache-Control": GONE},
+            extensions={"retracted_at": at, "reason": reason},
+        )
+    abort(404, message=detail or f"No article with id {article_id!r}.")
 
 
 def article_links(article_id: str, self_url: str) -> dict:
@@ -76,7 +95,7 @@ def article_version_or_404(article_id: str, version: int):
     if 1 <= version <= MAX_VERSION:
         found = store().article_version(article_id, version)
     if found is None:
-        abort(404, message=f"Article {article_id!r} has no version {version}.")
+        gone_or_404(article_id, detail=f"Article {article_id!r} has no version {version}.")
     return found
 
 
@@ -124,3 +143,46 @@ def search_page(args: dict, fetch, scope: str, item=lambda row: row[1]):
     )
     body = envelope(json_array(items), page.links, page.meta)
     return json_response(body, link=page.link_header)
+
+
+# -- jobs ---------------------------------------------------------------------------------------
+
+
+def job_document(job) -> dict:
+    """A job row as the API shows it (``JobSchema``'s shape)."""
+    result = None
+    links = {"self": f"/v1/jobs/{job.id}", "article": None, "version": None}
+    if job.state == "succeeded":
+        result = {
+            "article_id": job.result_article_id,
+            "version": job.result_version,
+            "created": bool(job.result_created),
+        }
+        links["article"] = f"/v1/articles/{job.result_article_id}"
+        links["version"] = f"/v1/articles/{job.result_article_id}/versions/{job.result_version}"
+    return {
+        "id": job.id,
+        "state": job.state,
+        "method": job.method,
+        "article_id": job.article_id,
+        "created_at": job.created_at,
+        "started_at": job.started_at,
+        "finished_at": job.finished_at,
+        "attempts": job.attempts,
+        "result": result,
+        "problem": orjson.loads(job.problem_json) if job.problem_json else None,
+        "links": links,
+    }
+
+
+def job_response(job, status: int = 200, headers: dict | None = None) -> Response:
+    """A job in the envelope. Never cached: its state changes until it is done."""
+    document = job_document(job)
+    body = envelope(orjson.dumps(document), document["links"])
+    if status == 200:
+        return json_response(body, cache_control=NO_STORE)
+    return Response(
+        body,
+        status,
+        [("Content-Type", JSON), ("Cache-Control", NO_STORE), *(headers or {}).items()],
+    )

@@ -19,19 +19,36 @@ Modules, one job each:
 Everything callers use is importable from ``api.store``.
 """
 
+from .changes import EVENT_TYPES
 from .facade import ArticleStore
+from .jobs import JOB_STATES
+from .keys import ApiKey
 from .reads import Key, Slice, StoreStats, Window, stored_total
 from .search import SearchQueryError, SearchRow, fts5_query
 from .tables import PART_KINDS, SEARCH_EXTRAS, include_name, metadata, utc_now, utc_text
-from .writes import PartRow, RenderedVersion, SaveResult, SourceConflict
+from .webhooks import DELIVERY_STATES
+from .writes import (
+    ArticleRetracted,
+    PartRow,
+    RenderedVersion,
+    Retraction,
+    SaveResult,
+    SourceConflict,
+)
 
 __all__ = [
+    "DELIVERY_STATES",
+    "EVENT_TYPES",
+    "JOB_STATES",
     "PART_KINDS",
     "SEARCH_EXTRAS",
+    "ApiKey",
+    "ArticleRetracted",
     "ArticleStore",
     "Key",
     "PartRow",
     "RenderedVersion",
+    "Retraction",
     "SaveResult",
     "SearchQueryError",
     "SearchRow",

@@ -19,12 +19,14 @@ from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 
 from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import IntegrityError
 
+from . import changes as _changes
 from . import engine as _engine
-from . import reads, search, writes
+from . import jobs, keys, reads, search, webhooks, writes
 from .fast import FastReader
 from .reads import Slice, StoreStats, Window
-from .writes import RenderedVersion, SaveResult
+from .writes import RenderedVersion, Retraction, SaveResult
 
 
 class ArticleStore:
@@ -82,12 +84,123 @@ class ArticleStore:
         *,
         source: str,
         reassign: bool = False,
+        restore: bool = False,
+        after: Callable[[Connection, SaveResult], None] | None = None,
     ) -> SaveResult:
         """Store a new version unless the latest has the same ``output_hash``; one transaction.
         ``source`` must own the id (or ``reassign`` it): see :func:`api.store.writes.save`."""
         return writes.save(
-            self.engine, article_id, output_hash, render, source=source, reassign=reassign
+            self.engine,
+            article_id,
+            output_hash,
+            render,
+            source=source,
+            reassign=reassign,
+            restore=restore,
+            after=after,
         )
+
+    def retract(self, article_id: str, reason: str) -> Retraction | None:
+        """Take an article down: 410 from now on, out of every list and aggregate."""
+        return writes.retract(self.engine, article_id, reason)
+
+    def writing(self) -> AbstractContextManager[Connection]:
+        """A write transaction, for the methods below that take ``conn`` and write."""
+        return _engine.write_transaction(self.engine)
+
+    # -- keys, jobs, webhooks (small tables; plain transactions) -----------------------------
+
+    def create_key(self, key_id: str, name: str, scope: str, token_hash: str) -> keys.ApiKey:
+        with self.writing() as conn:
+            return keys.create(conn, key_id, name, scope, token_hash)
+
+    def live_key(self, key_id: str):
+        with self.reading() as conn:
+            return keys.live_key(conn, key_id)
+
+    def api_keys(self) -> list[keys.ApiKey]:
+        with self.reading() as conn:
+            return keys.listing(conn)
+
+    def revoke_key(self, key_id: str) -> bool:
+        with self.writing() as conn:
+            return keys.revoke(conn, key_id)
+
+    def create_job(self, values: dict):
+        """Store a job; with an ``idempotency_key`` already used by the same owner, store
+        nothing and answer ``(existing job, False)`` — also when another request races it."""
+        owner, idem = values["owner"], values.get("idempotency_key")
+        if idem is not None:
+            with self.reading() as conn:
+                existing = jobs.by_idempotency_key(conn, owner, idem)
+            if existing is not None:
+                return existing, False
+        try:
+            with self.writing() as conn:
+                if idem is not None and (found := jobs.by_idempotency_key(conn, owner, idem)):
+                    return found, False
+                jobs.create(conn, values)
+                return jobs.get(conn, values["id"]), True
+        except IntegrityError:
+            if idem is None:
+                raise
+            with self.reading() as conn:
+                return jobs.by_idempotency_key(conn, owner, idem), False
+
+    def job(self, job_id: str):
+        with self.reading() as conn:
+            return jobs.get(conn, job_id)
+
+    def claim_job(self, job_id: str, lease_seconds: float):
+        with self.writing() as conn:
+            return jobs.claim(conn, job_id, lease_seconds)
+
+    def fail_job(self, job_id: str, problem_json: bytes) -> None:
+        with self.writing() as conn:
+            jobs.fail(conn, job_id, problem_json)
+
+    succeed_job = staticmethod(jobs.succeed)  # inside a save's transaction (``after=``)
+
+    def due_jobs(self, stale_seconds: float) -> list[str]:
+        with self.reading() as conn:
+            return jobs.due(conn, stale_seconds)
+
+    def create_webhook(self, values: dict):
+        with self.writing() as conn:
+            webhooks.create(conn, values)
+            return webhooks.get(conn, values["id"])
+
+    def webhook(self, webhook_id: str):
+        with self.reading() as conn:
+            return webhooks.get(conn, webhook_id)
+
+    def list_webhooks(self) -> list:
+        with self.reading() as conn:
+            return webhooks.listing(conn)
+
+    def remove_webhook(self, webhook_id: str) -> bool:
+        with self.writing() as conn:
+            return webhooks.remove(conn, webhook_id)
+
+    def deliveries(self, webhook_id: str, after: int | None, limit: int) -> list:
+        with self.reading() as conn:
+            return webhooks.delivery_page(conn, webhook_id, after, limit)
+
+    def dispatch_events(self) -> list[int]:
+        with self.writing() as conn:
+            return webhooks.dispatch(conn)
+
+    def claim_delivery(self, delivery_id: int, lease_seconds: float):
+        with self.writing() as conn:
+            return webhooks.claim_delivery(conn, delivery_id, lease_seconds)
+
+    def record_attempt(self, delivery_id: int, attempt: int, **outcome) -> None:
+        with self.writing() as conn:
+            webhooks.record_attempt(conn, delivery_id, attempt, **outcome)
+
+    def due_deliveries(self) -> list[tuple[int, str]]:
+        with self.reading() as conn:
+            return webhooks.due_deliveries(conn)
 
     # -- one-statement reads (compiled; each its own snapshot) -------------------------------
 
@@ -125,6 +238,11 @@ class ArticleStore:
     # ``reads.article_parts(conn, ...)``.
 
     latest_version = staticmethod(reads.latest_version)
+    retraction = staticmethod(reads.retraction)
+    owner = staticmethod(reads.owner)
+    sources = staticmethod(reads.sources)
+    changes = staticmethod(_changes.read)
+    last_change = staticmethod(_changes.last_seq)
     part = staticmethod(reads.part)
     parts = staticmethod(reads.article_parts)
     versions = staticmethod(reads.versions)

@@ -12,7 +12,14 @@ from collections.abc import Callable
 from sqlalchemy import Engine, bindparam, select
 
 from .reads import Slice, Window
-from .tables import article_versions, articles, latest_version_of_article, part_lists, totals
+from .tables import (
+    article_versions,
+    articles,
+    latest_version_of_article,
+    live,
+    part_lists,
+    totals,
+)
 
 
 class FastReader:
@@ -132,9 +139,16 @@ def _latest_article_stmt():
 
 
 def _article_version_stmt():
-    return select(*_version_columns()).where(
-        article_versions.c.article_id == bindparam("article_id"),
-        article_versions.c.version == bindparam("version"),
+    return (
+        select(*_version_columns())
+        .select_from(
+            article_versions.join(articles, article_versions.c.article_id == articles.c.id)
+        )
+        .where(
+            article_versions.c.article_id == bindparam("article_id"),
+            article_versions.c.version == bindparam("version"),
+            live(),
+        )
     )
 
 
@@ -153,7 +167,7 @@ def _summaries_stmt(bound: str | None, window: Window, backward: bool):
     stored_total = (
         select(totals.c.value).where(totals.c.name == bindparam("total_name")).scalar_subquery()
     )
-    stmt = select(articles.c.id, articles.c.summary_json, stored_total)
+    stmt = select(articles.c.id, articles.c.summary_json, stored_total).where(live())
     key = articles.c.id
     if bound is not None:
         after = (bound == "after") != window.descending

@@ -26,6 +26,7 @@ from .tables import (
     entity_names,
     latest_part,
     latest_version_of_article,
+    live,
     part_lists,
     parts,
     totals,
@@ -80,9 +81,37 @@ def schema_version(conn: Connection) -> str | None:
 
 
 def latest_version(conn: Connection, article_id: str) -> int | None:
+    """The latest version of a live article; None if there is none (or it is retracted)."""
     return conn.execute(
-        select(articles.c.latest_version).where(articles.c.id == article_id)
+        select(articles.c.latest_version).where(articles.c.id == article_id, live())
     ).scalar()
+
+
+def retraction(conn: Connection, article_id: str) -> tuple[str, str] | None:
+    """``(retracted_at, reason)`` of a retracted article; None for a live or unknown one."""
+    row = conn.execute(
+        select(articles.c.retracted_at, articles.c.retraction_reason).where(
+            articles.c.id == article_id, articles.c.retracted_at.is_not(None)
+        )
+    ).first()
+    return None if row is None else (row[0], row[1] or "")
+
+
+def owner(conn: Connection, article_id: str) -> str | None:
+    """The source that owns an article id (``file:…``, ``key:…``); None if it is unknown."""
+    return conn.execute(select(articles.c.source).where(articles.c.id == article_id)).scalar()
+
+
+def sources(conn: Connection, prefix: str) -> list[tuple[str, str]]:
+    """``(id, source)`` of the live articles whose source starts with ``prefix``."""
+    return [
+        (row[0], row[1])
+        for row in conn.execute(
+            select(articles.c.id, articles.c.source)
+            .where(articles.c.source.startswith(prefix, autoescape=True), live())
+            .order_by(articles.c.id)
+        )
+    ]
 
 
 def part(conn: Connection, article_id: str, version: int, kind: str, part_id: str) -> bytes | None:
@@ -129,7 +158,7 @@ def versions(conn: Connection, article_id: str, window: Window) -> tuple[Slice, 
 def article_filters(since: str | None = None, known_as: Sequence[str] | None = None) -> list:
     """Conditions on ``articles``: updated at or after ``since``; mentioning an entity known
     (key, id, name or alias) by one of the names ``known_as``."""
-    where = [] if since is None else [articles.c.updated_at >= since]
+    where = [live()] if since is None else [live(), articles.c.updated_at >= since]
     if known_as is not None:
         where.append(
             select(entity_names.c.article_id)
@@ -275,7 +304,7 @@ def integrity_errors(conn: Connection) -> list[str]:
         problems += [line for line in result if line != "ok"]
     missing = conn.execute(
         select(articles.c.id)
-        .outerjoin(article_versions, latest_version_of_article())
+        .outerjoin(article_versions, latest_version_of_article(retracted=True))
         .where(article_versions.c.version.is_(None))
     ).scalars()
     problems += [f"article {article_id}: latest version missing" for article_id in missing]

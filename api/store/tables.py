@@ -16,6 +16,13 @@ Tables
                      transaction, so a collection's ``total_items`` is a lookup, not a COUNT(*)
     search_docs      full-text search documents of latest versions (articles and quotes), indexed
                      by FTS5 (SQLite) or a generated tsvector with a GIN index (PostgreSQL)
+    api_keys         a key's name, scope and the SHA-256 of its token (never the token)
+    jobs             writes sent over HTTP: the document, its state, the worker's lease, the result
+    changes          the change feed: one row per event, ``seq`` in commit order
+    webhooks         subscribers: URL, events, signing secret, the feed position it starts after
+    deliveries       one per (webhook, event): state, attempts, when the next attempt is due
+    delivery_attempts each attempt's status code or error, an excerpt of the answer, its duration
+    feed_cursors     how far an in-service consumer of the feed (the webhook dispatcher) has read
 
 A version's rows never change once written: ``save`` only adds versions, and switches
 ``articles.latest_version`` last.
@@ -26,6 +33,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import (
+    Boolean,
     Column,
     ForeignKeyConstraint,
     Index,
@@ -59,6 +67,9 @@ articles = Table(
     Column("summary_json", LargeBinary, nullable=False),
     # The source whose documents may store versions of this article (``file:<name>``).
     Column("source", String(300), nullable=False, server_default=""),
+    # Set when the article is taken down: it answers 410 and leaves every list and aggregate.
+    Column("retracted_at", String(40)),
+    Column("retraction_reason", String(500)),
     Index("ix_articles_updated_at", "updated_at", "id"),
 )
 
@@ -172,6 +183,108 @@ SEARCH_EXTRAS = {
 }
 
 
+api_keys = Table(
+    "api_keys",
+    metadata,
+    Column("id", _key(32), primary_key=True),
+    Column("name", String(100), nullable=False),
+    Column("scope", String(8), nullable=False),
+    Column("token_hash", String(64), nullable=False),
+    Column("created_at", String(40), nullable=False),
+    Column("revoked_at", String(40)),
+    Index("ix_api_keys_token_hash", "token_hash", unique=True),
+)
+
+jobs = Table(
+    "jobs",
+    metadata,
+    Column("id", _key(40), primary_key=True),
+    Column("state", String(12), nullable=False),
+    Column("created_at", _key(40), nullable=False),
+    Column("started_at", String(40)),
+    Column("finished_at", String(40)),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("lease_until", _key(40)),
+    Column("owner", String(100), nullable=False),  # the name of the key that sent it
+    Column("idempotency_key", String(255)),
+    Column("request_hash", String(64), nullable=False),
+    Column("method", String(8), nullable=False),
+    Column("article_id", _key(128)),  # the id the request named (PUT, or a JSON ``id``)
+    Column("media_type", String(40), nullable=False),
+    Column("body", LargeBinary, nullable=False),
+    Column("fields_json", LargeBinary, nullable=False),
+    Column("result_article_id", _key(128)),
+    Column("result_version", Integer),
+    Column("result_created", Boolean),
+    Column("problem_json", LargeBinary),
+    Index("ix_jobs_idempotency", "owner", "idempotency_key", unique=True),
+    Index("ix_jobs_state", "state", "lease_until"),
+)
+
+changes = Table(
+    "changes",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("type", String(32), nullable=False),
+    Column("article_id", _key(128), nullable=False),
+    Column("version", Integer),
+    Column("at", _key(40), nullable=False),
+    Column("reason", String(500)),
+    Index("ix_changes_at", "at", "seq"),
+    sqlite_autoincrement=True,
+)
+
+webhooks = Table(
+    "webhooks",
+    metadata,
+    Column("id", _key(40), primary_key=True),
+    Column("url", String(2048), nullable=False),
+    Column("events", String(400), nullable=False),  # comma-separated event types
+    Column("secret", String(100), nullable=False),  # ``whsec_…``: needed to sign, so kept
+    Column("owner", String(100), nullable=False),
+    Column("created_at", _key(40), nullable=False),
+    Column("after_seq", Integer, nullable=False),  # events after this one are delivered
+)
+
+deliveries = Table(
+    "deliveries",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("webhook_id", _key(40), nullable=False),
+    Column("change_seq", Integer, nullable=False),
+    Column("message_id", String(64), nullable=False),
+    Column("state", String(12), nullable=False),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("next_attempt_at", _key(40), nullable=False),
+    Column("lease_until", _key(40)),
+    Column("created_at", String(40), nullable=False),
+    Column("finished_at", String(40)),
+    Index("ix_deliveries_event", "webhook_id", "change_seq", unique=True),
+    Index("ix_deliveries_due", "state", "next_attempt_at"),
+    sqlite_autoincrement=True,
+)
+
+delivery_attempts = Table(
+    "delivery_attempts",
+    metadata,
+    Column("delivery_id", Integer, nullable=False),
+    Column("attempt", Integer, nullable=False),
+    Column("at", String(40), nullable=False),
+    Column("status_code", Integer),
+    Column("error", String(500)),
+    Column("response_excerpt", String(1024)),
+    Column("duration_ms", Integer, nullable=False),
+    PrimaryKeyConstraint("delivery_id", "attempt"),
+)
+
+feed_cursors = Table(
+    "feed_cursors",
+    metadata,
+    Column("name", String(32), primary_key=True),
+    Column("seq", Integer, nullable=False),
+)
+
+
 def include_name(name: str | None, type_: str, parent_names: dict) -> bool:
     """Alembic's filter: the objects ``metadata`` describes, not the dialects' search extras."""
     if name is None:
@@ -185,16 +298,27 @@ def include_name(name: str | None, type_: str, parent_names: dict) -> bool:
     return True
 
 
-def latest_version_of_article():
-    """Join condition: ``article_versions`` row of the article's latest version."""
-    return (article_versions.c.article_id == articles.c.id) & (
+def live():
+    """Condition: the article is not retracted (every read of "latest" applies it)."""
+    return articles.c.retracted_at.is_(None)
+
+
+def latest_version_of_article(*, retracted: bool = False):
+    """Join condition: ``article_versions`` row of the article's latest version, of a live
+    article (``retracted=True``: of any article, for the writes)."""
+    condition = (article_versions.c.article_id == articles.c.id) & (
         article_versions.c.version == articles.c.latest_version
     )
+    return condition if retracted else condition & live()
 
 
 def latest_part():
-    """Condition: a ``parts`` row belongs to its article's latest version."""
-    return (parts.c.article_id == articles.c.id) & (parts.c.version == articles.c.latest_version)
+    """Condition: a ``parts`` row belongs to its live article's latest version."""
+    return (
+        (parts.c.article_id == articles.c.id)
+        & (parts.c.version == articles.c.latest_version)
+        & live()
+    )
 
 
 def utc_text(moment: dt.datetime) -> str:

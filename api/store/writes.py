@@ -8,7 +8,13 @@ Versioning: a save whose ``output_hash`` equals the latest version's writes noth
 is unchanged); otherwise it stores version ``latest + 1`` (1 for a new article) with all its
 parts, adjusts the stored counters (``totals``), replaces the article's search documents, and
 switches ``articles.latest_version`` last, all in one transaction, so a reader sees the old
-version or the new one, never a mix.
+version or the new one, never a mix. The event (``article.created`` / ``article.updated``) is
+the transaction's last statement (:mod:`~api.store.changes`).
+
+Retraction (:func:`retract`): the article answers 410 and leaves every list, search and
+aggregate at once (its rows stay); the counters drop it and its search documents go, in one
+transaction with the ``article.retracted`` event. A later save of a retracted article is
+refused (:class:`ArticleRetracted`) unless it asks to ``restore`` it, which stores a new version.
 """
 
 from __future__ import annotations
@@ -16,8 +22,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from sqlalchemy import Connection, Engine, func, select
+from sqlalchemy import Connection, Engine, delete, func, select
 
+from . import changes
 from .engine import write_transaction
 from .search import index_for_search
 from .tables import (
@@ -27,6 +34,7 @@ from .tables import (
     latest_version_of_article,
     part_lists,
     parts,
+    search_docs,
     totals,
     utc_now,
 )
@@ -74,6 +82,16 @@ class SourceConflict(Exception):
         self.claimant = claimant
 
 
+class ArticleRetracted(Exception):
+    """The article was retracted; a save that does not restore it writes nothing."""
+
+    def __init__(self, article_id: str, retracted_at: str, reason: str) -> None:
+        super().__init__(f"article {article_id!r} was retracted at {retracted_at}: {reason}")
+        self.article_id = article_id
+        self.retracted_at = retracted_at
+        self.reason = reason
+
+
 @dataclass(slots=True, frozen=True)
 class SaveResult:
     article_id: str
@@ -89,12 +107,16 @@ def save(
     *,
     source: str,
     reassign: bool = False,
+    restore: bool = False,
+    after: Callable[[Connection, SaveResult], None] | None = None,
 ) -> SaveResult:
     """Store a new version unless the latest has the same ``output_hash``; one transaction.
 
-    ``source`` is who sends the document (``file:<name>``): a new article is owned by it; an
-    existing one owned by another source raises :class:`SourceConflict`, unless ``reassign``
-    moves the id to ``source`` (with a new version from it).
+    ``source`` is who sends the document (``file:<name>``, ``key:<key name>``): a new article is
+    owned by it; an existing one owned by another source raises :class:`SourceConflict`, unless
+    ``reassign`` moves the id to ``source`` (with a new version from it). A retracted article
+    raises :class:`ArticleRetracted` unless ``restore``. ``after`` runs in the same transaction
+    with the result (a job records its outcome with the save, or not at all).
 
     Concurrent saves of one article queue: SQLite's write lock (``BEGIN IMMEDIATE``, see
     :func:`~api.store.engine.write_transaction`) takes them one at a time; on PostgreSQL a
@@ -106,14 +128,32 @@ def save(
         if conn.dialect.name == "postgresql":
             conn.execute(select(func.pg_advisory_xact_lock(func.hashtextextended(article_id, 0))))
         latest = conn.execute(
-            select(articles.c.latest_version, articles.c.source, article_versions.c.output_hash)
-            .join(article_versions, latest_version_of_article())
+            select(
+                articles.c.latest_version,
+                articles.c.source,
+                articles.c.retracted_at,
+                articles.c.retraction_reason,
+                article_versions.c.output_hash,
+            )
+            .join(article_versions, latest_version_of_article(retracted=True))
             .where(articles.c.id == article_id)
         ).first()
         if latest is not None and latest.source != source and not reassign:
             raise SourceConflict(article_id, latest.source, source)
-        if latest is not None and latest.output_hash == output_hash and latest.source == source:
-            return SaveResult(article_id, latest.latest_version, created=False)
+        retracted = latest is not None and latest.retracted_at is not None
+        if retracted and not restore:
+            raise ArticleRetracted(article_id, latest.retracted_at, latest.retraction_reason or "")
+        if (
+            latest is not None
+            and not retracted
+            and latest.output_hash == output_hash
+            and latest.source == source
+        ):
+            result = SaveResult(article_id, latest.latest_version, created=False)
+            if after is not None:
+                after(conn, result)
+            return result
+        live = latest is not None and not retracted
         version = 1 if latest is None else latest.latest_version + 1
         now = utc_now()
         rendered = render(version, now)
@@ -177,7 +217,7 @@ def save(
         if names:
             conn.execute(entity_names.insert(), names)
         quotes_before = 0
-        if latest is not None:
+        if live:
             quotes_before = conn.execute(
                 select(func.count()).where(
                     parts.c.article_id == article_id,
@@ -185,7 +225,7 @@ def save(
                     parts.c.kind == "quotes",
                 )
             ).scalar_one()
-        _add(conn, "articles", 1 if latest is None else 0)
+        _add(conn, "articles", 0 if live else 1)
         _add(conn, "quotes", len(rendered.parts.get("quotes", ())) - quotes_before)
         index_for_search(conn, article_id, rendered.article_json, rendered.parts)
         if latest is not None:
@@ -200,9 +240,63 @@ def save(
                     title=rendered.title,
                     summary_json=rendered.summary_json,
                     source=source,
+                    retracted_at=None,
+                    retraction_reason=None,
                 )
             )
-        return SaveResult(article_id, version, created=True)
+        result = SaveResult(article_id, version, created=True)
+        if after is not None:
+            after(conn, result)
+        changes.record(
+            conn, "article.created" if latest is None else "article.updated", article_id, version
+        )
+        return result
+
+
+@dataclass(slots=True, frozen=True)
+class Retraction:
+    article_id: str
+    version: int
+    retracted_at: str
+    reason: str
+    new: bool  # False: it was already retracted (nothing changed)
+
+
+def retract(engine: Engine, article_id: str, reason: str) -> Retraction | None:
+    """Take an article down (one transaction); None if there is no such article. Retracting a
+    retracted article changes nothing and answers the first retraction."""
+    with write_transaction(engine) as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(select(func.pg_advisory_xact_lock(func.hashtextextended(article_id, 0))))
+        row = conn.execute(
+            select(
+                articles.c.latest_version, articles.c.retracted_at, articles.c.retraction_reason
+            ).where(articles.c.id == article_id)
+        ).first()
+        if row is None:
+            return None
+        if row.retracted_at is not None:
+            return Retraction(
+                article_id, row.latest_version, row.retracted_at, row.retraction_reason or "", False
+            )
+        now = utc_now()
+        quotes = conn.execute(
+            select(func.count()).where(
+                parts.c.article_id == article_id,
+                parts.c.version == row.latest_version,
+                parts.c.kind == "quotes",
+            )
+        ).scalar_one()
+        conn.execute(delete(search_docs).where(search_docs.c.article_id == article_id))
+        _add(conn, "articles", -1)
+        _add(conn, "quotes", -quotes)
+        conn.execute(
+            articles.update()
+            .where(articles.c.id == article_id)
+            .values(retracted_at=now, retraction_reason=reason, updated_at=now)
+        )
+        changes.record(conn, "article.retracted", article_id, row.latest_version, reason=reason)
+        return Retraction(article_id, row.latest_version, now, reason, True)
 
 
 def _add(conn: Connection, name: str, delta: int) -> None:
