@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import functools
 from http import HTTPStatus
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from flask_smorest import Api
 from flask_smorest import Blueprint as SmorestBlueprint
 from flask_smorest.utils import prepare_response
 
+from schemas.article import ArticleWriteSchema
 from schemas.common import NamedChoices, ProblemSchema
 
 from .contract import (
@@ -80,8 +82,8 @@ ERROR_RESPONSES = {
     ),
     422: (
         "UnprocessableContent",
-        "Unprocessable Content: the body does not fit its schema, or an `Idempotency-Key` "
-        "was used before with another body.",
+        "Unprocessable Content: well-formed but refused: an empty document, a webhook URL "
+        "that is not public, or an `Idempotency-Key` used before with another body.",
     ),
     405: (
         "MethodNotAllowed",
@@ -464,6 +466,9 @@ class ArticleApi(Api):
     def _init_spec(self, *args, **kwargs):
         super()._init_spec(*args, **kwargs)
         self.ma_plugin.converter.add_attribute_function(enum_component)
+        # The JSON form of a document write: its request body is documented by hand (it also
+        # takes bare text), so its schema is registered here.
+        self.spec.components.schema("ArticleWrite", schema=ArticleWriteSchema)
 
     def _register_swagger_ui_rule(self, blueprint):
         """Swagger UI at /docs, and the icon browsers ask for (no failed request on the page)."""
@@ -591,9 +596,23 @@ def write_operation(
             view = blp.response(status, schema, description=description, headers=response_headers)(
                 view
             )
-        return blp.doc(**doc)(view)
+        return _guarded(blp.doc(**doc)(view), scope)
 
     return decorate
+
+
+def _guarded(view, scope: str):
+    """``view`` behind the key check: a request without a key of ``scope`` is answered 401/403
+    before anything of it (query, body) is read. Put the operation decorator above
+    ``blp.arguments``, so that it runs first."""
+    from . import auth
+
+    @functools.wraps(view)
+    def guarded(*args, **kwargs):
+        auth.require(scope)
+        return view(*args, **kwargs)
+
+    return guarded
 
 
 def read_operation(
@@ -630,7 +649,8 @@ def read_operation(
             description="Not Modified: an `If-None-Match` ETag still matches; no body.",
             headers={"ETag": "ETag", "Cache-Control": "CacheControl", "X-Request-ID": "RequestId"},
         )(view)
-        return blp.doc(**doc)(view)
+        view = blp.doc(**doc)(view)
+        return view if scope is None else _guarded(view, scope)
 
     return decorate
 

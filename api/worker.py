@@ -17,6 +17,7 @@ died half-way runs again from the start.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import threading
@@ -92,6 +93,9 @@ class Worker:
                 fields=fields,
                 id_from_title=not job.article_id,
             )
+            # ``source.file`` names the id, however it was found, so that the same text sent
+            # by POST or by PUT is the same output (and no new version).
+            document = dataclasses.replace(document, source_file=f"{document.id}{suffix}")
             annotate_language([document])
         except ParseError as error:
             self.store.fail_job(job_id, _problem(422, "Unprocessable Content", str(error)))
@@ -225,10 +229,14 @@ class Worker:
 
 def run(threads: int = 2) -> None:
     """``article-api worker``: load the model, then take jobs until stopped (SIGINT, SIGTERM)."""
+    from .observability import configure_logging
     from .parser.nlp import load_model
 
     settings = Settings.from_env()
+    configure_logging(settings.log_format)
     load_model()  # fail at start, not on the first job, if the model is missing
     store = ArticleStore(settings.database_url)
     store.create_schema()
-    Worker(settings, store, queue(settings.queue_url)).run(threads)
+    job_queue = queue(settings.queue_url)
+    log.info("worker ready: %d threads on %s", threads, job_queue.huey.storage.__class__.__name__)
+    Worker(settings, store, job_queue).run(threads)

@@ -110,6 +110,27 @@ def pg_schema_url() -> Iterator[str]:
         _pg_exec(f"DROP SCHEMA {name} CASCADE")
 
 
+REDIS_ENV = "ARTICLE_API_TEST_REDIS_URL"
+REDIS_SKIP = (
+    f"the networked queue's tests need {REDIS_ENV} (e.g. redis://127.0.0.1:6379/15, a database "
+    "they may empty); unset here"
+)
+
+
+def redis_test_url() -> str:
+    """The test Redis database, emptied (skipped, saying why, when none is configured)."""
+    url = os.environ.get(REDIS_ENV)
+    if not url:
+        pytest.skip(REDIS_SKIP)
+    import redis
+
+    try:
+        redis.Redis.from_url(url).flushdb()
+    except redis.RedisError as error:
+        pytest.fail(f"{REDIS_ENV} is set but Redis does not answer: {error}")
+    return url
+
+
 BACKENDS = [
     "sqlite",
     pytest.param("postgresql", marks=pytest.mark.postgresql),

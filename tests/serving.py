@@ -15,9 +15,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.processes import answering, free_port, gunicorn
+from bench.processes import answering, free_port, gunicorn, running
 
-__all__ = ["CLI", "Server", "cli", "free_port", "gunicorn_server"]
+__all__ = ["CLI", "Server", "cli", "free_port", "gunicorn_server", "worker_process"]
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -68,3 +68,18 @@ def gunicorn_server(
     ready = answering(f"{url}/healthz")
     with gunicorn(app, port, env, log, ready=ready, stop_timeout=30) as process:
         yield Server(url, process, log)
+
+
+@contextmanager
+def worker_process(
+    database_url: str, log: Path, *, extra_env: dict | None = None
+) -> Iterator[subprocess.Popen]:
+    """``article-api worker`` (a real process) once it says it is ready; stopped at the end."""
+    env = {**os.environ, "DATABASE_URL": database_url, "ARTICLE_API_LOG_FORMAT": "text"}
+    env.update(extra_env or {})
+
+    def ready() -> bool:
+        return log.exists() and b"worker ready" in log.read_bytes()
+
+    with running([*CLI, "worker"], ready=ready, log=log, env=env, cwd=ROOT, timeout=120) as process:
+        yield process

@@ -171,7 +171,6 @@ class ArticleWrite(MethodView):
         """
         return accept_write("PUT", article_id)
 
-    @blp.arguments(RetractQuerySchema, location="query", as_kwargs=True)
     @write_operation(
         blp,
         "retractArticle",
@@ -181,6 +180,7 @@ class ArticleWrite(MethodView):
         description="Retracted: from now on it answers 410 and is in no list, search or "
         "aggregate; an `article.retracted` event is on the feed.",
     )
+    @blp.arguments(RetractQuerySchema, location="query", as_kwargs=True)
     def delete(self, article_id: str, reason: str):
         """Retract an article
 
@@ -233,7 +233,7 @@ def accept_write(method: str, article_id: str | None):
             fields = _WRITE_BODY.load(loaded if isinstance(loaded, dict) else {"": loaded})
         except ValidationError as error:
             abort(
-                422, message="The body does not fit ArticleWrite.", errors={"json": error.messages}
+                400, message="The body does not fit ArticleWrite.", errors={"json": error.messages}
             )
         raw = fields.pop("text").encode("utf-8")
         if len(raw) > text_limit:
@@ -242,7 +242,7 @@ def accept_write(method: str, article_id: str | None):
             fields["published_at"] = utc_text(fields["published_at"])
         if article_id is not None and fields.get("id", article_id) != article_id:
             abort(
-                422,
+                400,
                 message="The body's id differs from the path's; leave it out of a PUT.",
                 errors={"json": {"id": ["Differs from the path's article_id."]}},
             )

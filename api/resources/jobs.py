@@ -24,7 +24,6 @@ blp = Blueprint(
 
 @blp.route("/<job_id>")
 class JobItem(MethodView):
-    @blp.arguments(NoQuerySchema, location="query")
     @read_operation(
         blp,
         "getJob",
@@ -32,6 +31,7 @@ class JobItem(MethodView):
         scope="write",
         description="OK: the job, its state and, once done, its result or problem.",
     )
+    @blp.arguments(NoQuerySchema, location="query")
     def get(self, _args, job_id: str):
         """Get a job
 

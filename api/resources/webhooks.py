@@ -75,7 +75,6 @@ def _listed(items: list, window: Window, key) -> tuple[Slice, int]:
 
 @blp.route("")
 class Webhooks(MethodView):
-    @blp.arguments(WebhookCreateSchema, location="json")
     @write_operation(
         blp,
         "createWebhook",
@@ -85,6 +84,7 @@ class Webhooks(MethodView):
         description="Created: the webhook with its signing `secret`, shown this once.",
         headers={"Location": "Location"},
     )
+    @blp.arguments(WebhookCreateSchema, location="json")
     def post(self, body):
         """Create a webhook
 
@@ -117,7 +117,6 @@ class Webhooks(MethodView):
             ],
         )
 
-    @blp.arguments(PageQuerySchema, location="query", as_kwargs=True)
     @read_operation(
         blp,
         "listWebhooks",
@@ -126,6 +125,7 @@ class Webhooks(MethodView):
         scope="admin",
         description="OK: the webhooks, oldest first (no secrets).",
     )
+    @blp.arguments(PageQuerySchema, location="query", as_kwargs=True)
     def get(self, **args):
         """List webhooks"""
         auth.require("admin")
@@ -144,7 +144,6 @@ class Webhooks(MethodView):
 
 @blp.route("/<webhook_id>")
 class WebhookItem(MethodView):
-    @blp.arguments(NoQuerySchema, location="query")
     @read_operation(
         blp,
         "getWebhook",
@@ -152,6 +151,7 @@ class WebhookItem(MethodView):
         scope="admin",
         description="OK: the webhook (without its secret).",
     )
+    @blp.arguments(NoQuerySchema, location="query")
     def get(self, _args, webhook_id: str):
         """Get a webhook"""
         auth.require("admin")
@@ -160,7 +160,6 @@ class WebhookItem(MethodView):
             envelope(orjson.dumps(document), document["links"]), cache_control=NO_STORE
         )
 
-    @blp.arguments(NoQuerySchema, location="query")
     @write_operation(
         blp,
         "deleteWebhook",
@@ -169,6 +168,7 @@ class WebhookItem(MethodView):
         scope="admin",
         description="Deleted: no more deliveries (pending ones are dropped).",
     )
+    @blp.arguments(NoQuerySchema, location="query")
     def delete(self, _args, webhook_id: str):
         """Delete a webhook"""
         auth.require("admin")
@@ -179,7 +179,6 @@ class WebhookItem(MethodView):
 
 @blp.route("/<webhook_id>/deliveries")
 class WebhookDeliveries(MethodView):
-    @blp.arguments(PageQuerySchema, location="query", as_kwargs=True)
     @read_operation(
         blp,
         "listWebhookDeliveries",
@@ -189,6 +188,7 @@ class WebhookDeliveries(MethodView):
         description=f"OK: its most recent {DELIVERIES_SHOWN} deliveries, newest first, each "
         "with every attempt and the receiver's answers.",
     )
+    @blp.arguments(PageQuerySchema, location="query", as_kwargs=True)
     def get(self, webhook_id: str, **args):
         """List a webhook's deliveries"""
         auth.require("admin")
