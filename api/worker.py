@@ -81,6 +81,31 @@ class Worker:
             )
             return
         log.info("job %s: attempt %d", job_id, job.attempts)
+        beating = threading.Event()
+        heartbeat = threading.Thread(
+            target=self._heartbeat, args=(job_id, job.attempts, beating), daemon=True
+        )
+        heartbeat.start()
+        try:
+            self._run(job)
+        except job_rows.JobLost:
+            log.warning(
+                "job %s: attempt %d was taken over; its work is dropped", job_id, job.attempts
+            )
+        finally:
+            beating.set()
+
+    def _heartbeat(self, job_id: str, attempt: int, done: threading.Event) -> None:
+        """Keep the lease of a running attempt fresh, so a long parse is not taken for dead."""
+        while not done.wait(self.lease / 3):
+            try:
+                if not self.store.renew_job(job_id, attempt, self.lease):
+                    return
+            except Exception:  # a missed beat is retried; the lease has room for two
+                log.exception("job %s: lease renewal failed", job_id)
+
+    def _run(self, job) -> None:
+        job_id = job.id
         fields = orjson.loads(job.fields_json)
         if job.article_id:
             fields["id"] = job.article_id
@@ -109,7 +134,7 @@ class Worker:
                 source=job.owner,
                 restore=True,
                 after=lambda conn, saved: self.store.succeed_job(
-                    conn, job_id, saved.article_id, saved.version, saved.created
+                    conn, job_id, job.attempts, saved.article_id, saved.version, saved.created
                 ),
             )
         except SourceConflict as conflict:

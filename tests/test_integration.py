@@ -775,3 +775,19 @@ def test_the_spec_declares_the_security_scheme_per_operation(app):
     body = paths["/v1/articles"]["post"]["requestBody"]["content"]
     assert set(body) == {"text/plain", "text/markdown", "application/json"}
     assert orjson.dumps(paths["/v1/articles"]["post"]["responses"]["202"])
+
+
+def test_an_attempt_taken_over_cannot_record_its_outcome(client, store, worker):
+    from api.store.jobs import JobLost
+
+    h = bearer(make_key(store, "write"))
+    job = follow(
+        client, client.put("/v1/articles/bridge", data=DOC, content_type="text/plain", headers=h)
+    )
+    first = store.claim_job(job["id"], lease_seconds=-1)  # its worker stalls past its lease
+    second = store.claim_job(job["id"], lease_seconds=60)  # another takes the job over
+    assert (first.attempts, second.attempts) == (1, 2)
+    assert not store.renew_job(job["id"], 1, 60)
+    with pytest.raises(JobLost), store.writing() as conn:
+        store.succeed_job(conn, job["id"], 1, "bridge", 1, True)
+    assert store.renew_job(job["id"], 2, 60)

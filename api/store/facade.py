@@ -161,6 +161,10 @@ class ArticleStore:
 
     succeed_job = staticmethod(jobs.succeed)  # inside a save's transaction (``after=``)
 
+    def renew_job(self, job_id: str, attempt: int, lease_seconds: float) -> bool:
+        with self.writing() as conn:
+            return jobs.renew(conn, job_id, attempt, lease_seconds)
+
     def due_jobs(self, stale_seconds: float) -> list[str]:
         with self.reading() as conn:
             return jobs.due(conn, stale_seconds)

@@ -60,10 +60,29 @@ def claim(conn: Connection, job_id: str, lease_seconds: float):
     return get(conn, job_id) if result.rowcount == 1 else None
 
 
-def succeed(conn: Connection, job_id: str, article_id: str, version: int, created: bool) -> None:
-    conn.execute(
+class JobLost(Exception):
+    """The job's lease passed to another attempt: this one's work must not count."""
+
+
+def renew(conn: Connection, job_id: str, attempt: int, lease_seconds: float) -> bool:
+    """Extend a running attempt's lease (its worker's heartbeat); False if it is no longer the
+    job's current attempt."""
+    result = conn.execute(
         jobs.update()
-        .where(jobs.c.id == job_id)
+        .where(jobs.c.id == job_id, jobs.c.state == "running", jobs.c.attempts == attempt)
+        .values(lease_until=later(lease_seconds))
+    )
+    return result.rowcount == 1
+
+
+def succeed(
+    conn: Connection, job_id: str, attempt: int, article_id: str, version: int, created: bool
+) -> None:
+    """Record the outcome, in the save's transaction; :class:`JobLost` (rolling the save back)
+    if another attempt took the job over meanwhile (fencing by attempt number)."""
+    result = conn.execute(
+        jobs.update()
+        .where(jobs.c.id == job_id, jobs.c.state == "running", jobs.c.attempts == attempt)
         .values(
             state="succeeded",
             finished_at=utc_now(),
@@ -73,6 +92,8 @@ def succeed(conn: Connection, job_id: str, article_id: str, version: int, create
             result_created=created,
         )
     )
+    if result.rowcount != 1:
+        raise JobLost(job_id)
 
 
 def fail(conn: Connection, job_id: str, problem_json: bytes) -> None:
