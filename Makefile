@@ -1,4 +1,5 @@
-# The README's two commands: `make run` (set up, ingest seeds/, serve on 127.0.0.1:8000) and
+# The README's two commands: `make run` (set up, ingest seeds/, serve on 127.0.0.1:8000 with a
+# worker for writes over HTTP) and
 # `make test` (the whole suite). Both install from the hash-checked lock file first.
 PYTHON ?= python3
 VENV := .venv
@@ -9,7 +10,7 @@ STAMP := $(VENV)/.installed
 
 run: $(STAMP)
 	$(BIN)/article-api ingest seeds || true
-	$(BIN)/article-api serve
+	$(BIN)/article-api serve --with-worker
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -44,6 +44,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         QUEUE_URL=settings.queue_url,
         READ_KEYS_REQUIRED=settings.read_keys_required,
         WEBHOOK_ALLOW_PRIVATE=settings.webhook_allow_private,
+        FEED_MAX_WAIT=settings.feed_max_wait,
         API_TITLE="article-api",
         API_VERSION=API_VERSION,
         OPENAPI_VERSION="3.1.0",

@@ -92,6 +92,12 @@ SETTINGS = (
         "10",
         "Seconds a webhook receiver has to connect and answer before the attempt counts as failed.",
     ),
+    Setting(
+        "ARTICLE_API_FEED_MAX_WAIT",
+        "30",
+        "Longest a change-feed long-poll (`wait=`) is held, in seconds (0–30); a larger `wait` "
+        "is answered at this bound. Each held poll occupies a server thread while it waits.",
+    ),
     Setting("ARTICLE_API_HOST", "127.0.0.1", "Address `article-api serve` binds."),
     Setting("ARTICLE_API_PORT", "8000", "Port `article-api serve` binds."),
     Setting(
@@ -130,6 +136,7 @@ class Settings:
     job_lease_seconds: int
     webhook_allow_private: bool
     webhook_timeout: float
+    feed_max_wait: int
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -148,6 +155,7 @@ class Settings:
             job_lease_seconds=int(env("ARTICLE_API_JOB_LEASE_SECONDS")),
             webhook_allow_private=_off_or(env("ARTICLE_API_WEBHOOK_ALLOW_PRIVATE")) is not None,
             webhook_timeout=float(env("ARTICLE_API_WEBHOOK_TIMEOUT")),
+            feed_max_wait=int(env("ARTICLE_API_FEED_MAX_WAIT")),
         )
 
 

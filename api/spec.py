@@ -87,7 +87,7 @@ ERROR_RESPONSES = {
     ),
     405: (
         "MethodNotAllowed",
-        "Method Not Allowed: the API is read-only; `Allow` lists the methods this URL takes.",
+        "Method Not Allowed: `Allow` lists the methods this URL takes.",
     ),
     406: (
         "NotAcceptable",

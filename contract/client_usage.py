@@ -14,9 +14,11 @@ import json
 import sys
 from urllib.parse import parse_qs, urlsplit
 
-from article_api_client import Client
-from article_api_client.api.articles import get_article, list_articles
+from article_api_client import AuthenticatedClient, Client
+from article_api_client.api.articles import create_article, get_article, list_articles, put_article
+from article_api_client.api.changes import list_changes
 from article_api_client.api.entities import get_entity, list_article_entities, list_entities
+from article_api_client.api.jobs import get_job
 from article_api_client.api.quotes import list_article_quotes, list_quotes
 from article_api_client.models import (
     Article,
@@ -24,17 +26,21 @@ from article_api_client.models import (
     ArticlePart,
     ArticleResponse,
     ArticleSort,
+    ArticleWrite,
+    ChangeFeed,
     CorpusEntityList,
     CorpusQuoteList,
     EntityDetailResponse,
     EntityType,
+    JobResponse,
+    JobState,
     PaginationMode,
     Problem,
     QuoteKind,
     QuoteList,
     SpeakerVia,
 )
-from article_api_client.types import UNSET
+from article_api_client.types import UNSET, File
 
 SEED_ID = "000-8cbe90a26df69869"
 
@@ -205,7 +211,38 @@ def rate_limited(limited_url: str) -> dict:
     return {"after": attempts, "limit": int(response.headers["RateLimit-Limit"])}
 
 
+def write(base_url: str, token: str) -> dict:
+    """Writes with a key: JSON and bare text; the job they make; an idempotent replay; a write
+    without the key refused; the change feed read with its cursor."""
+    writer = AuthenticatedClient(base_url=base_url, token=token, raise_on_unexpected_status=True)
+    body = ArticleWrite(
+        text="Ferry timetable changes\n\nThe winter timetable starts on Monday.\n",
+        id="client-ferry-timetable",
+        published_at=dt.datetime(2026, 12, 1, 8, tzinfo=dt.UTC),
+    )
+    created = create_article.sync_detailed(client=writer, body=body, idempotency_key="client-1")
+    assert created.status_code == 202, created.content
+    assert isinstance(created.parsed, JobResponse)
+    job = created.parsed.data
+    assert job.state is JobState.QUEUED and created.headers["Location"] == job.links.self_
+    replay = create_article.sync_detailed(client=writer, body=body, idempotency_key="client-1")
+    assert replay.parsed.data.id == job.id and replay.headers["Idempotent-Replayed"] == "true"
+    seen = get_job.sync(job.id, client=writer)
+    assert isinstance(seen, JobResponse) and seen.data.id == job.id
+    text = File(payload=b"Bridge reopens\n\nThe bridge reopened at noon.\n")
+    put = put_article.sync_detailed("client-bridge", client=writer, body=text)
+    assert put.status_code == 202 and put.parsed.data.article_id == "client-bridge"
+    anonymous = Client(base_url=base_url, raise_on_unexpected_status=True)
+    refused = create_article.sync_detailed(client=anonymous, body=body)
+    assert refused.status_code == 401 and isinstance(refused.parsed, Problem)
+    assert refused.headers["WWW-Authenticate"].startswith("Bearer")
+    feed = list_changes.sync(client=anonymous, page_size=5)
+    assert isinstance(feed, ChangeFeed) and feed.meta.cursor
+    return {"job": job.state.value, "put": put.parsed.data.state.value}
+
+
 if __name__ == "__main__":
     result = main(sys.argv[1])
     result["rate_limited"] = rate_limited(sys.argv[2])
+    result["write"] = write(sys.argv[1], sys.argv[3])
     print(json.dumps(result))

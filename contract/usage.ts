@@ -41,6 +41,15 @@ type EntityListOk = operations["listEntities"]["responses"][200]["content"]["app
 type ArticleQuotesOk =
   operations["listArticleQuotes"]["responses"][200]["content"]["application/json"];
 
+type ArticleWrite = operations["createArticle"]["requestBody"]["content"]["application/json"];
+type JobAccepted = operations["createArticle"]["responses"][202]["content"]["application/json"];
+type JobOk = operations["getJob"]["responses"][200]["content"]["application/json"];
+type JobState = components["schemas"]["JobState"];
+type Unauthorized =
+  operations["createArticle"]["responses"][401]["content"]["application/problem+json"];
+type ChangeFeedOk = operations["listChanges"]["responses"][200]["content"]["application/json"];
+type EventType = components["schemas"]["EventType"];
+
 export class ApiError extends Error {
   constructor(readonly problem: Problem) {
     super(`${problem.status} ${problem.title}: ${problem.detail} (request ${problem.request_id})`);
@@ -214,20 +223,57 @@ export async function until429(base: string): Promise<{ problem: TooManyRequests
   throw new Error("no 429 within 20 requests");
 }
 
-async function main(base: string, limited: string): Promise<void> {
+/** A write with a key, as a frontend's admin screen would make it: the job, then the feed. */
+export async function writeWithKey(base: string, token: string): Promise<{ state: JobState }> {
+  const body: ArticleWrite = {
+    text: "Library hours extended\n\nThe central library will open until nine.\n",
+    id: "typed-library-hours",
+    published_at: "2026-12-01T09:00:00Z",
+  };
+  const send = (auth: boolean) =>
+    fetch(`${base}/v1/articles`, {
+      method: "POST",
+      headers: {
+        "Content-Type": "application/json",
+        Accept: "application/json",
+        ...(auth ? { Authorization: `Bearer ${token}` } : {}),
+      },
+      body: JSON.stringify(body),
+    });
+  const refused = await send(false);
+  check(refused.status === 401, "a write without a key");
+  const problem = (await refused.json()) as Unauthorized;
+  check(problem.status === 401 && refused.headers.has("WWW-Authenticate"), "401 problem");
+  const accepted = await send(true);
+  check(accepted.status === 202, `write answered ${accepted.status}`);
+  const job = ((await accepted.json()) as JobAccepted).data;
+  check(accepted.headers.get("Location") === job.links.self, "Location names the job");
+  const seen = await fetch(`${base}${job.links.self}`, {
+    headers: { Authorization: `Bearer ${token}`, Accept: "application/json" },
+  });
+  const state: JobState = ((await seen.json()) as JobOk).data.state;
+  check(["queued", "running", "succeeded"].includes(state), "job state");
+  const feed = await getJson<ChangeFeedOk>(`${base}/v1/changes?page_size=5`);
+  const types: EventType[] = (feed.body?.data ?? []).map((e) => e.type);
+  check(typeof feed.body?.meta.cursor === "string" && Array.isArray(types), "change feed");
+  return { state };
+}
+
+async function main(base: string, limited: string, token: string): Promise<void> {
   const article = await articleWithParts(base, "000-8cbe90a26df69869");
   check(article !== null, "the seed article");
   const report = {
     search: await search(base, "trade"),
     filters: await everyFilter(base, article.id),
     rateLimited: (await until429(limited)).retryAfter,
+    write: (await writeWithKey(base, token)).state,
   };
   console.log(JSON.stringify(report));
 }
 
-const [, , liveUrl, limitedUrl] = process.argv;
-if (liveUrl !== undefined && limitedUrl !== undefined) {
-  main(liveUrl, limitedUrl).catch((error: unknown) => {
+const [, , liveUrl, limitedUrl, writeToken] = process.argv;
+if (liveUrl !== undefined && limitedUrl !== undefined && writeToken !== undefined) {
+  main(liveUrl, limitedUrl, writeToken).catch((error: unknown) => {
     console.error(error);
     process.exitCode = 1;
   });

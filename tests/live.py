@@ -101,6 +101,8 @@ def _serve(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
         # Fuzzers and clients send hundreds of requests a second from one address; the 429 is
         # met on `limited_server`.
         "ARTICLE_API_RATE_LIMIT": "off",
+        # Fuzzers send `wait=30` to the change feed; held a second, not thirty.
+        "ARTICLE_API_FEED_MAX_WAIT": "1",
     }
     env.pop("ARTICLE_API_PORT", None)
     ingest = cli("ingest", str(seeds), "--json", env=env)
@@ -144,3 +146,17 @@ def limited_server(live_server: LiveServer) -> Iterator[str]:
             yield s.url
         finally:
             _LIMITED.clear()
+
+
+_WRITE_KEY: list[str] = []
+
+
+@pytest.fixture(scope="session")
+def write_key(live_server: LiveServer) -> str:
+    """A write-scope API key's token on the live server's store (made with `keys create`)."""
+    if not _WRITE_KEY:
+        env = {**os.environ, "DATABASE_URL": live_server.database_url}
+        made = cli("keys", "create", "--name", "contract-client", "--scope", "write", env=env)
+        assert made.returncode == 0, made.stderr
+        _WRITE_KEY.append(made.stdout.strip())
+    return _WRITE_KEY[0]

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from .conftest import ROOT
-from .live import CONTRACT, LIMITED, limited_server, live_server  # noqa: F401  (fixtures)
+from .live import CONTRACT, LIMITED, limited_server, live_server, write_key  # noqa: F401
 
 LOCK = CONTRACT / "python-client.lock"
 
@@ -48,6 +48,7 @@ def generated_client(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Pa
     generate = subprocess.run(
         [str(venv / "bin" / "openapi-python-client"), "generate",
          "--path", str(ROOT / "openapi.yaml"), "--meta", "none",
+         "--config", str(CONTRACT / "python-client.yaml"),
          "--output-path", str(out / "article_api_client")],
         capture_output=True, text=True, timeout=300, env=env,
     )  # fmt: skip
@@ -64,7 +65,9 @@ def test_generated_client_has_a_function_per_operation(generated_client):
     assert modules >= {
         "list_articles", "get_article", "list_article_versions", "get_article_version",
         "list_sections", "get_section", "list_bullets", "list_article_quotes", "list_quotes",
-        "list_article_entities", "list_entities", "get_entity",
+        "list_article_entities", "list_entities", "get_entity", "create_article", "put_article",
+        "retract_article", "get_job", "list_changes", "create_webhook", "list_webhooks",
+        "get_webhook", "delete_webhook", "list_webhook_deliveries",
     }  # fmt: skip
     models = {p.stem for p in (out / "article_api_client" / "models").glob("*.py")}
     assert {"article", "article_list", "problem", "quote", "entity"} <= models
@@ -81,7 +84,7 @@ def test_generated_enums_are_one_class_per_concept_with_readable_members(generat
             enums[found.group(1)] = re.findall(r"^    (\w+) = ", found.group(2), re.M)
     assert set(enums) == {
         "ArticlePart", "ArticleSort", "EntityType", "PaginationMode", "QuoteKind", "TitleSource",
-        "SpeakerVia",
+        "SpeakerVia", "EventType", "JobState", "DeliveryState",
     }  # fmt: skip
     assert enums["ArticleSort"] == ["ID_ASCENDING", "ID_DESCENDING"]
     assert not [m for members in enums.values() for m in members if m.startswith("VALUE")]
@@ -91,11 +94,13 @@ def test_generated_client_works_against_the_live_server(
     generated_client,
     live_server,  # noqa: F811
     limited_server,  # noqa: F811
+    write_key,  # noqa: F811
 ):
     python, out = generated_client
     env = {**os.environ, "PYTHONPATH": str(out)}
     run = subprocess.run(
-        [str(python), str(CONTRACT / "client_usage.py"), live_server.url, limited_server],
+        [str(python), str(CONTRACT / "client_usage.py"), live_server.url, limited_server,
+         write_key],
         capture_output=True, text=True, timeout=300, env=env,
     )  # fmt: skip
     assert run.returncode == 0, run.stdout + run.stderr
@@ -107,3 +112,4 @@ def test_generated_client_works_against_the_live_server(
     assert report["filters"]["speaker_names"] >= 3
     assert report["rate_limited"]["limit"] == LIMITED
     assert report["rate_limited"]["after"] <= LIMITED + 1
+    assert report["write"] == {"job": "queued", "put": "queued"}

@@ -18,6 +18,7 @@ from .live import (  # noqa: F401  (fixtures)
     live_server,
     node_tool_or_skip,
     tool_or_skip,
+    write_key,
 )
 
 
@@ -40,7 +41,11 @@ def test_openapi_typescript_types_compile_with_strict_tsc():
     assert check.returncode == 0, check.stdout + check.stderr
 
 
-def test_the_typed_client_runs_against_the_live_server(live_server, limited_server):  # noqa: F811
+def test_the_typed_client_runs_against_the_live_server(
+    live_server,  # noqa: F811
+    limited_server,  # noqa: F811
+    write_key,  # noqa: F811
+):
     tsc = node_tool_or_skip("tsc")
     node = tool_or_skip("node")
     if not (CONTRACT / "build" / "api.d.ts").exists():
@@ -53,7 +58,7 @@ def test_the_typed_client_runs_against_the_live_server(live_server, limited_serv
     assert compile_.returncode == 0, compile_.stdout + compile_.stderr
     (out / "package.json").write_text('{"type": "module"}\n')
     run = subprocess.run(
-        [node, str(out / "usage.js"), live_server.url, limited_server],
+        [node, str(out / "usage.js"), live_server.url, limited_server, write_key],
         capture_output=True, text=True, timeout=300,
     )  # fmt: skip
     assert run.returncode == 0, run.stdout + run.stderr
@@ -61,3 +66,4 @@ def test_the_typed_client_runs_against_the_live_server(live_server, limited_serv
     assert report["search"]["articles"] >= 1
     assert report["filters"]["speakerNames"] >= 3
     assert report["rateLimited"] >= 1
+    assert report["write"] == "queued"

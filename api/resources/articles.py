@@ -108,9 +108,11 @@ _DOCUMENT_BODY = {
     "description": "The document: its bare text (`text/plain` or `text/markdown`, front matter "
     "allowed), or JSON with `text` and optional fields. At most `ARTICLE_API_MAX_FILE_BYTES` "
     "bytes of text.",
+    # The bare text is documented as raw bytes (``format: binary``): what generated clients
+    # send as a body unchanged (they have no type for a text/* body of their own).
     "content": {
-        "text/plain": {"schema": {"type": "string"}},
-        "text/markdown": {"schema": {"type": "string"}},
+        "text/plain": {"schema": {"type": "string", "format": "binary"}},
+        "text/markdown": {"schema": {"type": "string", "format": "binary"}},
         "application/json": {"schema": "ArticleWrite"},
     },
 }

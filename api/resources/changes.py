@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 import orjson
+from flask import current_app
 from flask.views import MethodView
 
 from schemas.change import ChangesQuerySchema, ChangesResponseSchema, change_document
@@ -43,7 +44,7 @@ class Changes(MethodView):
         if "cursor" in args:
             after = decode_cursor(args["cursor"], _SCOPE, int)[1]
         since = utc_text(args["since"]) if "since" in args else None
-        deadline = time.monotonic() + args["wait"]
+        deadline = time.monotonic() + min(args["wait"], current_app.config["FEED_MAX_WAIT"])
         while True:
             with store().reading() as conn:
                 rows = store().changes(
