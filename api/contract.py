@@ -42,8 +42,9 @@ API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-act
 
 #: The realm of the ``WWW-Authenticate: Bearer`` challenge on a 401.
 AUTH_REALM = "article-api"
-#: The OpenAPI security scheme every write (and, when configured, every read) declares.
-SECURITY_SCHEME = "ApiKey"
+#: The OpenAPI security scheme of each key scope (all HTTP bearer; one per scope, so that each
+#: operation names the scope it needs without OAuth-only scope lists).
+SECURITY_SCHEMES = {"read": "ReadKey", "write": "WriteKey", "admin": "AdminKey"}
 
 #: Largest body ``POST``/``PUT /v1/articles`` takes is ``ARTICLE_API_MAX_FILE_BYTES``, as for
 #: seed files; a JSON write body may add this much for its other fields.

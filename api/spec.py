@@ -37,7 +37,7 @@ from .contract import (
     PROBLEM,
     REQUEST_ID_PATTERN,
     REVALIDATE,
-    SECURITY_SCHEME,
+    SECURITY_SCHEMES,
 )
 from .errors import from_http_exception
 from .pagination import encode_cursor
@@ -140,7 +140,7 @@ HEADERS = {
         },
     },
     "NoStore": {
-        "description": f"Error answers are never cached: `{NO_STORE}`.",
+        "description": f"Never cached (errors, and the answers to writes): `{NO_STORE}`.",
         "required": True,
         "schema": {"type": "string", "const": NO_STORE, "examples": [NO_STORE]},
     },
@@ -399,9 +399,9 @@ class ContractPlugin(BasePlugin):
             # Reads are public unless the server asks for read keys: both are declared. A read
             # of writers' or admins' resources (jobs, webhooks) needs its scope.
             if scope is None:
-                operation["security"] = [{}, {SECURITY_SCHEME: ["read"]}]
+                operation["security"] = [{}, {SECURITY_SCHEMES["read"]: []}]
             else:
-                operation["security"] = [{SECURITY_SCHEME: [scope]}]
+                operation["security"] = [{SECURITY_SCHEMES[scope]: []}]
 
     def _write_helper(self, path, method, operation):
         operation.pop("x-scope", None)
@@ -490,17 +490,22 @@ class ArticleApi(Api):
         Error responses are problem documents under their own media type, with the headers
         every error carries (``Allow`` too on a 405).
         """
-        self.spec.components.security_scheme(
-            SECURITY_SCHEME,
-            {
-                "type": "http",
-                "scheme": "bearer",
-                "description": "An API key made by `article-api keys create --scope "
-                "read|write|admin`, sent as `Authorization: Bearer aak_…`. Writes need `write`, "
-                "webhooks `admin`; reads need `read` only when the server sets "
-                "`ARTICLE_API_READ_KEYS=required`.",
-            },
-        )
+        needs = {
+            "read": "Reads, only when the server sets `ARTICLE_API_READ_KEYS=required`.",
+            "write": "Sending, replacing and retracting articles; their jobs.",
+            "admin": "Webhooks; retracting any article.",
+        }
+        for scope, scheme in SECURITY_SCHEMES.items():
+            self.spec.components.security_scheme(
+                scheme,
+                {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": f"An API key with the `{scope}` scope or a wider one "
+                    f"(read < write < admin), made by `article-api keys create --scope {scope}` "
+                    f"and sent as `Authorization: Bearer aak_…`. {needs[scope]}",
+                },
+            )
         for name, header in HEADERS.items():
             self.spec.components.header(name, header, lazy=True)
         for name, parameter in PARAMETERS.items():
@@ -582,14 +587,15 @@ def write_operation(
     argument. The error answers are added by :class:`ContractPlugin`."""
     doc: dict = {
         "operationId": operation_id,
-        "security": [{SECURITY_SCHEME: [scope]}],
+        "security": [{SECURITY_SCHEMES[scope]: []}],
         "x-scope": scope,
     }
     if request_body is not None:
         doc["requestBody"] = request_body
 
     def decorate(view):
-        response_headers = {"X-Request-ID": "RequestId", **(headers or {})}
+        response_headers = {"X-Request-ID": "RequestId", "Cache-Control": "NoStore"}
+        response_headers.update(headers or {})
         if schema is None:
             view = blp.response(status, description=description, headers=response_headers)(view)
         else:

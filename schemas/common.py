@@ -277,6 +277,16 @@ class ProblemSchema(ResponseSchema):
         fields.Nested(ProblemErrorSchema),
         metadata={"description": "For bad input: one entry per problem, naming the parameter."},
     )
+    retracted_at = fields.String(
+        metadata={
+            "description": "On a 410: when the article was retracted (RFC 3339, UTC).",
+            "format": "date-time",
+            "examples": ["2026-12-01T10:00:00.000000Z"],
+        }
+    )
+    reason = fields.String(
+        metadata={"description": "On a 410: why it was retracted.", "examples": ["legal request"]}
+    )
 
 
 def envelope(name: str, data_field: fields.Field, links: type[Schema], meta: type[Schema]):

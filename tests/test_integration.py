@@ -765,13 +765,14 @@ def test_a_delivery_is_given_up_after_the_last_attempt(client, store, worker, re
 
 def test_the_spec_declares_the_security_scheme_per_operation(app):
     spec = app.extensions["article_api"].spec.to_dict()
-    assert spec["components"]["securitySchemes"]["ApiKey"]["scheme"] == "bearer"
+    schemes = spec["components"]["securitySchemes"]
+    assert {schemes[n]["scheme"] for n in ("ReadKey", "WriteKey", "AdminKey")} == {"bearer"}
     paths = spec["paths"]
-    assert paths["/v1/articles"]["post"]["security"] == [{"ApiKey": ["write"]}]
-    assert paths["/v1/articles/{article_id}"]["delete"]["security"] == [{"ApiKey": ["write"]}]
-    assert paths["/v1/webhooks"]["post"]["security"] == [{"ApiKey": ["admin"]}]
-    assert paths["/v1/jobs/{job_id}"]["get"]["security"] == [{"ApiKey": ["write"]}]
-    assert paths["/v1/articles"]["get"]["security"] == [{}, {"ApiKey": ["read"]}]
+    assert paths["/v1/articles"]["post"]["security"] == [{"WriteKey": []}]
+    assert paths["/v1/articles/{article_id}"]["delete"]["security"] == [{"WriteKey": []}]
+    assert paths["/v1/webhooks"]["post"]["security"] == [{"AdminKey": []}]
+    assert paths["/v1/jobs/{job_id}"]["get"]["security"] == [{"WriteKey": []}]
+    assert paths["/v1/articles"]["get"]["security"] == [{}, {"ReadKey": []}]
     body = paths["/v1/articles"]["post"]["requestBody"]["content"]
     assert set(body) == {"text/plain", "text/markdown", "application/json"}
     assert orjson.dumps(paths["/v1/articles"]["post"]["responses"]["202"])

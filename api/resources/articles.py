@@ -25,7 +25,7 @@ from schemas.article import (
 from schemas.job import JobResponseSchema
 
 from .. import auth
-from ..contract import DOCUMENT_TYPES, IDEMPOTENCY_KEY_PATTERN, MAX_JSON_OVERHEAD
+from ..contract import DOCUMENT_TYPES, IDEMPOTENCY_KEY_PATTERN, MAX_JSON_OVERHEAD, NO_STORE
 from ..http import envelope, job_queue, json_array, json_response, store
 from ..ids import ARTICLE_ID_PATTERN, name_keys
 from ..pagination import paginate
@@ -191,7 +191,7 @@ class ArticleWrite(MethodView):
         what its owner wrote; an admin key anything. Retracting twice changes nothing.
         """
         retract(article_id, reason)
-        return Response(status=204)
+        return Response(status=204, headers={"Cache-Control": NO_STORE})
 
 
 def accept_write(method: str, article_id: str | None):

@@ -127,7 +127,11 @@ class Webhooks(MethodView):
     )
     @blp.arguments(PageQuerySchema, location="query", as_kwargs=True)
     def get(self, **args):
-        """List webhooks"""
+        """List webhooks
+
+        Every webhook, oldest first, with its URL and events; secrets are shown only once, when
+        a webhook is made.
+        """
         auth.require("admin")
         hooks = store().list_webhooks()
         page = paginate(
@@ -153,7 +157,10 @@ class WebhookItem(MethodView):
     )
     @blp.arguments(NoQuerySchema, location="query")
     def get(self, _args, webhook_id: str):
-        """Get a webhook"""
+        """Get a webhook
+
+        Its URL, its events and when it was made (not its secret).
+        """
         auth.require("admin")
         document = _document(_webhook_or_404(webhook_id))
         return json_response(
@@ -170,11 +177,14 @@ class WebhookItem(MethodView):
     )
     @blp.arguments(NoQuerySchema, location="query")
     def delete(self, _args, webhook_id: str):
-        """Delete a webhook"""
+        """Delete a webhook
+
+        No more deliveries from now on; the pending ones and the record of past ones go too.
+        """
         auth.require("admin")
         _webhook_or_404(webhook_id)
         store().remove_webhook(webhook_id)
-        return Response(status=204)
+        return Response(status=204, headers={"Cache-Control": NO_STORE})
 
 
 @blp.route("/<webhook_id>/deliveries")
@@ -190,7 +200,13 @@ class WebhookDeliveries(MethodView):
     )
     @blp.arguments(PageQuerySchema, location="query", as_kwargs=True)
     def get(self, webhook_id: str, **args):
-        """List a webhook's deliveries"""
+        """List a webhook's deliveries
+
+        One delivery per event, newest first: its state (`pending`, `succeeded`, `failed`), the
+        `webhook-id` it was sent with, when the next attempt is due, the event, and every
+        attempt with the receiver's status code or the error, an excerpt of its answer and how
+        long it took.
+        """
         auth.require("admin")
         _webhook_or_404(webhook_id)
         rows = store().deliveries(webhook_id, None, DELIVERIES_SHOWN)
