@@ -24,11 +24,12 @@ from referencing.jsonschema import DRAFT202012
 from .conftest import ROOT
 
 SPEC = yaml.safe_load((ROOT / "openapi.yaml").read_text(encoding="utf-8"))
-#: (path, operation with the path's own parameters too)
+#: (path, operation with the path's own parameters too): the public reads (a keyed read's
+#: examples name a job or a webhook of someone's: tests/test_integration.py covers those).
 OPERATIONS = [
     (path, {**item["get"], "parameters": item.get("parameters", []) + item["get"]["parameters"]})
     for path, item in SPEC["paths"].items()
-    if "get" in item
+    if "get" in item and {} in item["get"].get("security", [{}])
 ]
 REGISTRY = Registry().with_resource("urn:spec", Resource.from_contents(SPEC, DRAFT202012))
 
@@ -171,13 +172,17 @@ def test_responses_with_members_added_later_still_validate(client, loaded, url):
     assert errors == [], errors[:3]
 
 
+#: Request bodies: strict, like query parameters (an unknown member is a 400 naming it).
+REQUEST_BODIES = {"ArticleWrite", "WebhookCreate"}
+
+
 def test_no_object_in_the_spec_is_closed():
     closed = [
         name
         for name, schema in SPEC["components"]["schemas"].items()
         if schema.get("additionalProperties") is False
     ]
-    assert closed == []
+    assert sorted(closed) == sorted(REQUEST_BODIES)
 
 
 def inline_enums(node, where="") -> list[str]:
@@ -205,7 +210,7 @@ def test_enums_are_named_components_with_readable_members():
     enums = {name: s for name, s in schemas.items() if "enum" in s}
     assert set(enums) == {
         "TitleSource", "PaginationMode", "ArticlePart", "ArticleSort", "QuoteKind", "EntityType",
-        "SpeakerVia",
+        "SpeakerVia", "EventType", "JobState", "DeliveryState",
     }  # fmt: skip
     for name, schema in enums.items():
         names = schema["x-enum-varnames"]
