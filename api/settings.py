@@ -66,6 +66,13 @@ SETTINGS = (
     Setting("ARTICLE_API_HOST", "127.0.0.1", "Address `article-api serve` binds."),
     Setting("ARTICLE_API_PORT", "8000", "Port `article-api serve` binds."),
     Setting(
+        "ARTICLE_API_REQUEST_READ_SECONDS",
+        "10",
+        "Seconds a client has to send a whole request once it begins (a 408 after), and a new "
+        "connection to begin one (closed after); slow clients are read without holding a "
+        "worker thread (read by gunicorn's worker).",
+    ),
+    Setting(
         "WEB_CONCURRENCY",
         "2",
         "gunicorn worker processes (read by gunicorn.conf.py).",
