@@ -19,9 +19,9 @@ README's "Benchmarks"):
   answered). More threads only move the threshold (and cost throughput, above); gevent would
   need monkey-patching under a per-thread store connection. `api.gunicorn_worker.ProblemWorker`
   instead reads each request in the worker's event loop, non-blocking, and hands the thread
-  whole requests: with 50 idle and
-  50 trickling sockets held, 10 of 10 probes answered, slowest 5 ms (`python -m bench`'s
-  slow-client scenario). Deadlines: `ARTICLE_API_REQUEST_READ_SECONDS`.
+  whole requests: with 50 idle and 50 trickling sockets held, 10 of 10 probes answered,
+  slowest 5 ms (`python -m bench`'s slow-client scenario).
+  Deadlines: `ARTICLE_API_REQUEST_READ_SECONDS`.
 * No gunicorn access log: the app logs every request itself (`api.access`, with the request
   id), so a second line per request would only cost a write.
 """

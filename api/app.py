@@ -15,7 +15,7 @@ from flask import Flask, send_from_directory
 from flask_cors import CORS
 
 from . import compression, hardening, http, observability
-from .contract import EXPOSED_HEADERS
+from .contract import EXPOSED_HEADERS, shared_revalidate
 from .resources import BLUEPRINTS
 from .settings import Settings
 from .spec import ArticleApi
@@ -40,6 +40,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         TRUSTED_PROXIES=settings.trusted_proxies,
         COMPRESS_RESPONSES=settings.compress,
         LOG_FORMAT=settings.log_format,
+        LATEST_CACHE_CONTROL=shared_revalidate(settings.shared_cache_seconds),
         API_TITLE="article-api",
         API_VERSION=API_VERSION,
         OPENAPI_VERSION="3.1.0",

@@ -10,8 +10,24 @@ PROBLEM = "application/problem+json"
 
 #: ``Cache-Control`` of a specific version's URL (its bytes never change) …
 IMMUTABLE = "public, max-age=31536000, immutable"
-#: … of every other 200 and 304 (revalidate with the ETag each time) …
+#: … of the health answers, and of every latest URL when shared caching is off (revalidate
+#: with the ETag each time) …
 REVALIDATE = "no-cache"
+#: Longest ``ARTICLE_API_SHARED_CACHE_SECONDS`` taken (a larger value is read as this).
+MAX_SHARED_CACHE_SECONDS = 60
+
+
+def shared_revalidate(seconds: int) -> str:
+    """… of a latest URL (an article, its parts, every list): a shared cache (nginx, a CDN) may
+    answer it for ``seconds``, then ``seconds`` more while it revalidates in the background, so
+    a new version shows within ``2 * seconds``; a browser's own cache revalidates every time
+    (``max-age=0``). 0 seconds: :data:`REVALIDATE`."""
+    seconds = min(max(seconds, 0), MAX_SHARED_CACHE_SECONDS)
+    if not seconds:
+        return REVALIDATE
+    return f"public, max-age=0, s-maxage={seconds}, stale-while-revalidate={seconds}"
+
+
 #: … and of every error answer.
 NO_STORE = "no-store"
 

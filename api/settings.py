@@ -63,6 +63,13 @@ SETTINGS = (
         "json",
         "`json`: one JSON object per log line, with the request id; `text` for people.",
     ),
+    Setting(
+        "ARTICLE_API_SHARED_CACHE_SECONDS",
+        "5",
+        "Seconds a shared cache (nginx, a CDN) may answer a latest URL (an article, its parts, "
+        "lists) without asking a node, and as many more while it revalidates: a new version "
+        "shows within twice this. Browsers revalidate every time. 0: `no-cache`; at most 60.",
+    ),
     Setting("ARTICLE_API_HOST", "127.0.0.1", "Address `article-api serve` binds."),
     Setting("ARTICLE_API_PORT", "8000", "Port `article-api serve` binds."),
     Setting(
@@ -103,6 +110,7 @@ class Settings:
     trusted_proxies: int
     compress: bool
     log_format: str
+    shared_cache_seconds: int
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -116,6 +124,7 @@ class Settings:
             trusted_proxies=int(env("ARTICLE_API_TRUSTED_PROXIES")),
             compress=_off_or(env("ARTICLE_API_COMPRESS")) is not None,
             log_format=env("ARTICLE_API_LOG_FORMAT"),
+            shared_cache_seconds=int(env("ARTICLE_API_SHARED_CACHE_SECONDS")),
         )
 
 

@@ -30,14 +30,20 @@ from .contract import (
     IMMUTABLE,
     MAX_PATH_CHARS,
     MAX_QUERY_CHARS,
+    MAX_SHARED_CACHE_SECONDS,
     NO_STORE,
     PROBLEM,
     REQUEST_ID_PATTERN,
     REVALIDATE,
+    shared_revalidate,
 )
 from .errors import from_http_exception
 from .pagination import encode_cursor
 from .query import QUERY_PARSER
+from .settings import default
+
+#: A latest URL's ``Cache-Control`` with the default ``ARTICLE_API_SHARED_CACHE_SECONDS``.
+SHARED_EXAMPLE = shared_revalidate(int(default("ARTICLE_API_SHARED_CACHE_SECONDS")))
 
 
 class Blueprint(SmorestBlueprint):
@@ -102,10 +108,14 @@ HEADERS = {
         },
     },
     "CacheControl": {
-        "description": f"`{REVALIDATE}` (revalidate with the ETag) for latest URLs; "
-        f"`{IMMUTABLE}` for a specific version's URL.",
+        "description": f"`{IMMUTABLE}` for a specific version's URL. Latest URLs (an article, "
+        f"its parts, every list): `{SHARED_EXAMPLE}` — a shared cache (nginx, a CDN) may answer "
+        "for `s-maxage` seconds and as long again while it revalidates (a new version shows "
+        "within twice `s-maxage`), a browser revalidates with the ETag every time; the seconds "
+        "are the server's `ARTICLE_API_SHARED_CACHE_SECONDS` (at most "
+        f"{MAX_SHARED_CACHE_SECONDS}; 0 gives `{REVALIDATE}`). Health answers: `{REVALIDATE}`.",
         "required": True,
-        "schema": {"type": "string", "enum": [REVALIDATE, IMMUTABLE], "examples": [REVALIDATE]},
+        "schema": {"type": "string", "examples": [SHARED_EXAMPLE, IMMUTABLE, REVALIDATE]},
     },
     "NoStore": {
         "description": f"Error answers are never cached: `{NO_STORE}`.",

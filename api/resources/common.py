@@ -14,7 +14,7 @@ from sqlalchemy import Connection
 
 from schemas.article import INCLUDES
 
-from ..contract import IMMUTABLE, MAX_VERSION, REVALIDATE
+from ..contract import IMMUTABLE, MAX_VERSION
 from ..http import (
     conditional,
     envelope,
@@ -68,7 +68,7 @@ def article_response(article_id: str, found, include: list[str], *, immutable: b
         return envelope(data, article_links(article_id, url))
 
     etag = etag_of(article_id, version, ingested_at, output_hash, url)
-    return conditional(etag, build, cache_control=IMMUTABLE if immutable else REVALIDATE)
+    return conditional(etag, build, cache_control=IMMUTABLE if immutable else None)
 
 
 def article_version_or_404(article_id: str, version: int):
