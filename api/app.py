@@ -14,7 +14,7 @@ import flask_swagger_ui
 from flask import Flask, send_from_directory
 from flask_cors import CORS
 
-from . import compression, hardening, http, observability
+from . import compression, fastpath, hardening, http, observability
 from .contract import EXPOSED_HEADERS, shared_revalidate
 from .resources import BLUEPRINTS
 from .settings import Settings
@@ -40,6 +40,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         TRUSTED_PROXIES=settings.trusted_proxies,
         COMPRESS_RESPONSES=settings.compress,
         LOG_FORMAT=settings.log_format,
+        FAST_PATH=settings.fast_path,
         LATEST_CACHE_CONTROL=shared_revalidate(settings.shared_cache_seconds),
         API_TITLE="article-api",
         API_VERSION=API_VERSION,
@@ -86,6 +87,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     for blueprint in BLUEPRINTS:
         api.register_blueprint(blueprint)
     app.extensions["article_api"] = api
+    if app.config["FAST_PATH"]:
+        fastpath.init_app(app)  # last: it routes through the app's finished URL map
 
     @app.get("/docs/assets/<path:filename>")
     def docs_asset(filename: str):

@@ -72,6 +72,41 @@ def _latency(method: str, route: str):
     return LATENCY.labels(method, route)
 
 
+def record_request(
+    method: str,
+    path: str,
+    route: str,
+    status: int,
+    elapsed: float,
+    remote_addr: str | None,
+    request_id: str | None = None,
+) -> None:
+    """Count and time one answered request, and write its access line (the Flask hook's and
+    :mod:`api.fastpath`'s; ``request_id`` for a request outside Flask's context)."""
+    label = method if method in KNOWN_METHODS else "other"
+    _requests(label, route, status).inc()
+    _latency(label, route).observe(elapsed)
+    if access_log.isEnabledFor(logging.INFO):
+        # makeRecord + handle: the same record as .info() without its stack walk
+        # (findCaller), which cost more than the rest of the line.
+        fields = {
+            "method": method,
+            "path": path,
+            "route": route,
+            "status": status,
+            "duration_ms": round(elapsed * 1000, 3),
+            "remote_addr": remote_addr,
+        }
+        extra: dict = {"fields": fields}
+        if request_id is not None:
+            extra["request_id"] = request_id
+        access_log.handle(
+            access_log.makeRecord(
+                access_log.name, logging.INFO, __file__, 0, "access", None, None, extra=extra
+            )
+        )
+
+
 class StoreCollector:
     """Gauges read from the store when Prometheus scrapes: what ingest has stored."""
 
@@ -158,34 +193,15 @@ def init_app(app: Flask) -> None:
         started = g.pop("started", None)
         if started is None:
             return response
-        elapsed = time.perf_counter() - started
         route = request.url_rule.rule if request.url_rule else "unmatched"
-        method = request.method if request.method in KNOWN_METHODS else "other"
-        _requests(method, route, response.status_code).inc()
-        _latency(method, route).observe(elapsed)
-        if access_log.isEnabledFor(logging.INFO):
-            # makeRecord + handle: the same record as .info() without its stack walk
-            # (findCaller), which cost more than the rest of the line.
-            fields = {
-                "method": request.method,
-                "path": request.path,
-                "route": route,
-                "status": response.status_code,
-                "duration_ms": round(elapsed * 1000, 3),
-                "remote_addr": request.remote_addr,
-            }
-            access_log.handle(
-                access_log.makeRecord(
-                    access_log.name,
-                    logging.INFO,
-                    __file__,
-                    0,
-                    "access",
-                    None,
-                    None,
-                    extra={"fields": fields},
-                )
-            )
+        record_request(
+            request.method,
+            request.path,
+            route,
+            response.status_code,
+            time.perf_counter() - started,
+            request.remote_addr,
+        )
         return response
 
     @app.get("/metrics")

@@ -64,6 +64,13 @@ SETTINGS = (
         "`json`: one JSON object per log line, with the request id; `text` for people.",
     ),
     Setting(
+        "ARTICLE_API_FAST_PATH",
+        "on",
+        "`on`: the hot GETs (an article, a version, the article list) are answered by a WSGI-level "
+        "path that does what the app's layers do in one pass (`api/fastpath.py`); `off`: all by "
+        "the Flask app.",
+    ),
+    Setting(
         "ARTICLE_API_SHARED_CACHE_SECONDS",
         "5",
         "Seconds a shared cache (nginx, a CDN) may answer a latest URL (an article, its parts, "
@@ -111,6 +118,7 @@ class Settings:
     compress: bool
     log_format: str
     shared_cache_seconds: int
+    fast_path: bool
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -125,6 +133,7 @@ class Settings:
             compress=_off_or(env("ARTICLE_API_COMPRESS")) is not None,
             log_format=env("ARTICLE_API_LOG_FORMAT"),
             shared_cache_seconds=int(env("ARTICLE_API_SHARED_CACHE_SECONDS")),
+            fast_path=_off_or(env("ARTICLE_API_FAST_PATH")) is not None,
         )
 
 

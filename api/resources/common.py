@@ -56,19 +56,30 @@ def article_response(article_id: str, found, include: list[str], *, immutable: b
     ``found`` is the store's ``(version, ingested_at, output_hash, article_json)``: a version's
     rows never change, so those and the URL determine the body, and so the ETag.
     """
-    version, ingested_at, output_hash, article = found
     url = self_url()
+    return conditional(
+        article_etag(article_id, found, url),
+        lambda: article_body(store(), article_id, found, include, url),
+        cache_control=IMMUTABLE if immutable else None,
+    )
 
-    def build() -> bytes:
-        data = article
-        wanted = [kind for kind in INCLUDES if kind in include]
-        if wanted:
-            stored = store().part_lists(article_id, version)
-            data = splice(article, [(kind, stored.get(kind, b"[]")) for kind in wanted])
-        return envelope(data, article_links(article_id, url))
 
-    etag = etag_of(article_id, version, ingested_at, output_hash, url)
-    return conditional(etag, build, cache_control=IMMUTABLE if immutable else None)
+def article_etag(article_id: str, found, url: str) -> str:
+    """The ETag of one article version at ``url`` (its links and parts depend on the URL)."""
+    version, ingested_at, output_hash, _ = found
+    return etag_of(article_id, version, ingested_at, output_hash, url)
+
+
+def article_body(article_store, article_id: str, found, include: list[str], url: str) -> bytes:
+    """One article version's body: its stored bytes, the parts ``include`` names (in a fixed
+    order, read through the store) and the envelope. Also :mod:`api.fastpath`'s."""
+    version, article = found[0], found[3]
+    data = article
+    wanted = [kind for kind in INCLUDES if kind in include]
+    if wanted:
+        stored = article_store.part_lists(article_id, version)
+        data = splice(article, [(kind, stored.get(kind, b"[]")) for kind in wanted])
+    return envelope(data, article_links(article_id, url))
 
 
 def article_version_or_404(article_id: str, version: int):
