@@ -165,7 +165,7 @@ def main(argv: list[str] | None = None) -> int:
                     run_wrk(wrk, port, scenario["url"], headers, args) for _ in range(args.rounds)
                 ]
                 results[(scenario["name"], server)] = max(runs, key=lambda r: r.rate)
-                if scenario.get("heavy"):
+                if scenario.get("heavy") and server == "app":
                     settle(port)
 
         slow = slow_clients(app_port)
