@@ -67,8 +67,9 @@ MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 20
 #: Deeper than any collection will be; keeps ``(page - 1) * page_size`` a small SQL offset.
 MAX_PAGE = 1_000_000
-#: Cursors are unpadded base64url tokens.
+#: Cursors are unpadded base64url tokens, at most this long.
 CURSOR_PATTERN = r"^[A-Za-z0-9_-]+$"
+MAX_CURSOR_CHARS = 512
 #: Longest accepted ``q``.
 MAX_QUERY_LENGTH = 200
 #: Largest integer a stored column holds (32-bit on every backend: versions, positions), and so

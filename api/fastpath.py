@@ -7,6 +7,8 @@ WSGI callable and answers, itself, the few requests that are most of the traffic
 * ``GET``/``HEAD /v1/articles/{id}`` and ``/v1/articles/{id}/versions/{n}`` with or without
   ``include`` (repeated or comma-separated);
 * ``GET``/``HEAD /v1/articles`` with only ``page_size``, ``page``, ``cursor`` and ``sort``;
+* ``GET``/``HEAD`` of an article's parts (``/sections``, ``/bullets``, ``/quotes``,
+  ``/entities``) with only ``page_size``, ``page`` and ``cursor`` (filters: the app);
 
 doing in one place what the app's layers do: routing (the app's own URL map), the ``Accept``
 check, the rate limit (the app's counter), conditional requests (the identity and the coded
@@ -45,6 +47,7 @@ from .contract import (
     EXPOSED_HEADERS,
     IMMUTABLE,
     JSON,
+    MAX_CURSOR_CHARS,
     MAX_PAGE,
     MAX_PAGE_SIZE,
     MAX_PATH_CHARS,
@@ -56,7 +59,7 @@ from .contract import (
 from .http import envelope, json_array, link_to, negotiate, strong_etag
 from .observability import record_request
 from .pagination import paginate
-from .resources.common import article_body, article_etag
+from .resources.common import article_body, article_etag, part_page_body
 
 _INTEGER = re.compile(CANONICAL_INTEGER)
 _CURSOR = re.compile(CURSOR_PATTERN)
@@ -65,12 +68,11 @@ _EXPOSED = ", ".join(sorted(EXPOSED_HEADERS))
 _SECURITY = [*SECURITY_HEADERS, ("Content-Security-Policy", API_CSP)]
 _STATUS = {200: "200 OK", 304: "304 NOT MODIFIED"}
 
-#: The endpoints answered here, by the Flask endpoint name of their view.
-ARTICLE, VERSION, ARTICLES = (
-    "articles.ArticleItem",
-    "versions.ArticleVersionItem",
-    "articles.Articles",
-)
+#: The routes answered here, by the app's rule.
+ARTICLE = "/v1/articles/<article_id>"
+VERSION = "/v1/articles/<article_id>/versions/<int(min=1):version>"
+ARTICLES = "/v1/articles"
+PARTS = {f"/v1/articles/<article_id>/{kind}": kind for kind in INCLUDES}
 
 
 class Fallback(Exception):
@@ -88,10 +90,14 @@ class FastPath:
         self.compress = app.config["COMPRESS_RESPONSES"]
         self.rate_limit = app.extensions.get("article_rate_limit")
         self.enabled = tuple(app.config["CORS_ORIGINS"]) == ("*",)
-        self.routes = {ARTICLE: self._article, VERSION: self._version, ARTICLES: self._articles}
-        missing = [endpoint for endpoint in self.routes if endpoint not in app.view_functions]
+        handlers = {ARTICLE: self._article, VERSION: self._version, ARTICLES: self._articles}
+        handlers |= {rule: self._parts for rule in PARTS}
+        endpoints = {rule.rule: rule.endpoint for rule in app.url_map.iter_rules()}
+        missing = [rule for rule in handlers if rule not in endpoints]
         if missing:
-            raise RuntimeError(f"api.fastpath routes endpoints the app lacks: {missing}")
+            raise RuntimeError(f"api.fastpath answers routes the app lacks: {missing}")
+        #: By the app's endpoint name (what its URL map matches).
+        self.routes = {endpoints[rule]: (rule, handler) for rule, handler in handlers.items()}
         #: Requests answered here, for tests.
         self.answered = 0
 
@@ -135,12 +141,12 @@ class FastPath:
             rule, args = self.urls.match(path, method="GET", return_rule=True)
         except HTTPException:  # not found, a redirect, another method: the app's answer
             raise Fallback from None
-        route = self.routes.get(rule.endpoint)
-        if route is None:
+        found = self.routes.get(rule.endpoint)
+        if found is None or found[0] != rule.rule:
             raise Fallback
         params = _params(query)
         # The article (or page) first: a request the app would refuse is refused there.
-        etag, build, cache_control, link = route(path, params, **args)
+        etag, build, cache_control, link = found[1](path, params, rule=rule.rule, **args)
 
         rate = None
         if self.rate_limit is not None:
@@ -193,11 +199,11 @@ class FastPath:
 
     # -- the routes ------------------------------------------------------------------------
 
-    def _article(self, path: str, params, article_id: str):
+    def _article(self, path: str, params, article_id: str, rule: str):
         found = self.store.latest_article(article_id)
         return self._one(path, params, article_id, found, self.cache_control)
 
-    def _version(self, path: str, params, article_id: str, version: int):
+    def _version(self, path: str, params, article_id: str, version: int, rule: str):
         if not 1 <= version <= MAX_VERSION:
             raise Fallback
         found = self.store.article_version(article_id, version)
@@ -216,27 +222,8 @@ class FastPath:
             None,
         )
 
-    def _articles(self, path: str, params):
-        args: dict = {}
-        for name, value in params:
-            if name in args or name not in ("page_size", "page", "cursor", "sort"):
-                raise Fallback
-            if name == "sort":
-                if value not in SORTS:
-                    raise Fallback
-                args[name] = value
-            elif name == "cursor":
-                if not _CURSOR.fullmatch(value):
-                    raise Fallback
-                args[name] = value
-            else:
-                bound = MAX_PAGE_SIZE if name == "page_size" else MAX_PAGE
-                if not _INTEGER.fullmatch(value) or not 1 <= int(value) <= bound:
-                    raise Fallback
-                args[name] = int(value)
-        if "page" in args and "cursor" in args:
-            raise Fallback
-        args.setdefault("page_size", DEFAULT_PAGE_SIZE)
+    def _articles(self, path: str, params, rule: str):
+        args = _page_args(params, sortable=True)
         sort = args.get("sort", "id")
         try:
             page = paginate(
@@ -252,6 +239,44 @@ class FastPath:
             raise Fallback from None
         body = envelope(json_array(row[1] for row in page.rows), page.links, page.meta)
         return None, lambda: body, self.cache_control, page.link_header
+
+    def _parts(self, path: str, params, article_id: str, rule: str):
+        args = _page_args(params, sortable=False)
+        try:
+            body, link = part_page_body(
+                self.store, article_id, PARTS[rule], args, path=path, params=params
+            )
+        except HTTPException:  # no such article, or a cursor of another collection
+            raise Fallback from None
+        return None, lambda: body, self.cache_control, link
+
+
+def _page_args(params, *, sortable: bool) -> dict:
+    """``page_size``, ``page``, ``cursor`` (and ``sort``), as the app's schema loads them, when
+    each is given once with a valid value; anything else: the app's."""
+    args: dict = {}
+    for name, value in params:
+        if name in args:
+            raise Fallback
+        if name == "sort" and sortable:
+            if value not in SORTS:
+                raise Fallback
+            args[name] = value
+        elif name == "cursor":
+            if not 1 <= len(value) <= MAX_CURSOR_CHARS or not _CURSOR.fullmatch(value):
+                raise Fallback
+            args[name] = value
+        elif name in ("page_size", "page"):
+            bound = MAX_PAGE_SIZE if name == "page_size" else MAX_PAGE
+            if not _INTEGER.fullmatch(value) or not 1 <= int(value) <= bound:
+                raise Fallback
+            args[name] = int(value)
+        else:
+            raise Fallback
+    if "page" in args and "cursor" in args:
+        raise Fallback
+    args.setdefault("page_size", DEFAULT_PAGE_SIZE)
+    return args
 
 
 def _params(query: str) -> list[tuple[str, str]]:

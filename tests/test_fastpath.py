@@ -62,11 +62,29 @@ LIST_QUERIES = [
     "sort=title",
     "page_size=1&page_size=2",
     "cursor=not-a-cursor",
+    "cursor=" + "A" * 600,
     "{cursor}&sort=-id",
     "{cursor}&page=1",
     "q=trade",
     "entity=person:donald-trump",
     "since=2020-01-01T00:00:00Z",
+]
+PART_QUERIES = [
+    "",
+    "page_size=1",
+    "page_size=2&page=2",
+    "page=1",
+    "page=50",
+    "{part_cursor}",
+    "{part_prev}",
+    # for the app
+    "page_size=0",
+    "page=1&{part_cursor}",
+    "sort=id",
+    "kind=speech",
+    "type=PERSON",
+    "speaker=donald-trump",
+    "{cursor}",
 ]
 PATHS = {
     A: ARTICLE_QUERIES,
@@ -78,7 +96,9 @@ PATHS = {
     f"{A}/versions/01": [""],
     f"{A}/versions/0": [""],
     f"{A}/versions": [""],
-    f"{A}/sections": [""],
+    **{f"{A}/{kind}": PART_QUERIES for kind in ("sections", "bullets", "quotes", "entities")},
+    "/v1/articles/nope/sections": ["", "page_size=1"],
+    f"{A}/sections/opening": [""],
     "/v1/articles/": [""],
     "//v1/articles": [""],
     "/v1/entities": [""],
@@ -153,8 +173,16 @@ def urls(fast) -> list[str]:
     prev = second.split("?", 1)[1].replace("page_size=1&", "")
     found = []
     for path, queries in PATHS.items():
+        part_cursor = part_prev = "cursor=none"
+        if path.endswith(("/sections", "/bullets", "/quotes", "/entities")) and SEED_ID in path:
+            following = client.get(f"{path}?page_size=1").get_json()["links"]["next"]
+            part_cursor = following.split("?", 1)[1].replace("page_size=1&", "")
+            back = client.get(following).get_json()["links"]["prev"]
+            part_prev = back.split("?", 1)[1].replace("page_size=1&", "")
         for query in queries:
-            query = query.format(cursor=cursor, prev=prev)
+            query = query.format(
+                cursor=cursor, prev=prev, part_cursor=part_cursor, part_prev=part_prev
+            )
             found.append(f"{path}?{query}" if query else path)
     return found
 
@@ -187,7 +215,9 @@ def test_both_paths_answer_every_combination_alike(apps):
     assert fastpath.answered > compared / 3  # the hot requests were answered by the fast path
 
 
-@pytest.mark.parametrize("url", [A, f"{A}?include=sections", "/v1/articles?page_size=2"])
+@pytest.mark.parametrize(
+    "url", [A, f"{A}?include=sections", "/v1/articles?page_size=2", f"{A}/quotes?page_size=2"]
+)
 def test_the_fast_path_answers_the_hot_gets_itself(apps, url):
     fast, _ = apps
     fastpath = fast.extensions["article_fastpath"]

@@ -29,8 +29,8 @@ from ..pagination import bad_parameter, paginate
 from ..store import SearchQueryError
 
 
-def latest_version_or_404(conn: Connection, article_id: str) -> int:
-    version = store().latest_version(conn, article_id)
+def latest_version_or_404(conn: Connection, article_id: str, article_store=None) -> int:
+    version = (article_store or store()).latest_version(conn, article_id)
     if version is None:
         abort(404, message=f"No article with id {article_id!r}.")
     return version
@@ -93,17 +93,35 @@ def article_version_or_404(article_id: str, version: int):
 
 def part_page(article_id: str, kind: str, args: dict, **filters: str):
     """One page of an article's parts (latest version), with the same envelope everywhere."""
-    with store().reading() as conn:
-        version = latest_version_or_404(conn, article_id)
+    body, link = part_page_body(store(), article_id, kind, args, **filters)
+    return json_response(body, link=link)
+
+
+def part_page_body(
+    article_store,
+    article_id: str,
+    kind: str,
+    args: dict,
+    *,
+    path: str | None = None,
+    params: list[tuple[str, str]] | None = None,
+    **filters: str,
+) -> tuple[bytes, str]:
+    """The body and ``Link`` of :func:`part_page` (a 404 when there is no such article); also
+    :mod:`api.fastpath`'s, which passes the request's ``path`` and ``params``."""
+    with article_store.reading() as conn:
+        version = latest_version_or_404(conn, article_id, article_store)
         page = paginate(
             args,
-            lambda window: store().parts(conn, article_id, version, kind, window, **filters),
+            lambda window: article_store.parts(conn, article_id, version, kind, window, **filters),
             scope=f"{kind}:{article_id}",
             key_of=lambda row: row.position,
             key_type=int,
+            path=path,
+            params=params,
         )
     body = envelope(json_array(row.body for row in page.rows), page.links, page.meta)
-    return json_response(body, link=page.link_header)
+    return body, page.link_header
 
 
 def search_page(args: dict, fetch, scope: str, item=lambda row: row[1]):
