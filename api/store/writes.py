@@ -19,10 +19,12 @@ from dataclasses import dataclass, field
 from sqlalchemy import Connection, Engine, func, select
 
 from .engine import write_transaction
+from .reads import grouped_entities
 from .search import index_for_search
 from .tables import (
     article_versions,
     articles,
+    corpus_entities,
     entity_names,
     latest_version_of_article,
     part_lists,
@@ -188,7 +190,17 @@ def save(
         _add(conn, "articles", 1 if latest is None else 0)
         _add(conn, "quotes", len(rendered.parts.get("quotes", ())) - quotes_before)
         index_for_search(conn, article_id, rendered.article_json, rendered.parts)
+        touched = {part.entity_key for part in rendered.parts.get("entities", ())}
         if latest is not None:
+            touched |= set(
+                conn.execute(
+                    select(parts.c.entity_key).where(
+                        parts.c.article_id == article_id,
+                        parts.c.version == latest.latest_version,
+                        parts.c.kind == "entities",
+                    )
+                ).scalars()
+            )
             # Switch "latest" last: readers see the old version or the new one, never a mix.
             conn.execute(
                 articles.update()
@@ -202,7 +214,30 @@ def save(
                     source=source,
                 )
             )
+        _refresh_entities(conn, touched)
         return SaveResult(article_id, version, created=True)
+
+
+#: Keys recomputed per statement (bound parameters stay well under every backend's limit).
+_KEY_BATCH = 500
+
+
+def _refresh_entities(conn: Connection, keys: set) -> None:
+    """Recompute the ``corpus_entities`` rows of ``keys`` from the latest versions, after the
+    switch to the new one (in the save's transaction). On PostgreSQL each key is locked first
+    (in one order, so two saves cannot deadlock): a save sharing a key with another waits for
+    it, and its recount, a new statement, sees what the other committed."""
+    ordered = sorted(k for k in keys if k)
+    columns = ["key", "name", "type", "article_count", "mention_count"]
+    for start in range(0, len(ordered), _KEY_BATCH):
+        batch = ordered[start : start + _KEY_BATCH]
+        if conn.dialect.name == "postgresql":
+            for key in batch:
+                lock = func.pg_advisory_xact_lock(func.hashtextextended("entity:" + key, 0))
+                conn.execute(select(lock))
+        conn.execute(corpus_entities.delete().where(corpus_entities.c.key.in_(batch)))
+        grouped = grouped_entities([parts.c.entity_key.in_(batch)])
+        conn.execute(corpus_entities.insert().from_select(columns, select(grouped)))
 
 
 def _add(conn: Connection, name: str, delta: int) -> None:
