@@ -97,7 +97,7 @@ PATHS = {
     f"{A}/versions/0": [""],
     f"{A}/versions": [""],
     **{f"{A}/{kind}": PART_QUERIES for kind in ("sections", "bullets", "quotes", "entities")},
-    "/v1/articles/nope/sections": ["", "page_size=1"],
+    "/v1/articles/nope/sections": ["", "page_size=1", "page=3", "cursor=bad", "{cursor}"],
     f"{A}/sections/opening": [""],
     "/v1/articles/": [""],
     "//v1/articles": [""],

@@ -5,12 +5,14 @@ search results. Resource modules import these from here, never from each other.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 
 import orjson
 from flask import request
 from flask_smorest import abort
 from sqlalchemy import Connection
+from werkzeug.exceptions import HTTPException
 
 from schemas.article import INCLUDES
 
@@ -109,17 +111,38 @@ def part_page_body(
 ) -> tuple[bytes, str]:
     """The body and ``Link`` of :func:`part_page` (a 404 when there is no such article); also
     :mod:`api.fastpath`'s, which passes the request's ``path`` and ``params``."""
-    with article_store.reading() as conn:
-        version = latest_version_or_404(conn, article_id, article_store)
-        page = paginate(
-            args,
-            lambda window: article_store.parts(conn, article_id, version, kind, window, **filters),
-            scope=f"{kind}:{article_id}",
-            key_of=lambda row: row.position,
-            key_type=int,
-            path=path,
-            params=params,
-        )
+
+    def unfiltered(window):
+        found = article_store.latest_parts(article_id, kind, window)
+        if found is None:
+            abort(404, message=f"No article with id {article_id!r}.")
+        return found
+
+    page_of = functools.partial(
+        paginate,
+        args,
+        scope=f"{kind}:{article_id}",
+        key_of=lambda row: row.position,
+        key_type=int,
+        path=path,
+        params=params,
+    )
+    if not filters:  # one statement (a window past the end still tells a missing article)
+        try:
+            page = page_of(unfiltered)
+        except HTTPException as error:
+            # A bad cursor is found before the read: a missing article is still a 404 first.
+            if error.code == 400 and article_store.latest_article(article_id) is None:
+                abort(404, message=f"No article with id {article_id!r}.")
+            raise
+    else:
+        with article_store.reading() as conn:
+            version = latest_version_or_404(conn, article_id, article_store)
+            page = page_of(
+                lambda window: article_store.parts(
+                    conn, article_id, version, kind, window, **filters
+                )
+            )
     body = envelope(json_array(row.body for row in page.rows), page.links, page.meta)
     return body, page.link_header
 
