@@ -75,6 +75,10 @@ ARTICLES = "/v1/articles"
 PARTS = {f"/v1/articles/<article_id>/{kind}": kind for kind in INCLUDES}
 
 
+#: Paths whose routing is remembered (then forgotten all at once).
+MATCHED_PATHS = 4096
+
+
 class Fallback(Exception):
     """Not a request this path answers exactly as the app would: the app takes it."""
 
@@ -98,6 +102,7 @@ class FastPath:
             raise RuntimeError(f"api.fastpath answers routes the app lacks: {missing}")
         #: By the app's endpoint name (what its URL map matches).
         self.routes = {endpoints[rule]: (rule, handler) for rule, handler in handlers.items()}
+        self._matched: dict[str, tuple] = {}
         #: Requests answered here, for tests.
         self.answered = 0
 
@@ -137,10 +142,18 @@ class FastPath:
         accept = environ.get("HTTP_ACCEPT")
         if accept and accept != "*/*" and accept != JSON and negotiate(accept, (JSON,)) is None:
             raise Fallback  # the app's 406
-        try:
-            rule, args = self.urls.match(path, method="GET", return_rule=True)
-        except HTTPException:  # not found, a redirect, another method: the app's answer
-            raise Fallback from None
+        matched = self._matched.get(path)
+        if matched is None:  # the app's URL map decides, once per path
+            try:
+                matched = self.urls.match(path, method="GET", return_rule=True)
+            except HTTPException:  # not found, a redirect, another method: the app's answer
+                matched = (None, None)
+            if len(self._matched) >= MATCHED_PATHS:
+                self._matched.clear()
+            self._matched[path] = matched
+        rule, args = matched
+        if rule is None:
+            raise Fallback
         found = self.routes.get(rule.endpoint)
         if found is None or found[0] != rule.rule:
             raise Fallback

@@ -142,16 +142,23 @@ class RateLimit:
         """Count one request from ``key``: ``(amount, remaining, reset_time)`` of the first limit
         when it is let through, the limit it exceeds when refused, None when the storage failed
         (the request is let through, without headers)."""
+        storage = self.limiter.storage
         try:
+            first = None
             for item in self.items:
-                if not self.limiter.hit(item, key):
+                # What FixedWindowRateLimiter.hit does, keeping the count for the headers
+                # (its get_window_stats would read the window twice more).
+                name = item.key_for(key)
+                used = storage.incr(name, item.get_expiry(), amount=1)
+                if used > item.amount:
                     return item
-            item = self.items[0]
-            stats = self.limiter.get_window_stats(item, key)
+                first = first or (item, name, used)
+            item, name, used = first
+            reset_time = storage.get_expiry(name)
         except StorageError as error:
             log.warning("rate limit storage failed, request let through: %s", error)
             return None
-        return (item.amount, stats.remaining, stats.reset_time)
+        return (item.amount, max(0, item.amount - used), reset_time)
 
     def check(self):
         if request.path in UNLIMITED_PATHS:
