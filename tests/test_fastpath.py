@@ -20,6 +20,8 @@ from api.store import ArticleStore
 
 from .conftest import LAYOUT_ARTICLES, SEED, SEED_ID, store_article
 
+pytestmark = pytest.mark.nlp  # the seed's entities and quotes, for every part route
+
 A = f"/v1/articles/{SEED_ID}"
 NEW_ID = re.compile(r"[0-9a-f]{32}")
 ARTICLE_QUERIES = [
