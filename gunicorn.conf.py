@@ -12,6 +12,16 @@ README's "Benchmarks"):
 * `gthread` with 1 thread rather than `sync`: the same throughput within noise (sync ~2,500,
   gthread ~2,300 req/s on the floor) but it keeps HTTP keep-alive connections, which browsers
   and proxies reuse, and its p99 was the lower (31 vs 41 ms).
+* Slow and idle clients: gthread as gunicorn ships it hands each new connection to the request
+  thread, which waits up to 5 s for a first byte and then reads the head without a deadline;
+  with one thread, one socket trickling its headers stalled a worker (7 of 10 `/healthz`
+  probes timed out at 3 s) and 50 idle or 50 trickling sockets stalled both (0 of 10
+  answered). More threads only move the threshold (and cost throughput, above); gevent would
+  need monkey-patching under a per-thread store connection. `api.gunicorn_worker.ProblemWorker`
+  instead reads each request in the worker's event loop, non-blocking, and hands the thread
+  whole requests: with 50 idle and 50 trickling sockets held, 10 of 10 probes answered,
+  slowest 5 ms (`python -m bench`'s slow-client scenario).
+  Deadlines: `ARTICLE_API_REQUEST_READ_SECONDS`.
 * No gunicorn access log: the app logs every request itself (`api.access`, with the request
   id), so a second line per request would only cost a write.
 """
@@ -25,8 +35,9 @@ from api.settings import env  # stdlib only: the master loads neither Flask nor 
 wsgi_app = "api.wsgi:app"
 bind = f"{env('ARTICLE_API_HOST')}:{env('ARTICLE_API_PORT')}"
 workers = int(env("WEB_CONCURRENCY"))
-# gthread, answering what gunicorn refuses itself (a malformed request line, one too long, too
-# many or too large headers) as problem documents with a request id, like every other error.
+# gthread reading whole requests in its event loop before a thread takes them (slow clients hold
+# no thread), answering what gunicorn refuses itself (a malformed request line, one too long, too
+# many or too large headers; a request not in by its deadline: 408) as problem documents.
 worker_class = "api.gunicorn_worker.ProblemWorker"
 threads = 1
 keepalive = 5

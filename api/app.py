@@ -14,8 +14,8 @@ import flask_swagger_ui
 from flask import Flask, send_from_directory
 from flask_cors import CORS
 
-from . import auth, compression, hardening, http, observability
-from .contract import EXPOSED_HEADERS
+from . import auth, compression, fastpath, hardening, http, observability
+from .contract import EXPOSED_HEADERS, shared_revalidate
 from .resources import BLUEPRINTS
 from .settings import Settings
 from .spec import ArticleApi
@@ -45,6 +45,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         READ_KEYS_REQUIRED=settings.read_keys_required,
         WEBHOOK_ALLOW_PRIVATE=settings.webhook_allow_private,
         FEED_MAX_WAIT=settings.feed_max_wait,
+        FAST_PATH=settings.fast_path,
+        LATEST_CACHE_CONTROL=shared_revalidate(settings.shared_cache_seconds),
         API_TITLE="article-api",
         API_VERSION=API_VERSION,
         OPENAPI_VERSION="3.1.0",
@@ -98,6 +100,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     for blueprint in BLUEPRINTS:
         api.register_blueprint(blueprint)
     app.extensions["article_api"] = api
+    if app.config["FAST_PATH"]:
+        fastpath.init_app(app)  # last: it routes through the app's finished URL map
 
     @app.get("/docs/assets/<path:filename>")
     def docs_asset(filename: str):

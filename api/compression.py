@@ -63,6 +63,35 @@ def compress(data: bytes, coding: str) -> bytes:
     return brotli.compress(data, quality=_BROTLI_QUALITY)
 
 
+class BodyCache:
+    """Compressed bodies by their identity ETag and coding, up to ``budget`` bytes: a body with
+    a strong ETag is one byte sequence, so it is compressed once per process, not per request.
+    Full: emptied and refilled (the hot representations come back at once)."""
+
+    def __init__(self, budget: int = 8 * 1024 * 1024) -> None:
+        self._items: dict[tuple[str, str], bytes] = {}
+        self._size = 0
+        self._lock = Lock()
+        self.budget = budget
+
+    def get(self, etag: str, coding: str, data: bytes) -> bytes:
+        key = (etag, coding)
+        found = self._items.get(key)
+        if found is None:
+            found = compress(data, coding)
+            with self._lock:
+                if self._size + len(found) > self.budget:
+                    self._items.clear()
+                    self._size = 0
+                self._items[key] = found
+                self._size += len(found)
+        return found
+
+
+#: The process's compressed bodies (the Flask hook's and :mod:`api.fastpath`'s).
+BODIES = BodyCache()
+
+
 class FileCache:
     """Compressed files, by the file's own ETag (werkzeug's: name, size and mtime) and coding."""
 
@@ -115,7 +144,7 @@ def init_app(app: Flask) -> None:
             data = response.get_data()
             if len(data) < MIN_SIZE:
                 return response
-            body = compress(data, coding)
+            body = BODIES.get(etag, coding, data) if etag and not weak else compress(data, coding)
         response.set_data(body)
         response.headers["Content-Encoding"] = coding
         if etag:

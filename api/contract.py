@@ -10,8 +10,24 @@ PROBLEM = "application/problem+json"
 
 #: ``Cache-Control`` of a specific version's URL (its bytes never change) …
 IMMUTABLE = "public, max-age=31536000, immutable"
-#: … of every other 200 and 304 (revalidate with the ETag each time) …
+#: … of the health answers, and of every latest URL when shared caching is off (revalidate
+#: with the ETag each time) …
 REVALIDATE = "no-cache"
+#: Longest ``ARTICLE_API_SHARED_CACHE_SECONDS`` taken (a larger value is read as this).
+MAX_SHARED_CACHE_SECONDS = 60
+
+
+def shared_revalidate(seconds: int) -> str:
+    """… of a latest URL (an article, its parts, every list): a shared cache (nginx, a CDN) may
+    answer it for ``seconds``, then ``seconds`` more while it revalidates in the background, so
+    a new version shows within ``2 * seconds``; a browser's own cache revalidates every time
+    (``max-age=0``). 0 seconds: :data:`REVALIDATE`."""
+    seconds = min(max(seconds, 0), MAX_SHARED_CACHE_SECONDS)
+    if not seconds:
+        return REVALIDATE
+    return f"public, max-age=0, s-maxage={seconds}, stale-while-revalidate={seconds}"
+
+
 #: … and of every error answer.
 NO_STORE = "no-store"
 
@@ -73,8 +89,9 @@ MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 20
 #: Deeper than any collection will be; keeps ``(page - 1) * page_size`` a small SQL offset.
 MAX_PAGE = 1_000_000
-#: Cursors are unpadded base64url tokens.
+#: Cursors are unpadded base64url tokens, at most this long.
 CURSOR_PATTERN = r"^[A-Za-z0-9_-]+$"
+MAX_CURSOR_CHARS = 512
 #: Longest accepted ``q``.
 MAX_QUERY_LENGTH = 200
 #: Largest integer a stored column holds (32-bit on every backend: versions, positions), and so

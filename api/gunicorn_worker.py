@@ -1,4 +1,17 @@
-"""gunicorn's worker, answering what gunicorn refuses by itself in the app's error shape.
+"""gunicorn's worker: requests read whole before a thread takes them, and what gunicorn refuses
+by itself answered in the app's error shape.
+
+**Slow and idle clients.** gunicorn's ``gthread`` hands a connection to a request thread as soon
+as it is accepted (or a kept-alive one turns readable); the thread then waits up to 5 s for a
+first byte and blocks, without a deadline, until the request head is in. With one thread per
+process (gunicorn.conf.py says why), one client trickling its headers stalls a whole worker,
+and 50 idle sockets stall both for seconds each. This worker reads in its event loop instead,
+without blocking: a connection is buffered there until its request head (and a body of known
+length up to :data:`BUFFERED_BODY_BYTES`) has arrived, then the thread gets the whole request
+from memory. Slow and idle sockets cost a file descriptor and a buffer, never a thread. Each
+has a deadline: a connection that sends nothing is closed after
+``ARTICLE_API_REQUEST_READ_SECONDS`` (kept-alive ones after gunicorn's ``keepalive``), and a
+request not complete that long after its first byte gets a 408 problem document.
 
 gunicorn reads the request line and the headers before the app sees a request; what it refuses
 there (a malformed line, a line longer than ``limit_request_line``, too many or too large header
@@ -12,15 +25,31 @@ Standard library and gunicorn only: the master loads this module to find the wor
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import json
+import re
+import selectors
+import time
 import uuid
+from functools import partial
 from http import HTTPStatus
 
 from gunicorn import util
 from gunicorn.http import errors
-from gunicorn.workers.gthread import ThreadWorker
+from gunicorn.workers.gthread import TConn, ThreadWorker
 
 from .contract import API_CSP, NO_STORE, PROBLEM, SECURITY_HEADERS
+from .settings import env
+
+#: Largest request head buffered in the event loop; a longer one goes to gunicorn's parser,
+#: which refuses it (431/414) by its own limits.
+BUFFERED_HEAD_BYTES = 1024 * 1024
+#: Largest ``Content-Length`` body buffered in the event loop before a thread takes the request;
+#: a larger (or chunked) body is read by the thread.
+BUFFERED_BODY_BYTES = 8 * 1024 * 1024
+_HEAD_END = b"\r\n\r\n"
+_CONTENT_LENGTH = re.compile(rb"\r\ncontent-length[ \t]*:[ \t]*([0-9]{1,12})[ \t]*(?=\r\n|$)", re.I)
 
 #: What gunicorn refuses, the status it answers and what the problem says, first match wins.
 REFUSALS: tuple[tuple[type[Exception] | tuple[type[Exception], ...], int, str], ...] = (
@@ -44,6 +73,10 @@ REFUSALS: tuple[tuple[type[Exception] | tuple[type[Exception], ...], int, str], 
     ),
     (errors.ParseException, 400, "The request is not valid HTTP/1.1 (request line or headers)."),
 )
+
+
+#: The detail of a 408: a request that began but did not arrive within the deadline.
+REQUEST_TIMEOUT = "The request did not arrive in time; send it again, whole."
 
 
 def refusal(exc: BaseException) -> tuple[int, str]:
@@ -81,8 +114,113 @@ def problem_bytes(status: int, detail: str) -> bytes:
     return head.encode("latin-1") + b"\r\n" + body
 
 
+def request_complete(buffered: bytes | bytearray) -> bool:
+    """Whether ``buffered`` holds a whole request head and the body it announces (or as much as
+    the event loop buffers: past the limits, the thread and gunicorn's parser take over)."""
+    end = buffered.find(_HEAD_END)
+    if end < 0:
+        return len(buffered) > BUFFERED_HEAD_BYTES
+    length = _CONTENT_LENGTH.search(buffered, 0, end)
+    if length is None:
+        return True  # no body, or a chunked one (the thread reads it)
+    size = int(length.group(1))
+    return size > BUFFERED_BODY_BYTES or len(buffered) >= end + len(_HEAD_END) + size
+
+
 class ProblemWorker(ThreadWorker):
-    """gunicorn's threaded worker (``gthread``), with problem documents for its own errors."""
+    """gunicorn's threaded worker (``gthread``), taking only whole requests into its threads
+    (see the module's docstring), with problem documents for its own errors."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.read_seconds = float(env("ARTICLE_API_REQUEST_READ_SECONDS"))
+        #: Connections whose request is being read in the event loop (insertion-ordered).
+        self.reading: dict[TConn, None] = {}
+
+    # -- reading requests in the event loop -------------------------------------------------
+
+    def accept(self, listener):
+        try:
+            client_sock, client_addr = listener.accept()
+        except OSError as error:
+            if error.errno not in (errno.EAGAIN, errno.ECONNABORTED, errno.EWOULDBLOCK):
+                raise
+            return
+        self.nr_conns += 1
+        conn = TConn(self.cfg, client_sock, client_addr, listener.getsockname())  # non-blocking
+        self._start_reading(conn, self.read_seconds)
+
+    def on_client_socket_readable(self, conn, client):
+        """A kept-alive connection has its next request coming: read it here too."""
+        self.poller.unregister(client)
+        self.keepalived_conns.remove(conn)
+        self._start_reading(conn, self.cfg.keepalive)
+        self._on_readable(conn, client)
+
+    def _start_reading(self, conn: TConn, idle_seconds: float) -> None:
+        conn.buffered = bytearray()
+        conn.deadline = time.monotonic() + idle_seconds
+        self.reading[conn] = None
+        self.poller.register(conn.sock, selectors.EVENT_READ, partial(self._on_readable, conn))
+
+    def _on_readable(self, conn: TConn, client) -> None:
+        try:
+            data = conn.sock.recv(65536)
+        except (BlockingIOError, InterruptedError):
+            return
+        except OSError:
+            data = b""
+        if not data:  # the client closed (or reset) the connection
+            self._stop_reading(conn)
+            self._drop(conn)
+            return
+        if not conn.buffered:
+            conn.deadline = time.monotonic() + self.read_seconds
+        conn.buffered += data
+        if request_complete(conn.buffered):
+            self._stop_reading(conn)
+            conn.prebuffered, conn.buffered = bytes(conn.buffered), None
+            conn.data_ready = True
+            self.enqueue_req(conn)
+
+    def _stop_reading(self, conn: TConn) -> None:
+        self.reading.pop(conn, None)
+        with contextlib.suppress(KeyError, ValueError, OSError):
+            self.poller.unregister(conn.sock)
+
+    def _drop(self, conn: TConn, answer: bytes = b"") -> None:
+        if answer:
+            with contextlib.suppress(OSError):  # the client gone or not reading: nothing to do
+                conn.sock.send(answer)
+        self.nr_conns -= 1
+        conn.close()
+
+    def murder_pending(self):
+        """Also close the connections whose request did not arrive by its deadline: silently
+        when nothing was sent (or the worker is stopping), with a 408 when a request began."""
+        super().murder_pending()
+        now = time.monotonic()
+        expired = [
+            conn
+            for conn in self.reading
+            if conn.deadline <= now or (not self.alive and not conn.buffered)
+        ]
+        for conn in expired:
+            self._stop_reading(conn)
+            late = bool(conn.buffered)
+            self._drop(conn, problem_bytes(408, REQUEST_TIMEOUT) if late else b"")
+
+    def handle(self, conn):
+        """In a request thread: the request read in the event loop goes to gunicorn's parser."""
+        data = getattr(conn, "prebuffered", None)
+        if data:
+            conn.prebuffered = None
+            conn.sock.setblocking(True)
+            conn.init()
+            conn.parser.unreader.unread(data)
+        return super().handle(conn)
+
+    # -- gunicorn's own refusals ------------------------------------------------------------
 
     def handle_error(self, req, client, addr, exc):
         status, detail = refusal(exc)

@@ -134,44 +134,67 @@ class RateLimit:
         self.limiter = FixedWindowRateLimiter(storage_from_string(storage_uri))
 
     def init_app(self, app: Flask) -> None:
+        app.extensions["article_rate_limit"] = self  # api.fastpath counts through it too
         app.before_request(self.check)
         app.after_request(self.add_headers)
+
+    def count(self, key: str):
+        """Count one request from ``key``: ``(amount, remaining, reset_time)`` of the first limit
+        when it is let through, the limit it exceeds when refused, None when the storage failed
+        (the request is let through, without headers)."""
+        storage = self.limiter.storage
+        try:
+            first = None
+            for item in self.items:
+                # What FixedWindowRateLimiter.hit does, keeping the count for the headers
+                # (its get_window_stats would read the window twice more).
+                name = item.key_for(key)
+                used = storage.incr(name, item.get_expiry(), amount=1)
+                if used > item.amount:
+                    return item
+                first = first or (item, name, used)
+            item, name, used = first
+            reset_time = storage.get_expiry(name)
+        except StorageError as error:
+            log.warning("rate limit storage failed, request let through: %s", error)
+            return None
+        return (item.amount, max(0, item.amount - used), reset_time)
 
     def check(self):
         if request.path in UNLIMITED_PATHS:
             return
         key = auth.rate_key()
-        try:
-            for item in self.items:
-                if not self.limiter.hit(item, key):
-                    stats = self.limiter.get_window_stats(item, key)
-                    retry = max(1, math.ceil(stats.reset_time - time.time()))
-                    abort(
-                        429,
-                        message=f"Rate limit of {item} exceeded; retry in {retry} s.",
-                        headers={
-                            "Retry-After": str(retry),
-                            "RateLimit-Limit": str(item.amount),
-                            "RateLimit-Remaining": "0",
-                            "RateLimit-Reset": str(retry),
-                        },
-                    )
-            item = self.items[0]
-            stats = self.limiter.get_window_stats(item, key)
-        except StorageError as error:
-            log.warning("rate limit storage failed, request let through: %s", error)
-            return
-        g.rate_limit = (item.amount, stats.remaining, stats.reset_time)
+        state = self.count(key)
+        if state is not None and not isinstance(state, tuple):
+            try:
+                stats = self.limiter.get_window_stats(state, key)
+                retry = max(1, math.ceil(stats.reset_time - time.time()))
+            except StorageError:
+                retry = 1
+            abort(
+                429,
+                message=f"Rate limit of {state} exceeded; retry in {retry} s.",
+                headers={
+                    "Retry-After": str(retry),
+                    "RateLimit-Limit": str(state.amount),
+                    "RateLimit-Remaining": "0",
+                    "RateLimit-Reset": str(retry),
+                },
+            )
+        g.rate_limit = state
+
+    @staticmethod
+    def headers(state) -> list[tuple[str, str]]:
+        """The ``RateLimit-*`` headers of a request :meth:`count` let through."""
+        if state is None:
+            return []
+        amount, remaining, reset_time = state
+        return [
+            ("RateLimit-Limit", str(amount)),
+            ("RateLimit-Remaining", str(remaining)),
+            ("RateLimit-Reset", str(max(0, math.ceil(reset_time - time.time())))),
+        ]
 
     def add_headers(self, response: Response) -> Response:
-        state = g.pop("rate_limit", None)
-        if state is not None:
-            amount, remaining, reset_time = state
-            response.headers.extend(
-                (
-                    ("RateLimit-Limit", str(amount)),
-                    ("RateLimit-Remaining", str(remaining)),
-                    ("RateLimit-Reset", str(max(0, math.ceil(reset_time - time.time())))),
-                )
-            )
+        response.headers.extend(self.headers(g.pop("rate_limit", None)))
         return response

@@ -99,13 +99,21 @@ def etag_of(*inputs: str | int) -> str:
     return hashlib.blake2b(key, digest_size=16, key=CODE_FINGERPRINT).hexdigest()
 
 
+def latest_cache_control() -> str:
+    """``Cache-Control`` of a latest URL: ``ARTICLE_API_SHARED_CACHE_SECONDS`` for shared caches,
+    revalidated every time by browsers (:func:`api.contract.shared_revalidate`)."""
+    return current_app.config.get("LATEST_CACHE_CONTROL", REVALIDATE)
+
+
 def json_response(
     body: bytes,
     *,
-    cache_control: str = REVALIDATE,
+    cache_control: str | None = None,
     link: str | None = None,
     etag: str | None = None,
 ):
+    """A JSON 200 (or its 304); ``cache_control`` defaults to a latest URL's."""
+    cache_control = cache_control or latest_cache_control()
     tag = etag or strong_etag(body)
     headers = [("Content-Type", JSON), ("Cache-Control", cache_control), ("ETag", f'"{tag}"')]
     if link:
@@ -116,9 +124,10 @@ def json_response(
 
 
 def conditional(
-    etag: str, build: Callable[[], bytes], *, cache_control: str = REVALIDATE
+    etag: str, build: Callable[[], bytes], *, cache_control: str | None = None
 ) -> Response:
     """A 304 when ``If-None-Match`` matches ``etag`` (the body is never built), else a 200."""
+    cache_control = cache_control or latest_cache_control()
     headers = [("Content-Type", JSON), ("Cache-Control", cache_control), ("ETag", f'"{etag}"')]
     if request.if_none_match and _matches(etag):
         return not_modified(headers)

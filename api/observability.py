@@ -72,6 +72,77 @@ def _latency(method: str, route: str):
     return LATENCY.labels(method, route)
 
 
+def _sole_json_handler() -> logging.StreamHandler | None:
+    """Our JSON handler, when an access line reaches it and nothing else (no test capture, no
+    other handler, no filter on the way)."""
+    root = logging.getLogger()
+    if access_log.handlers or access_log.filters or not access_log.propagate:
+        return None
+    if len(root.handlers) != 1 or root.filters:
+        return None
+    handler = root.handlers[0]
+    if not getattr(handler, "_article_api", False):
+        return None
+    if not isinstance(handler.formatter, JsonLineFormatter) or handler.level > logging.INFO:
+        return None
+    return handler
+
+
+def _request_id() -> str | None:
+    return g.get("request_id") if has_request_context() else None
+
+
+def record_request(
+    method: str,
+    path: str,
+    route: str,
+    status: int,
+    elapsed: float,
+    remote_addr: str | None,
+    request_id: str | None = None,
+) -> None:
+    """Count and time one answered request, and write its access line (the Flask hook's and
+    :mod:`api.fastpath`'s; ``request_id`` for a request outside Flask's context)."""
+    label = method if method in KNOWN_METHODS else "other"
+    _requests(label, route, status).inc()
+    _latency(label, route).observe(elapsed)
+    if access_log.isEnabledFor(logging.INFO):
+        # makeRecord + handle: the same record as .info() without its stack walk
+        # (findCaller), which cost more than the rest of the line.
+        fields = {
+            "method": method,
+            "path": path,
+            "route": route,
+            "status": status,
+            "duration_ms": round(elapsed * 1000, 3),
+            "remote_addr": remote_addr,
+        }
+        handler = _sole_json_handler()
+        if handler is not None:
+            # The line JsonLineFormatter would write, without building a LogRecord for it.
+            line = {
+                "time": dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds"),
+                "level": "INFO",
+                "logger": access_log.name,
+                "message": "access",
+                "request_id": request_id if request_id is not None else _request_id(),
+                **fields,
+            }
+            text = orjson.dumps(line, default=str).decode()
+            with handler.lock:
+                handler.stream.write(text + handler.terminator)
+                handler.stream.flush()
+            return
+        extra: dict = {"fields": fields}
+        if request_id is not None:
+            extra["request_id"] = request_id
+        access_log.handle(
+            access_log.makeRecord(
+                access_log.name, logging.INFO, __file__, 0, "access", None, None, extra=extra
+            )
+        )
+
+
 class StoreCollector:
     """Gauges read from the store when Prometheus scrapes: what ingest has stored."""
 
@@ -158,34 +229,15 @@ def init_app(app: Flask) -> None:
         started = g.pop("started", None)
         if started is None:
             return response
-        elapsed = time.perf_counter() - started
         route = request.url_rule.rule if request.url_rule else "unmatched"
-        method = request.method if request.method in KNOWN_METHODS else "other"
-        _requests(method, route, response.status_code).inc()
-        _latency(method, route).observe(elapsed)
-        if access_log.isEnabledFor(logging.INFO):
-            # makeRecord + handle: the same record as .info() without its stack walk
-            # (findCaller), which cost more than the rest of the line.
-            fields = {
-                "method": request.method,
-                "path": request.path,
-                "route": route,
-                "status": response.status_code,
-                "duration_ms": round(elapsed * 1000, 3),
-                "remote_addr": request.remote_addr,
-            }
-            access_log.handle(
-                access_log.makeRecord(
-                    access_log.name,
-                    logging.INFO,
-                    __file__,
-                    0,
-                    "access",
-                    None,
-                    None,
-                    extra={"fields": fields},
-                )
-            )
+        record_request(
+            request.method,
+            request.path,
+            route,
+            response.status_code,
+            time.perf_counter() - started,
+            request.remote_addr,
+        )
         return response
 
     @app.get("/metrics")

@@ -25,7 +25,7 @@ from flask import request
 from flask_smorest import abort
 
 from .contract import MAX_STORED_INT
-from .http import link_to, self_url
+from .http import link_to
 from .store import Key, Slice, Window
 
 KeyType = type | tuple[type, ...]
@@ -86,10 +86,6 @@ def bad_parameter(name: str, detail: str):
     abort(400, message=detail, errors={"query": {name: [detail]}})
 
 
-def _url(params: list[tuple[str, str]]) -> str:
-    return link_to(request.path, params)
-
-
 def paginate(
     args: dict,
     fetch: Callable[[Window], tuple[Slice, int]],
@@ -98,13 +94,25 @@ def paginate(
     key_of: Callable[[object], Key],
     key_type: KeyType = str,
     descending: bool = False,
+    path: str | None = None,
+    params: list[tuple[str, str]] | None = None,
 ) -> Page:
-    """Read one page of a collection; ``fetch`` returns the window's rows and the total count."""
+    """Read one page of a collection; ``fetch`` returns the window's rows and the total count.
+
+    ``path`` and ``params`` (the request's path and query items) default to Flask's request;
+    :mod:`api.fastpath` passes its own.
+    """
     size = args["page_size"]
-    base = [(k, v) for k, v in request.args.items(multi=True) if k not in PAGING_PARAMS]
+    if path is None or params is None:
+        path, params = request.path, list(request.args.items(multi=True))
+    base = [(k, v) for k, v in params if k not in PAGING_PARAMS]
     sized = [*base, ("page_size", str(size))]
+
+    def _url(query: list[tuple[str, str]]) -> str:
+        return link_to(path, query)
+
     # In the order of PageLinksSchema, so the bytes are exactly the schema's dump.
-    links: dict[str, str | None] = {"self": self_url()}
+    links: dict[str, str | None] = {"self": link_to(path, params)}
 
     if "page" in args:
         page = args["page"]

@@ -98,8 +98,29 @@ SETTINGS = (
         "Longest a change-feed long-poll (`wait=`) is held, in seconds (0–30); a larger `wait` "
         "is answered at this bound. Each held poll occupies a server thread while it waits.",
     ),
+    Setting(
+        "ARTICLE_API_FAST_PATH",
+        "on",
+        "`on`: the hot GETs (an article, a version, the article list) are answered by a WSGI-level "
+        "path that does what the app's layers do in one pass (`api/fastpath.py`); `off`: all by "
+        "the Flask app.",
+    ),
+    Setting(
+        "ARTICLE_API_SHARED_CACHE_SECONDS",
+        "5",
+        "Seconds a shared cache (nginx, a CDN) may answer a latest URL (an article, its parts, "
+        "lists) without asking a node, and as many more while it revalidates: a new version "
+        "shows within twice this. Browsers revalidate every time. 0: `no-cache`; at most 60.",
+    ),
     Setting("ARTICLE_API_HOST", "127.0.0.1", "Address `article-api serve` binds."),
     Setting("ARTICLE_API_PORT", "8000", "Port `article-api serve` binds."),
+    Setting(
+        "ARTICLE_API_REQUEST_READ_SECONDS",
+        "10",
+        "Seconds a client has to send a whole request once it begins (a 408 after), and a new "
+        "connection to begin one (closed after); slow clients are read without holding a "
+        "worker thread (read by gunicorn's worker).",
+    ),
     Setting(
         "WEB_CONCURRENCY",
         "2",
@@ -137,6 +158,8 @@ class Settings:
     webhook_allow_private: bool
     webhook_timeout: float
     feed_max_wait: int
+    shared_cache_seconds: int
+    fast_path: bool
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -156,6 +179,8 @@ class Settings:
             webhook_allow_private=_off_or(env("ARTICLE_API_WEBHOOK_ALLOW_PRIVATE")) is not None,
             webhook_timeout=float(env("ARTICLE_API_WEBHOOK_TIMEOUT")),
             feed_max_wait=int(env("ARTICLE_API_FEED_MAX_WAIT")),
+            shared_cache_seconds=int(env("ARTICLE_API_SHARED_CACHE_SECONDS")),
+            fast_path=_off_or(env("ARTICLE_API_FAST_PATH")) is not None,
         )
 
 

@@ -33,15 +33,21 @@ from .contract import (
     IMMUTABLE,
     MAX_PATH_CHARS,
     MAX_QUERY_CHARS,
+    MAX_SHARED_CACHE_SECONDS,
     NO_STORE,
     PROBLEM,
     REQUEST_ID_PATTERN,
     REVALIDATE,
     SECURITY_SCHEMES,
+    shared_revalidate,
 )
 from .errors import from_http_exception
 from .pagination import encode_cursor
 from .query import QUERY_PARSER
+from .settings import default
+
+#: A latest URL's ``Cache-Control`` with the default ``ARTICLE_API_SHARED_CACHE_SECONDS``.
+SHARED_EXAMPLE = shared_revalidate(int(default("ARTICLE_API_SHARED_CACHE_SECONDS")))
 
 
 class Blueprint(SmorestBlueprint):
@@ -129,15 +135,16 @@ HEADERS = {
         },
     },
     "CacheControl": {
-        "description": f"`{REVALIDATE}` (revalidate with the ETag) for latest URLs; "
-        f"`{IMMUTABLE}` for a specific version's URL; `{NO_STORE}` for what changes under the "
-        "same URL without a version (the change feed, jobs, webhooks).",
+        "description": f"`{IMMUTABLE}` for a specific version's URL. Latest URLs (an article, "
+        f"its parts, every list): `{SHARED_EXAMPLE}` — a shared cache (nginx, a CDN) may answer "
+        "for `s-maxage` seconds and as long again while it revalidates (a new version shows "
+        "within twice `s-maxage`), a browser revalidates with the ETag every time; the seconds "
+        "are the server's `ARTICLE_API_SHARED_CACHE_SECONDS` (at most "
+        f"{MAX_SHARED_CACHE_SECONDS}; 0 gives `{REVALIDATE}`). Health answers: "
+        f"`{REVALIDATE}`. What changes under one URL with no version (the change feed, jobs, "
+        f"webhooks): `{NO_STORE}`.",
         "required": True,
-        "schema": {
-            "type": "string",
-            "enum": [REVALIDATE, IMMUTABLE, NO_STORE],
-            "examples": [REVALIDATE],
-        },
+        "schema": {"type": "string", "examples": [SHARED_EXAMPLE, IMMUTABLE, REVALIDATE, NO_STORE]},
     },
     "NoStore": {
         "description": f"Never cached (errors, and the answers to writes): `{NO_STORE}`.",

@@ -1,12 +1,17 @@
 """The benchmark: one command, ``python -m bench`` (see the README's "Benchmarks" section).
 
 1. builds (or reuses) a corpus of N articles (``bench.corpus``), reporting ingest throughput;
-2. starts three servers on 127.0.0.1: the API under the repo's ``gunicorn.conf.py``, the bare
-   Flask floor (``bench.floor``) under the same settings returning the same bytes, and nginx
-   serving the same bytes as static files (the practical ceiling);
-3. drives each scenario on the three with ``wrk`` for a bounded time, in turns, so that the
-   machine's drift hits all three alike, and prints req/s, p50, p99 and the ratios;
-4. prints each worker's RSS and stops every server, also on Ctrl-C or an error.
+2. starts four servers on 127.0.0.1: the API under the repo's ``gunicorn.conf.py``, the bare
+   Flask floor (``bench.floor``) under the same settings returning the same bytes, nginx
+   serving the same bytes as static files (the practical ceiling), and nginx with the repo's
+   own configuration (``deploy/nginx.conf.template``) in front of the API;
+3. drives each scenario — every one also with ``Accept-Encoding: gzip, br``, the floor and the
+   static nginx then serving the app's compressed bytes — on the first three with ``wrk`` for a
+   bounded time, in turns, so that the machine's drift hits all alike, and prints req/s, p50,
+   p99 and the ratios; then the hot latest URLs through the repo's nginx against nginx static;
+4. holds 50 idle and 50 trickling sockets to the API and times ``/healthz`` probes meanwhile
+   (``bench.slow_clients``);
+5. prints each worker's RSS and stops every server, also on Ctrl-C or an error.
 """
 
 from __future__ import annotations
@@ -22,13 +27,24 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-from bench.processes import PYTHON, ROOT, executable, free_port, gunicorn, listening, running
+from bench.processes import (
+    PYTHON,
+    ROOT,
+    answering,
+    executable,
+    free_port,
+    gunicorn,
+    listening,
+    running,
+)
+from bench.slow_clients import hold, probe
 
 WORK = ROOT / "bench" / ".work"
 
@@ -44,6 +60,11 @@ SERVER_ENV = {
     "ARTICLE_API_TRUSTED_PROXIES": "0",
     "ARTICLE_API_CORS_ORIGINS": "*",
 }
+
+#: What a browser sends: every scenario runs once without it and once with it.
+COMPRESSED = {"Accept-Encoding": "gzip, br"}
+#: The slow-client scenario: sockets held while ``/healthz`` is probed.
+SLOW_IDLE, SLOW_TRICKLE, PROBES = 50, 50, 20
 
 INSTALL_HINT = "install it with: apt-get install -y wrk nginx   (Debian/Ubuntu packages)"
 
@@ -123,26 +144,33 @@ def main(argv: list[str] | None = None) -> int:
         )
         nginx_port = free_port()
         stack.enter_context(nginx_server(nginx, nginx_port, tmp, scenarios))
-        for port in (floor_port, nginx_port):
+        proxy_port = free_port()
+        stack.enter_context(proxy_server(nginx, proxy_port, app_port, tmp))
+        for port in (floor_port, nginx_port, proxy_port):
             for scenario in scenarios:
-                check(port, scenario["url"])
+                check(port, scenario["url"], scenario["sent"])
         for scenario in scenarios:
             if scenario.get("revalidate"):  # nginx's own validator: a real 304 at the ceiling
-                scenario["headers"]["nginx"] = [
-                    f"If-None-Match: {nginx_etag(nginx_port, scenario['url'])}"
-                ]
+                etag = nginx_etag(nginx_port, scenario["url"], scenario["sent"])
+                scenario["headers"]["nginx"] = [f"If-None-Match: {etag}"]
 
+        servers = [("app", app_port), ("floor", floor_port), ("nginx", nginx_port)]
         results = {}
         for scenario in scenarios:
-            for server, port in (("app", app_port), ("floor", floor_port), ("nginx", nginx_port)):
-                headers = scenario["headers"].get(server, [])
+            chosen = servers + ([("proxy", proxy_port)] if scenario.get("proxy") else [])
+            for server, port in chosen:
+                headers = [f"{k}: {v}" for k, v in scenario["sent"].items()]
+                headers += scenario["headers"].get(server, [])
                 runs = [
                     run_wrk(wrk, port, scenario["url"], headers, args) for _ in range(args.rounds)
                 ]
                 results[(scenario["name"], server)] = max(runs, key=lambda r: r.rate)
+                if scenario.get("heavy") and server == "app":
+                    settle(port)
 
+        slow = slow_clients(app_port)
         rss = {"app": worker_rss(app.pid), "floor": worker_rss(floor.pid)}
-    report(args, scenarios, results, rss, ingest)
+    report(args, scenarios, results, rss, ingest, slow)
     if args.json:
         args.json.write_text(
             json.dumps(
@@ -151,6 +179,7 @@ def main(argv: list[str] | None = None) -> int:
                     "machine": machine(),
                     "ingest": ingest,
                     "rss_mb": rss,
+                    "slow_clients": slow,
                     "results": {f"{s}/{v}": r.__dict__ for (s, v), r in results.items()},
                 },
                 indent=2,
@@ -235,9 +264,9 @@ def _stop_on_sigterm() -> None:
 def nginx_server(nginx: str, port: int, tmp: Path, scenarios: list[dict]):
     """nginx serving each scenario's captured body as a static file, on 127.0.0.1:port."""
     static = tmp / "static"
-    mapping = "\n".join(
-        f'        "{s["url"]}" /{s["file"]};' for s in scenarios if not s.get("no_static")
-    )
+    served = [s for s in scenarios if not s.get("no_static")]
+    mapping = "\n".join(f'        "{s["url"]}|{s["coding"]}" /{s["file"]};' for s in served)
+    codings = "\n".join(f'        "{s["url"]}|{s["coding"]}" "{s["coding"]}";' for s in served)
     conf = tmp / "nginx.conf"
     conf.write_text(
         f"""
@@ -256,14 +285,26 @@ http {{
     default_type application/json;
     keepalive_requests 1000000;
     map_hash_bucket_size 256;
-    map $request_uri $captured {{
+    map $http_accept_encoding $coding {{
+        default "";
+        ~br br;
+        ~gzip gzip;
+    }}
+    map "$request_uri|$coding" $captured {{
         default /missing;
 {mapping}
+    }}
+    map "$request_uri|$coding" $captured_coding {{
+        default "";
+{codings}
     }}
     server {{
         listen 127.0.0.1:{port};
         root {static};
-        location / {{ try_files $captured =404; }}
+        location / {{
+            add_header Content-Encoding $captured_coding;
+            try_files $captured =404;
+        }}
     }}
 }}
 """
@@ -271,6 +312,74 @@ http {{
     command = [nginx, "-c", str(conf), "-g", "daemon off;"]
     with running(command, ready=listening(port), log=tmp / "nginx.out") as process:
         yield process
+
+
+@contextlib.contextmanager
+def proxy_server(nginx: str, port: int, app_port: int, tmp: Path):
+    """nginx with the repo's ``deploy/nginx.conf.template`` (its cache included) in front of
+    the API, on 127.0.0.1:port: both upstream lines name the one API server."""
+    import string
+
+    prefix = tmp / "proxy"
+    (prefix / "cache").mkdir(parents=True)
+    site = string.Template((ROOT / "deploy" / "nginx.conf.template").read_text())
+    (prefix / "site.conf").write_text(
+        site.safe_substitute(
+            NODE_1=f"127.0.0.1:{app_port}",
+            NODE_2=f"127.0.0.1:{app_port}",
+            LISTEN=f"127.0.0.1:{port}",
+            CACHE_DIR=str(prefix / "cache"),
+        )
+    )
+    user = "user root root;\n" if os.geteuid() == 0 else ""  # the workers write the cache
+    conf = prefix / "nginx.conf"
+    conf.write_text(
+        f"""{user}worker_processes auto;
+pid {prefix}/nginx.pid;
+error_log {prefix}/error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    keepalive_requests 1000000;
+    client_body_temp_path {prefix}/body;
+    proxy_temp_path {prefix}/proxy;
+    fastcgi_temp_path {prefix}/fastcgi;
+    uwsgi_temp_path {prefix}/uwsgi;
+    scgi_temp_path {prefix}/scgi;
+    include {prefix}/site.conf;
+}}
+"""
+    )
+    command = [nginx, "-p", str(prefix), "-c", str(conf), "-g", "daemon off;"]
+    ready = answering(f"http://127.0.0.1:{port}/healthz")
+    with running(command, ready=ready, log=prefix / "nginx.out") as process:
+        yield process
+
+
+def settle(port: int, timeout: float = 120) -> None:
+    """Wait until the server answers ``/healthz`` within a second again (the requests wrk
+    abandoned at its end are still being answered)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if probe(port, count=1, pause=0, timeout=1).within(1.0) == 1.0:
+            return
+        time.sleep(0.5)
+
+
+def slow_clients(port: int) -> dict:
+    """``/healthz`` probes on an idle server, then while slow and idle sockets are held."""
+    quiet = probe(port, count=PROBES // 2, timeout=5)
+    with hold(port, idle=SLOW_IDLE, trickle=SLOW_TRICKLE):
+        held = probe(port, count=PROBES, timeout=5)
+    return {
+        "idle_sockets": SLOW_IDLE,
+        "trickling_sockets": SLOW_TRICKLE,
+        "probes": held.count,
+        "answered": len(held.latencies),
+        "within_1s": held.within(1.0),
+        "slowest_ms": held.slowest * 1000,
+        "slowest_quiet_ms": quiet.slowest * 1000,
+    }
 
 
 def worker_rss(master: int) -> list[float]:
@@ -298,39 +407,51 @@ def capture(port: int, n: int, tmp: Path) -> list[dict]:
 
     article = f"/v1/articles/{variant_id(n // 2)}"
     deep = encode_cursor("articles:id", "next", variant_id(n * 9 // 10))
-    scenarios = [
-        {"name": "GET article", "url": article},
+    plain = [
+        {"name": "GET article", "url": article, "proxy": True},
         {
             "name": "GET article, every include",
             "url": f"{article}?include=sections,bullets,quotes,entities",
+            "proxy": True,
         },
-        {"name": "list page 1", "url": "/v1/articles"},
+        {"name": "GET article's sections (a part)", "url": f"{article}/sections"},
+        {"name": "list page 1", "url": "/v1/articles", "proxy": True},
         {
             "name": f"list by cursor at {n * 9 // 10:,}",
             "url": f"/v1/articles?page_size=20&cursor={deep}",
         },
         {"name": "304 revalidation", "url": article, "revalidate": True, "no_static": True},
+        # Last: a slow answer keeps the workers busy after wrk stops (abandoned requests are
+        # still answered), which must not weigh on the other scenarios.
+        {"name": "corpus entities", "url": "/v1/entities", "heavy": True},
+        {"name": "search q=trade", "url": "/v1/articles?q=trade", "heavy": True},
     ]
+    scenarios = [
+        *({**s, "sent": {}} for s in plain),
+        *({**s, "name": f"{s['name']} [br]", "sent": COMPRESSED} for s in plain),
+    ]
+    scenarios.sort(key=lambda s: bool(s.get("heavy")))
     static = tmp / "static"
     static.mkdir(mode=0o755)
     manifest = {}
     for i, scenario in enumerate(scenarios):
-        status, headers, body = fetch(port, scenario["url"])
+        status, headers, body = fetch(port, scenario["url"], scenario["sent"])
         if status != 200:
             raise RuntimeError(f"{scenario['url']}: the app answered {status}")
         scenario["file"] = f"{i}.json"
+        scenario["coding"] = headers.get("Content-Encoding", "")
         scenario["headers"] = {}
         if scenario.get("revalidate"):
             etag = headers["ETag"]
             scenario["headers"]["app"] = [f"If-None-Match: {etag}"]
-            status, _, _ = fetch(port, scenario["url"], {"If-None-Match": etag})
+            status, _, _ = fetch(port, scenario["url"], {**scenario["sent"], "If-None-Match": etag})
             if status != 304:
                 raise RuntimeError(f"{scenario['url']}: If-None-Match got {status}, not 304")
             continue
         (static / scenario["file"]).write_bytes(body)
         (static / scenario["file"]).chmod(0o644)
-        kept = ("Content-Type", "ETag", "Cache-Control", "Link")
-        manifest[scenario["url"]] = {
+        kept = ("Content-Type", "ETag", "Cache-Control", "Link", "Content-Encoding", "Vary")
+        manifest[f"{scenario['url']}|{scenario['coding']}"] = {
             "file": str(static / scenario["file"]),
             "headers": {k: headers[k] for k in kept if k in headers},
         }
@@ -347,18 +468,21 @@ def fetch(port: int, url: str, headers: dict | None = None):
         return error.code, error.headers, error.read()
 
 
-def check(port: int, url: str) -> None:
-    status, _, _ = fetch(port, url)
+def check(port: int, url: str, sent: dict) -> None:
+    status, headers, _ = fetch(port, url, sent)
     if status != 200:
         raise RuntimeError(f"port {port}: {url} answered {status}")
+    if sent and not headers.get("Content-Encoding"):
+        raise RuntimeError(f"port {port}: {url} was not compressed for {sent}")
 
 
-def nginx_etag(port: int, url: str) -> str:
-    return fetch(port, url)[1]["ETag"]
+def nginx_etag(port: int, url: str, sent: dict) -> str:
+    return fetch(port, url, sent)[1]["ETag"]
 
 
 def run_wrk(wrk: str, port: int, url: str, headers: list[str], args) -> Result:
     command = [wrk, "-t1", f"-c{args.connections}", f"-d{args.duration:g}s", "--latency"]
+    command += ["--timeout", "10s"]  # a slow scenario is measured, not counted as errors
     for header in headers:
         command += ["-H", header]
     command.append(f"http://127.0.0.1:{port}{url}")
@@ -395,7 +519,7 @@ def machine() -> str:
     return f"{os.cpu_count()} cores ({cpu}){memory}; load average {load:.1f} at the end"
 
 
-def report(args, scenarios, results, rss, ingest) -> None:
+def report(args, scenarios, results, rss, ingest, slow) -> None:
     print()
     print(
         f"{args.articles:,} articles, {args.connections} connections, {args.duration:g} s per "
@@ -419,10 +543,26 @@ def report(args, scenarios, results, rss, ingest) -> None:
             f" | {app.rate / floor.rate:6.2f} {app.rate / ceiling.rate:6.2f}"
             + (flags if app.errors + floor.errors + ceiling.errors else "")
         )
-    names = [s["name"] for s in scenarios]
-    first, deep = by_name[names[2]], by_name[names[3]]
+    print("\nthrough deploy/nginx.conf.template (its cache) in front of the app, vs nginx static:")
+    for scenario in scenarios:
+        if scenario.get("proxy"):
+            proxy, ceiling = (results[(scenario["name"], s)] for s in ("proxy", "nginx"))
+            print(
+                f"{scenario['name']:34} {proxy.rate:10.0f} {proxy.p50_ms:6.2f}ms "
+                f"{proxy.p99_ms:6.2f}ms | static {ceiling.rate:8.0f} | "
+                f"{proxy.rate / ceiling.rate:6.2f}"
+                + (f" (errors: {proxy.errors})" if proxy.errors else "")
+            )
+    first = by_name["list page 1"]
+    deep = next(r for name, r in by_name.items() if name.startswith("list by cursor"))
     print(f"\ndeep cursor / page 1 (app): {deep.rate / first.rate:.2f}")
     print("304s: the floor and nginx rows of '304 revalidation' are their 200 for the same URL")
+    print(
+        f"slow clients: {slow['idle_sockets']} idle + {slow['trickling_sockets']} trickling "
+        f"sockets held; {slow['answered']}/{slow['probes']} /healthz probes answered, "
+        f"{slow['within_1s']:.0%} within 1 s, slowest {slow['slowest_ms']:.0f} ms "
+        f"(no sockets held: {slow['slowest_quiet_ms']:.0f} ms)"
+    )
     for server, sizes in rss.items():
         print(f"RSS per {server} worker: " + ", ".join(f"{mb:.1f} MB" for mb in sizes))
     print(

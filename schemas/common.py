@@ -12,6 +12,7 @@ from api.contract import (
     CANONICAL_INTEGER,
     CURSOR_PATTERN,
     DEFAULT_PAGE_SIZE,
+    MAX_CURSOR_CHARS,
     MAX_PAGE,
     MAX_PAGE_SIZE,
     MAX_QUERY_LENGTH,
@@ -124,7 +125,7 @@ class PageQuerySchema(StrictSchema):
         },
     )
     cursor = fields.String(
-        validate=[validate.Length(min=1, max=512), validate.Regexp(CURSOR_PATTERN)],
+        validate=[validate.Length(min=1, max=MAX_CURSOR_CHARS), validate.Regexp(CURSOR_PATTERN)],
         metadata={
             "description": "Opaque keyset cursor taken from `links.next` or `links.prev` "
             "(cursor mode, for walking large collections). Cannot be combined with `page`.",

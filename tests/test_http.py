@@ -79,8 +79,33 @@ def test_etag_changes_with_the_body(client, loaded):
 
 @pytest.mark.parametrize("url", GET_ENDPOINTS)
 def test_cache_control(client, loaded, url):
-    expected = "public, max-age=31536000, immutable" if "/versions/1" in url else "no-cache"
+    """Versions are immutable; latest URLs a few seconds in shared caches (nginx, a CDN) and
+    revalidated every time by browsers; health and the spec revalidated everywhere."""
+    if "/versions/1" in url:
+        expected = "public, max-age=31536000, immutable"
+    elif url.startswith("/v1/articles") or url.startswith(("/v1/quotes", "/v1/entities")):
+        expected = "public, max-age=0, s-maxage=5, stale-while-revalidate=5"
+    else:
+        expected = "no-cache"
     assert client.get(url).headers["Cache-Control"] == expected
+
+
+@pytest.mark.parametrize(
+    ("seconds", "expected"),
+    [
+        ("0", "no-cache"),
+        ("2", "public, max-age=0, s-maxage=2, stale-while-revalidate=2"),
+        ("3600", "public, max-age=0, s-maxage=60, stale-while-revalidate=60"),  # bounded
+    ],
+)
+def test_the_shared_cache_lifetime_is_a_setting(monkeypatch, tmp_path, seconds, expected):
+    from api.app import create_app
+
+    monkeypatch.setenv("ARTICLE_API_SHARED_CACHE_SECONDS", seconds)
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"})
+    response = app.test_client().get("/v1/articles")
+    assert response.headers["Cache-Control"] == expected
+    assert app.test_client().get("/healthz").headers["Cache-Control"] == "no-cache"
 
 
 @pytest.mark.parametrize("url", MISSING)

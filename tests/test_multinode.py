@@ -13,6 +13,7 @@ import shutil
 import signal
 import string
 import subprocess
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -28,6 +29,8 @@ from .conftest import LAYOUT_ARTICLES, ROOT, SEED, SEED_ID
 from .serving import cli, free_port, gunicorn_server
 
 TEMPLATE = ROOT / "deploy" / "nginx.conf.template"
+#: The nodes' ARTICLE_API_SHARED_CACHE_SECONDS here: latest URLs kept 1 s, stale 1 s more.
+SHARED_SECONDS = 1
 NGINX = executable("nginx")
 
 pytestmark = pytest.mark.postgresql
@@ -117,7 +120,11 @@ def test_two_nodes_one_database_behind_nginx(pg_url, tmp_path):
     ingested = cli("ingest", str(seeds), env=env)
     assert ingested.returncode == 0, ingested.stderr
 
-    node_env = {"ARTICLE_API_TRUSTED_PROXIES": "1", "ARTICLE_API_RATE_LIMIT": "off"}
+    node_env = {
+        "ARTICLE_API_TRUSTED_PROXIES": "1",
+        "ARTICLE_API_RATE_LIMIT": "off",
+        "ARTICLE_API_SHARED_CACHE_SECONDS": str(SHARED_SECONDS),
+    }
     with (
         gunicorn_server(pg_url, tmp_path, workers=1, extra_env=node_env) as a,
         gunicorn_server(pg_url, tmp_path, workers=1, extra_env=node_env) as b,
@@ -160,12 +167,40 @@ def test_two_nodes_one_database_behind_nginx(pg_url, tmp_path):
         with nginx(prefix, render_nginx(prefix, [a.url, b.url], f"127.0.0.1:{port}"), lb):
             upstreams = set()
             for _ in range(8):
-                status, headers, _ = get(f"{lb}/v1/articles/{SEED_ID}")
+                status, headers, _ = get(f"{lb}/readyz")
                 assert status == 200
                 assert headers["Cache-Control"] == "no-cache"
-                assert "X-Cache-Status" not in headers  # "latest" goes to a node each time
+                assert "X-Cache-Status" not in headers  # health goes to a node each time
                 upstreams.add(headers["X-Upstream"])
             assert upstreams == {a.url.removeprefix("http://"), b.url.removeprefix("http://")}
+
+            # A latest URL is kept a few seconds, and revalidated from the cache.
+            latest = f"{lb}/v1/articles/{SEED_ID}"
+            first, second = get(latest), get(latest)
+            assert first[0] == second[0] == 200
+            assert f"s-maxage={SHARED_SECONDS}" in first[1]["Cache-Control"]
+            assert "max-age=0" in first[1]["Cache-Control"]  # browsers revalidate every time
+            assert second[1]["X-Cache-Status"] == "HIT" and second[2] == first[2]
+            cached = get(latest, {"If-None-Match": first[1]["ETag"]})
+            assert cached[0] == 304 and cached[1]["X-Cache-Status"] == "HIT"
+            # With credentials, never from (or into) the shared cache.
+            private = get(latest, {"Authorization": "Bearer x"})
+            assert private[1]["X-Cache-Status"] == "BYPASS"
+
+            # A new version shows through nginx within the documented bound (2 × the seconds).
+            late_url = f"{lb}/v1/articles/late-arrival"
+            assert json.loads(get(late_url)[2])["data"]["version"] == 1
+            assert get(late_url)[1]["X-Cache-Status"] == "HIT"
+            (seeds / "late.txt").write_bytes(LATE.replace(b"serving.", b"serving, twice."))
+            again = cli("ingest", str(seeds), env=env)
+            assert again.returncode == 0, again.stderr
+            published, seen = time.monotonic(), None
+            while time.monotonic() - published < 2 * SHARED_SECONDS + 5:  # + slack for a busy CI
+                if json.loads(get(late_url)[2])["data"]["version"] == 2:
+                    seen = time.monotonic() - published
+                    break
+                time.sleep(0.1)
+            assert seen is not None, "version 2 never showed through nginx"
 
             version = f"{lb}/v1/articles/{SEED_ID}/versions/1"
             first = get(version)

@@ -90,3 +90,32 @@ def test_a_500_is_logged_once_with_its_traceback(app, client, loaded, monkeypatc
     RequestIdFilter().filter(record)
     assert record.request_id == "once-500"
     assert record.exc_info[0] is RuntimeError
+
+
+def test_the_access_line_written_directly_is_the_formatters_line(monkeypatch):
+    """With our JSON handler alone on the root logger (as under gunicorn), the access line is
+    written without a LogRecord: the same keys in the same order and the same values."""
+    import io
+    import json
+    import logging
+
+    from api import observability
+
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler._article_api = True
+    handler.setFormatter(observability.JsonLineFormatter())
+    handler.addFilter(observability.RequestIdFilter())
+    root = logging.getLogger()
+    monkeypatch.setattr(root, "handlers", [handler])
+    monkeypatch.setattr(root, "level", logging.INFO)
+    assert observability._sole_json_handler() is handler
+    observability.record_request("GET", "/v1/x", "/v1/x", 200, 0.0012, "127.0.0.1", "rid-1")
+    direct = json.loads(stream.getvalue())
+    stream.seek(0)
+    stream.truncate()
+    monkeypatch.setattr(observability, "_sole_json_handler", lambda: None)
+    observability.record_request("GET", "/v1/x", "/v1/x", 200, 0.0012, "127.0.0.1", "rid-1")
+    logged = json.loads(stream.getvalue())
+    assert direct.pop("time")[:4] == logged.pop("time")[:4]
+    assert list(direct.items()) == list(logged.items())

@@ -166,3 +166,47 @@ def test_the_entity_filter_takes_the_same_names(client, corpus):
     for name in ("donald-trump", "Donald Trump", "Trump"):
         found = [a["id"] for a in data(client, f"/v1/articles?entity={urlquote(name)}")["data"]]
         assert found == by_key, name
+
+
+def _grouped_now(store) -> list[tuple]:
+    """What ``corpus_entities`` must hold: the latest versions' entities, grouped now."""
+    from sqlalchemy import select
+
+    from api.store.reads import grouped_entities
+
+    grouped = grouped_entities([])
+    with store.reading() as conn:
+        rows = conn.execute(select(grouped).order_by(grouped.c.key)).all()
+    return [tuple(row) for row in rows]
+
+
+def _kept(store) -> list[tuple]:
+    from sqlalchemy import select
+
+    from api.store.tables import corpus_entities
+
+    with store.reading() as conn:
+        rows = conn.execute(select(corpus_entities).order_by(corpus_entities.c.key)).all()
+    return [tuple(row) for row in rows]
+
+
+def test_entities_across_articles_are_kept_at_ingest_as_grouping_would_find_them(client, store):
+    """``/v1/entities`` reads ``corpus_entities``, which each save keeps: after new articles, a
+    new version that drops a person and names another, and an unchanged re-ingest, it holds
+    what grouping the latest versions finds, and the API serves it."""
+    raw = SEED.read_bytes()
+    store_article(store, raw, SEED.name, with_language=True)
+    markdown = ARTICLES / "markdown-front-matter.md"
+    store_article(store, markdown.read_bytes(), markdown.name, with_language=True)
+    assert _kept(store) == _grouped_now(store) != []
+    edited = raw.replace(b"Howard Lutnick", b"Jane Roe").replace(b"Lutnick", b"Roe")
+    assert store_article(store, edited, SEED.name, with_language=True).version == 2
+    kept = _kept(store)
+    assert kept == _grouped_now(store)
+    keys = {row[0] for row in kept}
+    assert "person:jane-roe" in keys and "person:howard-lutnick" not in keys
+    store_article(store, edited, SEED.name, with_language=True)  # unchanged: no new version
+    assert _kept(store) == kept
+    listed = client.get("/v1/entities?page_size=100").get_json()
+    assert [item["key"] for item in listed["data"]] == sorted(keys)
+    assert listed["meta"]["pagination"]["total_items"] == len(keys)

@@ -5,16 +5,18 @@ search results. Resource modules import these from here, never from each other.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 
 import orjson
 from flask import Response, request
 from flask_smorest import abort
 from sqlalchemy import Connection
+from werkzeug.exceptions import HTTPException
 
 from schemas.article import INCLUDES
 
-from ..contract import GONE, IMMUTABLE, JSON, MAX_VERSION, NO_STORE, REVALIDATE
+from ..contract import GONE, IMMUTABLE, JSON, MAX_VERSION, NO_STORE
 from ..http import (
     conditional,
     envelope,
@@ -29,8 +31,8 @@ from ..pagination import bad_parameter, paginate
 from ..store import SearchQueryError
 
 
-def latest_version_or_404(conn: Connection, article_id: str) -> int:
-    version = store().latest_version(conn, article_id)
+def latest_version_or_404(conn: Connection, article_id: str, article_store=None) -> int:
+    version = (article_store or store()).latest_version(conn, article_id)
     if version is None:
         gone_or_404(article_id, conn)
     return version
@@ -75,19 +77,30 @@ def article_response(article_id: str, found, include: list[str], *, immutable: b
     ``found`` is the store's ``(version, ingested_at, output_hash, article_json)``: a version's
     rows never change, so those and the URL determine the body, and so the ETag.
     """
-    version, ingested_at, output_hash, article = found
     url = self_url()
+    return conditional(
+        article_etag(article_id, found, url),
+        lambda: article_body(store(), article_id, found, include, url),
+        cache_control=IMMUTABLE if immutable else None,
+    )
 
-    def build() -> bytes:
-        data = article
-        wanted = [kind for kind in INCLUDES if kind in include]
-        if wanted:
-            stored = store().part_lists(article_id, version)
-            data = splice(article, [(kind, stored.get(kind, b"[]")) for kind in wanted])
-        return envelope(data, article_links(article_id, url))
 
-    etag = etag_of(article_id, version, ingested_at, output_hash, url)
-    return conditional(etag, build, cache_control=IMMUTABLE if immutable else REVALIDATE)
+def article_etag(article_id: str, found, url: str) -> str:
+    """The ETag of one article version at ``url`` (its links and parts depend on the URL)."""
+    version, ingested_at, output_hash, _ = found
+    return etag_of(article_id, version, ingested_at, output_hash, url)
+
+
+def article_body(article_store, article_id: str, found, include: list[str], url: str) -> bytes:
+    """One article version's body: its stored bytes, the parts ``include`` names (in a fixed
+    order, read through the store) and the envelope. Also :mod:`api.fastpath`'s."""
+    version, article = found[0], found[3]
+    data = article
+    wanted = [kind for kind in INCLUDES if kind in include]
+    if wanted:
+        stored = article_store.part_lists(article_id, version)
+        data = splice(article, [(kind, stored.get(kind, b"[]")) for kind in wanted])
+    return envelope(data, article_links(article_id, url))
 
 
 def article_version_or_404(article_id: str, version: int):
@@ -101,17 +114,56 @@ def article_version_or_404(article_id: str, version: int):
 
 def part_page(article_id: str, kind: str, args: dict, **filters: str):
     """One page of an article's parts (latest version), with the same envelope everywhere."""
-    with store().reading() as conn:
-        version = latest_version_or_404(conn, article_id)
-        page = paginate(
-            args,
-            lambda window: store().parts(conn, article_id, version, kind, window, **filters),
-            scope=f"{kind}:{article_id}",
-            key_of=lambda row: row.position,
-            key_type=int,
-        )
+    body, link = part_page_body(store(), article_id, kind, args, **filters)
+    return json_response(body, link=link)
+
+
+def part_page_body(
+    article_store,
+    article_id: str,
+    kind: str,
+    args: dict,
+    *,
+    path: str | None = None,
+    params: list[tuple[str, str]] | None = None,
+    **filters: str,
+) -> tuple[bytes, str]:
+    """The body and ``Link`` of :func:`part_page` (a 404 when there is no such article); also
+    :mod:`api.fastpath`'s, which passes the request's ``path`` and ``params``."""
+
+    def unfiltered(window):
+        found = article_store.latest_parts(article_id, kind, window)
+        if found is None:
+            abort(404, message=f"No article with id {article_id!r}.")
+        return found
+
+    page_of = functools.partial(
+        paginate,
+        args,
+        scope=f"{kind}:{article_id}",
+        key_of=lambda row: row.position,
+        key_type=int,
+        path=path,
+        params=params,
+    )
+    if not filters:  # one statement (a window past the end still tells a missing article)
+        try:
+            page = page_of(unfiltered)
+        except HTTPException as error:
+            # A bad cursor is found before the read: a missing article is still a 404 first.
+            if error.code == 400 and article_store.latest_article(article_id) is None:
+                abort(404, message=f"No article with id {article_id!r}.")
+            raise
+    else:
+        with article_store.reading() as conn:
+            version = latest_version_or_404(conn, article_id, article_store)
+            page = page_of(
+                lambda window: article_store.parts(
+                    conn, article_id, version, kind, window, **filters
+                )
+            )
     body = envelope(json_array(row.body for row in page.rows), page.links, page.meta)
-    return json_response(body, link=page.link_header)
+    return body, page.link_header
 
 
 def search_page(args: dict, fetch, scope: str, item=lambda row: row[1]):

@@ -9,6 +9,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from schemas.common import NoQuerySchema
 from schemas.health import HealthResponseSchema
 
+from ..contract import REVALIDATE
 from ..errors import problem_response
 from ..http import envelope, json_response, self_url, store
 from ..spec import Blueprint, read_operation
@@ -25,7 +26,9 @@ class Health(MethodView):
 
         200 while the process can answer requests.
         """
-        return json_response(envelope(orjson.dumps({"status": "ok"}), {"self": self_url()}))
+        return json_response(
+            envelope(orjson.dumps({"status": "ok"}), {"self": self_url()}), cache_control=REVALIDATE
+        )
 
 
 @blp.route("/readyz")
@@ -55,4 +58,6 @@ class Readiness(MethodView):
         if not ready:
             return problem_response(503, "The store holds no articles yet; run an ingest.")
         data = {"status": "ready", "schema_version": version}
-        return json_response(envelope(orjson.dumps(data), {"self": self_url()}))
+        return json_response(
+            envelope(orjson.dumps(data), {"self": self_url()}), cache_control=REVALIDATE
+        )

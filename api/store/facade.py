@@ -216,6 +216,11 @@ class ArticleStore:
         """``(version, ingested_at, output_hash, article_json)`` of one version, or None."""
         return self._fast().article_version(article_id, version)
 
+    def latest_parts(self, article_id: str, kind: str, window: Window):
+        """A window of one kind of part of an article's latest version and their count (the
+        unfiltered part lists: one statement), or None when there is no such article."""
+        return self._fast().latest_parts(article_id, kind, window)
+
     def part_lists(self, article_id: str, version: int) -> dict[str, bytes]:
         """Every part list of one version, by kind."""
         return self._fast().part_lists(article_id, version)

@@ -8,8 +8,9 @@ executed on a DBAPI connection held per thread. Each is one statement, so it rea
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import NamedTuple
 
-from sqlalchemy import Engine, bindparam, select
+from sqlalchemy import Engine, bindparam, func, select
 
 from .reads import Slice, Window
 from .tables import (
@@ -18,8 +19,14 @@ from .tables import (
     latest_version_of_article,
     live,
     part_lists,
+    parts,
     totals,
 )
+
+
+class PartRow(NamedTuple):
+    position: int
+    body: bytes
 
 
 class FastReader:
@@ -96,6 +103,33 @@ class FastReader:
         )
         return dict(found)
 
+    def latest_parts(self, article_id: str, kind: str, window: Window) -> tuple[Slice, int] | None:
+        """A window of one kind of part of an article's latest version, in position order, and
+        how many there are; None when there is no such article. One statement: the article
+        row, its parts in the window (outer-joined: an empty window is one row of nulls) and
+        the count."""
+        bound = (
+            "after" if window.after is not None else "before" if window.before is not None else None
+        )
+        key = ("latest_parts", bound, bool(window.offset))
+        params = {
+            "article_id": article_id,
+            "kind": kind,
+            "key": window.after if bound == "after" else window.before,
+            "limit": window.limit + 1,
+            "offset": window.offset,
+        }
+        found = self.rows(key, lambda: _latest_parts_stmt(bound, bool(window.offset)), params)
+        if not found:
+            return None
+        total = found[0][2]
+        rows = [PartRow(position, body) for position, body, _ in found if position is not None]
+        has_more = len(rows) > window.limit
+        rows = rows[: window.limit]
+        if bound == "before":
+            rows.reverse()
+        return Slice(rows, has_more), total
+
     def article_summaries(self, window: Window) -> tuple[Slice, int]:
         """A window of the unfiltered article list, by id, with the stored total.
 
@@ -157,6 +191,39 @@ def _part_lists_stmt():
         part_lists.c.article_id == bindparam("article_id"),
         part_lists.c.version == bindparam("version"),
     )
+
+
+def _latest_parts_stmt(bound: str | None, offset: bool):
+    counted = parts.alias("counted")
+    total = (
+        select(func.count())
+        .select_from(counted)
+        .where(
+            counted.c.article_id == articles.c.id,
+            counted.c.version == articles.c.latest_version,
+            counted.c.kind == bindparam("kind"),
+        )
+        .scalar_subquery()
+    )
+    on = (
+        (parts.c.article_id == articles.c.id)
+        & (parts.c.version == articles.c.latest_version)
+        & (parts.c.kind == bindparam("kind"))
+    )
+    if bound == "after":
+        on &= parts.c.position > bindparam("key")
+    elif bound == "before":
+        on &= parts.c.position < bindparam("key")
+    stmt = (
+        select(parts.c.position, parts.c.body, total)
+        .select_from(articles.outerjoin(parts, on))
+        .where(articles.c.id == bindparam("article_id"), live())
+        .order_by(parts.c.position.desc() if bound == "before" else parts.c.position.asc())
+        .limit(bindparam("limit"))
+    )
+    if offset:
+        stmt = stmt.offset(bindparam("offset"))
+    return stmt
 
 
 def _total_stmt():

@@ -31,6 +31,7 @@ from .tables import (
     parts,
     totals,
 )
+from .tables import corpus_entities as corpus_entities_table
 
 Key = str | int | tuple
 
@@ -230,21 +231,23 @@ def corpus_entities(
     entity_type: str | None = None,
     name_contains: str | None = None,
 ) -> tuple[Slice, int]:
-    """Entities grouped across articles by key: name, type, article and mention counts."""
+    """Entities across articles by key: name, type, article and mention counts, as ``save``
+    keeps them (``corpus_entities``): the cost of a page follows the number of entities, not
+    of articles."""
+    table = corpus_entities_table
     where = []
     if entity_type is not None:
-        where.append(parts.c.entity_type == entity_type)
+        where.append(table.c.type == entity_type)
     if name_contains is not None:
-        where.append(func.lower(parts.c.name).like(_contains(name_contains), escape="\\"))
-    grouped = _grouped_entities(where)
-    total = conn.execute(select(func.count()).select_from(grouped)).scalar_one()
-    return _windowed(conn, select(grouped), [grouped.c.key], window), total
+        where.append(func.lower(table.c.name).like(_contains(name_contains), escape="\\"))
+    total = conn.execute(select(func.count()).select_from(table).where(*where)).scalar_one()
+    return _windowed(conn, select(table).where(*where), [table.c.key], window), total
 
 
 def entity_summary(conn: Connection, entity_key: str):
     """One entity's corpus-wide row (key, name, type, counts), or None."""
-    grouped = _grouped_entities([parts.c.entity_key == entity_key])
-    return conn.execute(select(grouped)).first()
+    table = corpus_entities_table
+    return conn.execute(select(table).where(table.c.key == entity_key)).first()
 
 
 def entity_mentions(conn: Connection, entity_key: str, window: Window) -> tuple[Slice, int]:
@@ -264,8 +267,9 @@ def _contains(text: str) -> str:
     return f"%{escaped}%"
 
 
-def _grouped_entities(where: list):
-    """Latest-version entity rows grouped by key, as a subquery."""
+def grouped_entities(where: list):
+    """Latest-version entity rows grouped by key, as a subquery: what ``corpus_entities``
+    holds (``save`` recomputes it for the keys a new version touches)."""
     return (
         select(
             parts.c.entity_key.label("key"),
@@ -275,7 +279,7 @@ def _grouped_entities(where: list):
             func.sum(parts.c.weight).label("mention_count"),
         )
         .select_from(parts.join(articles, parts.c.article_id == articles.c.id))
-        .where(latest_part(), parts.c.kind == "entities", *where)
+        .where(latest_part(), parts.c.kind == "entities", parts.c.entity_key.is_not(None), *where)
         .group_by(parts.c.entity_key)
         .subquery()
     )

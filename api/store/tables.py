@@ -12,6 +12,9 @@ Tables
     entity_names     (article, version, entity, name key): every name an entity is known by in
                      that version (its key, id, name and aliases, as slugs), for filters that
                      take any of them (``speaker``, ``entity``)
+    corpus_entities  entities across the latest versions, one row per key: name, type, article
+                     and mention counts; ``save`` recomputes the rows of the keys a new version
+                     touches, so ``/v1/entities`` reads rows instead of grouping every article
     totals           stored counters (``articles``, ``quotes``), kept by ``save`` in the same
                      transaction, so a collection's ``total_items`` is a lookup, not a COUNT(*)
     search_docs      full-text search documents of latest versions (articles and quotes), indexed
@@ -140,6 +143,19 @@ entity_names = Table(
         ["article_id", "version"], ["article_versions.article_id", "article_versions.version"]
     ),
     Index("ix_entity_names_name", "name_key", "article_id", "version"),
+)
+
+#: Each entity key across the latest versions (what ``reads.grouped_entities`` computes),
+#: maintained by ``save``.
+corpus_entities = Table(
+    "corpus_entities",
+    metadata,
+    Column("key", _key(200), primary_key=True),
+    Column("name", String(300)),
+    Column("type", String(32)),
+    Column("article_count", Integer, nullable=False),
+    Column("mention_count", Integer),
+    Index("ix_corpus_entities_type", "type", "key"),
 )
 
 #: The kinds of part: every version stores one ``part_lists`` row of each.

@@ -26,10 +26,12 @@ from sqlalchemy import Connection, Engine, delete, func, select
 
 from . import changes
 from .engine import write_transaction
+from .reads import grouped_entities
 from .search import index_for_search
 from .tables import (
     article_versions,
     articles,
+    corpus_entities,
     entity_names,
     latest_version_of_article,
     part_lists,
@@ -228,7 +230,17 @@ def save(
         _add(conn, "articles", 0 if live else 1)
         _add(conn, "quotes", len(rendered.parts.get("quotes", ())) - quotes_before)
         index_for_search(conn, article_id, rendered.article_json, rendered.parts)
+        touched = {part.entity_key for part in rendered.parts.get("entities", ())}
         if latest is not None:
+            touched |= set(
+                conn.execute(
+                    select(parts.c.entity_key).where(
+                        parts.c.article_id == article_id,
+                        parts.c.version == latest.latest_version,
+                        parts.c.kind == "entities",
+                    )
+                ).scalars()
+            )
             # Switch "latest" last: readers see the old version or the new one, never a mix.
             conn.execute(
                 articles.update()
@@ -244,6 +256,7 @@ def save(
                     retraction_reason=None,
                 )
             )
+        _refresh_entities(conn, touched)
         result = SaveResult(article_id, version, created=True)
         if after is not None:
             after(conn, result)
@@ -295,8 +308,41 @@ def retract(engine: Engine, article_id: str, reason: str) -> Retraction | None:
             .where(articles.c.id == article_id)
             .values(retracted_at=now, retraction_reason=reason, updated_at=now)
         )
+        # The corpus-wide entity rows it counted in, recounted without it.
+        touched = set(
+            conn.execute(
+                select(parts.c.entity_key).where(
+                    parts.c.article_id == article_id,
+                    parts.c.version == row.latest_version,
+                    parts.c.kind == "entities",
+                )
+            ).scalars()
+        )
+        _refresh_entities(conn, touched)
         changes.record(conn, "article.retracted", article_id, row.latest_version, reason=reason)
         return Retraction(article_id, row.latest_version, now, reason, True)
+
+
+#: Keys recomputed per statement (bound parameters stay well under every backend's limit).
+_KEY_BATCH = 500
+
+
+def _refresh_entities(conn: Connection, keys: set) -> None:
+    """Recompute the ``corpus_entities`` rows of ``keys`` from the latest versions, after the
+    switch to the new one (in the save's transaction). On PostgreSQL each key is locked first
+    (in one order, so two saves cannot deadlock): a save sharing a key with another waits for
+    it, and its recount, a new statement, sees what the other committed."""
+    ordered = sorted(k for k in keys if k)
+    columns = ["key", "name", "type", "article_count", "mention_count"]
+    for start in range(0, len(ordered), _KEY_BATCH):
+        batch = ordered[start : start + _KEY_BATCH]
+        if conn.dialect.name == "postgresql":
+            for key in batch:
+                lock = func.pg_advisory_xact_lock(func.hashtextextended("entity:" + key, 0))
+                conn.execute(select(lock))
+        conn.execute(corpus_entities.delete().where(corpus_entities.c.key.in_(batch)))
+        grouped = grouped_entities([parts.c.entity_key.in_(batch)])
+        conn.execute(corpus_entities.insert().from_select(columns, select(grouped)))
 
 
 def _add(conn: Connection, name: str, delta: int) -> None:

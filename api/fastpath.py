@@ -1,0 +1,331 @@
+"""The hot GETs in one pass at the WSGI level, everything else to the Flask app.
+
+Flask + flask-smorest dispatch, webargs and a dozen hooks cost about 0.6 ms a request, several
+times what the store's read and the bytes cost. :class:`FastPath` sits under the Flask app's
+WSGI callable and answers, itself, the few requests that are most of the traffic:
+
+* ``GET``/``HEAD /v1/articles/{id}`` and ``/v1/articles/{id}/versions/{n}`` with or without
+  ``include`` (repeated or comma-separated);
+* ``GET``/``HEAD /v1/articles`` with only ``page_size``, ``page``, ``cursor`` and ``sort``;
+* ``GET``/``HEAD`` of an article's parts (``/sections``, ``/bullets``, ``/quotes``,
+  ``/entities``) with only ``page_size``, ``page`` and ``cursor`` (filters: the app);
+
+doing in one place what the app's layers do: routing (the app's own URL map), the ``Accept``
+check, the rate limit (the app's counter), conditional requests (the identity and the coded
+ETag), the envelope (the resources' own functions, reading through :class:`ArticleStore`),
+``Cache-Control``, compression (each body compressed once, :data:`api.compression.BODIES`),
+CORS for any origin, the request id, security headers, metrics and the access line.
+
+It hands to the Flask app every request it is not sure to answer exactly as the app would: any
+other method, any request with ``Authorization``, any path it does not route here (new routes
+included), any other parameter or any value it does not know to be valid (the app answers the
+400), an ``Accept`` that is not plainly JSON, a path it must refuse (``//``, too long), a
+request the rate limit refuses, an article that does not exist (or is retracted: the app's
+410), a CORS set-up other than ``*``, and every request when reads need a key. ``tests/test_fastpath.py`` checks that both answer every route and parameter combination
+with the same status, headers and body.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+import uuid
+from urllib.parse import parse_qsl
+
+from flask import Flask
+from werkzeug.exceptions import HTTPException
+from werkzeug.http import parse_etags
+
+from schemas.article import INCLUDES, SORTS
+
+from . import compression
+from .contract import (
+    API_CSP,
+    CANONICAL_INTEGER,
+    CURSOR_PATTERN,
+    DEFAULT_PAGE_SIZE,
+    EXPOSED_HEADERS,
+    IMMUTABLE,
+    JSON,
+    MAX_CURSOR_CHARS,
+    MAX_PAGE,
+    MAX_PAGE_SIZE,
+    MAX_PATH_CHARS,
+    MAX_QUERY_CHARS,
+    MAX_VERSION,
+    REQUEST_ID_PATTERN,
+    SECURITY_HEADERS,
+)
+from .http import envelope, json_array, link_to, negotiate, strong_etag
+from .observability import record_request
+from .pagination import paginate
+from .resources.common import article_body, article_etag, part_page_body
+
+_INTEGER = re.compile(CANONICAL_INTEGER)
+_CURSOR = re.compile(CURSOR_PATTERN)
+_REQUEST_ID = re.compile(REQUEST_ID_PATTERN)
+_EXPOSED = ", ".join(sorted(EXPOSED_HEADERS))
+_SECURITY = [*SECURITY_HEADERS, ("Content-Security-Policy", API_CSP)]
+_STATUS = {200: "200 OK", 304: "304 NOT MODIFIED"}
+
+#: The routes answered here, by the app's rule.
+ARTICLE = "/v1/articles/<article_id>"
+VERSION = "/v1/articles/<article_id>/versions/<int(min=1):version>"
+ARTICLES = "/v1/articles"
+PARTS = {f"/v1/articles/<article_id>/{kind}": kind for kind in INCLUDES}
+
+
+#: Paths whose routing is remembered (then forgotten all at once).
+MATCHED_PATHS = 4096
+
+
+class Fallback(Exception):
+    """Not a request this path answers exactly as the app would: the app takes it."""
+
+
+class FastPath:
+    """WSGI middleware: the hot GETs answered here (see the module), the rest by ``app_wsgi``."""
+
+    def __init__(self, app: Flask, app_wsgi) -> None:
+        self.app_wsgi = app_wsgi
+        self.store = app.extensions["article_store"]
+        self.urls = app.url_map.bind("localhost")
+        self.cache_control = app.config["LATEST_CACHE_CONTROL"]
+        self.compress = app.config["COMPRESS_RESPONSES"]
+        self.rate_limit = app.extensions.get("article_rate_limit")
+        # Off when reads need a key (the app checks it) or CORS is not the open default.
+        self.enabled = tuple(app.config["CORS_ORIGINS"]) == ("*",) and not app.config.get(
+            "READ_KEYS_REQUIRED"
+        )
+        handlers = {ARTICLE: self._article, VERSION: self._version, ARTICLES: self._articles}
+        handlers |= {rule: self._parts for rule in PARTS}
+        endpoints = {rule.rule: rule.endpoint for rule in app.url_map.iter_rules()}
+        missing = [rule for rule in handlers if rule not in endpoints]
+        if missing:
+            raise RuntimeError(f"api.fastpath answers routes the app lacks: {missing}")
+        #: By the app's endpoint name (what its URL map matches).
+        self.routes = {endpoints[rule]: (rule, handler) for rule, handler in handlers.items()}
+        self._matched: dict[str, tuple] = {}
+        #: Requests answered here, for tests.
+        self.answered = 0
+
+    def __call__(self, environ, start_response):
+        if not self.enabled:
+            return self.app_wsgi(environ, start_response)
+        started = time.perf_counter()
+        try:
+            status, headers, body, route, request_id = self._answer(environ)
+        except Exception:  # Fallback, or a failure: the app answers it (and logs it once)
+            return self.app_wsgi(environ, start_response)
+        start_response(_STATUS[status], headers)
+        method = environ["REQUEST_METHOD"]
+        elapsed = time.perf_counter() - started
+        path, client = environ["PATH_INFO"], environ.get("REMOTE_ADDR")
+        record_request(method, path, route, status, elapsed, client, request_id)
+        self.answered += 1
+        return [b""] if method == "HEAD" else [body]
+
+    # -- one request -----------------------------------------------------------------------
+
+    def _answer(self, environ):
+        """``(status, headers, body, route template, request id)``, or :class:`Fallback`."""
+        method = environ.get("REQUEST_METHOD")
+        if method not in ("GET", "HEAD") or "HTTP_AUTHORIZATION" in environ:
+            raise Fallback
+        path = environ.get("PATH_INFO", "")
+        query = environ.get("QUERY_STRING", "")
+        if (
+            not path.isascii()
+            or "//" in path
+            or len(path) > MAX_PATH_CHARS
+            or len(query) > MAX_QUERY_CHARS
+            or not query.isascii()
+        ):
+            raise Fallback
+        accept = environ.get("HTTP_ACCEPT")
+        if accept and accept != "*/*" and accept != JSON and negotiate(accept, (JSON,)) is None:
+            raise Fallback  # the app's 406
+        matched = self._matched.get(path)
+        if matched is None:  # the app's URL map decides, once per path
+            try:
+                matched = self.urls.match(path, method="GET", return_rule=True)
+            except HTTPException:  # not found, a redirect, another method: the app's answer
+                matched = (None, None)
+            if len(self._matched) >= MATCHED_PATHS:
+                self._matched.clear()
+            self._matched[path] = matched
+        rule, args = matched
+        if rule is None:
+            raise Fallback
+        found = self.routes.get(rule.endpoint)
+        if found is None or found[0] != rule.rule:
+            raise Fallback
+        params = _params(query)
+        # The article (or page) first: a request the app would refuse is refused there.
+        etag, build, cache_control, link = found[1](path, params, rule=rule.rule, **args)
+
+        rate = None
+        if self.rate_limit is not None:
+            rate = self.rate_limit.count(environ.get("REMOTE_ADDR") or "unknown")
+            if rate is not None and not isinstance(rate, tuple):
+                raise Fallback  # over the limit: the app's 429 (it counts the refusal too)
+
+        given = environ.get("HTTP_X_REQUEST_ID", "")
+        request_id = given if _REQUEST_ID.match(given) else uuid.uuid4().hex
+        origin = environ.get("HTTP_ORIGIN")
+        cors = [("Access-Control-Allow-Origin", origin or "*")]
+        cors.append(("Access-Control-Expose-Headers", _EXPOSED))
+        if origin:
+            cors.append(("Vary", "Origin, Accept-Encoding"))
+        tail = [*cors, *self.rate_limit.headers(rate)] if self.rate_limit else cors
+        tail += [*_SECURITY, ("X-Request-ID", request_id)]
+        if not origin:
+            tail.append(("Vary", "Accept-Encoding"))
+
+        body = None
+        if etag is None:  # a list: its ETag is its body's hash, as the app's
+            body = build()
+            etag = strong_etag(body)
+        wanted = parse_etags(environ.get("HTTP_IF_NONE_MATCH"))
+        if wanted and (wanted.star_tag or wanted.contains_weak(etag)):
+            status, headers = 304, [("Cache-Control", cache_control), ("ETag", f'"{etag}"')]
+            body = b""
+        else:
+            status = 200
+            if body is None:
+                body = build()
+            coding = None
+            if self.compress and len(body) >= compression.MIN_SIZE:
+                coding = compression.choose_coding(environ.get("HTTP_ACCEPT_ENCODING", ""))
+            if coding is not None:
+                body = compression.BODIES.get(etag, coding, body)
+                etag = f"{etag}:{coding}"
+                if wanted and wanted.contains_weak(etag):
+                    status, body = 304, b""
+            if status == 304:
+                headers = [("Cache-Control", cache_control), ("ETag", f'"{etag}"')]
+            else:
+                headers = [("Content-Type", JSON), ("Cache-Control", cache_control)]
+                headers.append(("ETag", f'"{etag}"'))
+                if link:
+                    headers.append(("Link", link))
+                headers.append(("Content-Length", str(len(body))))
+                tail = [*tail, ("Content-Encoding", coding)] if coding else tail
+        return status, headers + tail, body, rule.rule, request_id
+
+    # -- the routes ------------------------------------------------------------------------
+
+    def _article(self, path: str, params, article_id: str, rule: str):
+        found = self.store.latest_article(article_id)
+        return self._one(path, params, article_id, found, self.cache_control)
+
+    def _version(self, path: str, params, article_id: str, version: int, rule: str):
+        if not 1 <= version <= MAX_VERSION:
+            raise Fallback
+        found = self.store.article_version(article_id, version)
+        return self._one(path, params, article_id, found, IMMUTABLE)
+
+    def _one(self, path: str, params, article_id: str, found, cache_control: str):
+        include = _include(params)
+        if found is None:
+            raise Fallback  # the app's 404
+        url = link_to(path, params)
+        etag = article_etag(article_id, found, url)
+        return (
+            etag,
+            lambda: article_body(self.store, article_id, found, include, url),
+            cache_control,
+            None,
+        )
+
+    def _articles(self, path: str, params, rule: str):
+        args = _page_args(params, sortable=True)
+        sort = args.get("sort", "id")
+        try:
+            page = paginate(
+                args,
+                lambda window: self.store.article_summaries(window),
+                scope=f"articles:{sort}",
+                key_of=lambda row: row[0],
+                descending=sort == "-id",
+                path=path,
+                params=params,
+            )
+        except HTTPException:  # a cursor of another collection: the app's 400
+            raise Fallback from None
+        body = envelope(json_array(row[1] for row in page.rows), page.links, page.meta)
+        return None, lambda: body, self.cache_control, page.link_header
+
+    def _parts(self, path: str, params, article_id: str, rule: str):
+        args = _page_args(params, sortable=False)
+        try:
+            body, link = part_page_body(
+                self.store, article_id, PARTS[rule], args, path=path, params=params
+            )
+        except HTTPException:  # no such article, or a cursor of another collection
+            raise Fallback from None
+        return None, lambda: body, self.cache_control, link
+
+
+def _page_args(params, *, sortable: bool) -> dict:
+    """``page_size``, ``page``, ``cursor`` (and ``sort``), as the app's schema loads them, when
+    each is given once with a valid value; anything else: the app's."""
+    args: dict = {}
+    for name, value in params:
+        if name in args:
+            raise Fallback
+        if name == "sort" and sortable:
+            if value not in SORTS:
+                raise Fallback
+            args[name] = value
+        elif name == "cursor":
+            if not 1 <= len(value) <= MAX_CURSOR_CHARS or not _CURSOR.fullmatch(value):
+                raise Fallback
+            args[name] = value
+        elif name in ("page_size", "page"):
+            bound = MAX_PAGE_SIZE if name == "page_size" else MAX_PAGE
+            if not _INTEGER.fullmatch(value) or not 1 <= int(value) <= bound:
+                raise Fallback
+            args[name] = int(value)
+        else:
+            raise Fallback
+    if "page" in args and "cursor" in args:
+        raise Fallback
+    args.setdefault("page_size", DEFAULT_PAGE_SIZE)
+    return args
+
+
+def _params(query: str) -> list[tuple[str, str]]:
+    """The query's items, when they are plainly ``name=value`` pairs."""
+    if not query:
+        return []
+    if any("=" not in piece for piece in query.split("&")):
+        raise Fallback
+    try:
+        return parse_qsl(query, keep_blank_values=True, strict_parsing=True, errors="strict")
+    except (ValueError, UnicodeDecodeError):
+        raise Fallback from None
+
+
+def _include(params) -> list[str]:
+    """``include``'s parts, when each is a known part named once; anything else: the app's."""
+    parts: list[str] = []
+    for name, value in params:
+        if name != "include":
+            raise Fallback
+        parts += value.split(",")
+    if len(set(parts)) != len(parts) or not all(part in INCLUDES for part in parts):
+        raise Fallback
+    return parts
+
+
+def init_app(app: Flask) -> None:
+    """Put the fast path under the app's WSGI callable (beneath ``ProxyFix`` when proxies are
+    trusted, so both paths see the same client address)."""
+    outer = app.wsgi_app
+    if hasattr(outer, "x_for"):  # werkzeug's ProxyFix, from api.hardening
+        outer.app = FastPath(app, outer.app)
+        app.extensions["article_fastpath"] = outer.app
+    else:
+        app.wsgi_app = FastPath(app, outer)
+        app.extensions["article_fastpath"] = app.wsgi_app

@@ -1,0 +1,264 @@
+"""The WSGI fast path (``api/fastpath.py``) answers exactly what the Flask app answers.
+
+For every route it knows and one it does not, every parameter combination (valid ones, which
+it answers, and invalid ones, which it must hand over), every coding, validator, ``Accept``,
+``Origin``, ``Authorization`` and method: the same status, the same headers in the same order
+and the same body, by the fast path and by the Flask app alone. And it did answer the hot ones
+itself (otherwise the equivalence would prove nothing).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+import pytest
+from werkzeug.test import Client
+
+from api.app import create_app
+from api.store import ArticleStore
+
+from .conftest import LAYOUT_ARTICLES, SEED, SEED_ID, store_article
+
+pytestmark = pytest.mark.nlp  # the seed's entities and quotes, for every part route
+
+A = f"/v1/articles/{SEED_ID}"
+NEW_ID = re.compile(r"[0-9a-f]{32}")
+ARTICLE_QUERIES = [
+    "",
+    "include=sections",
+    "include=sections,bullets,quotes,entities",
+    "include=entities,sections",
+    "include=sections&include=bullets",
+    "include=sections%2Cbullets",
+    "include=quotes",
+    # for the app: bad or unknown values and parameters
+    "include=",
+    "include=nope",
+    "include=sections,sections",
+    "include=sections&x=1",
+    "x=1",
+    "include",
+    "include=sections;bullets",
+    "include=sections+bullets",
+    "include=%ff",
+]
+LIST_QUERIES = [
+    "",
+    "page_size=1",
+    "page_size=2&page=2",
+    "page=1",
+    "page=99",
+    "sort=-id",
+    "sort=id&page_size=3",
+    "sort=-id&page_size=2&page=2",
+    "page_size=100",
+    "{cursor}",
+    "{cursor}&page_size=1",
+    "{prev}",
+    # for the app
+    "page_size=0",
+    "page_size=101",
+    "page_size=01",
+    "page=0",
+    "sort=title",
+    "page_size=1&page_size=2",
+    "cursor=not-a-cursor",
+    "cursor=" + "A" * 600,
+    "{cursor}&sort=-id",
+    "{cursor}&page=1",
+    "q=trade",
+    "entity=person:donald-trump",
+    "since=2020-01-01T00:00:00Z",
+]
+PART_QUERIES = [
+    "",
+    "page_size=1",
+    "page_size=2&page=2",
+    "page=1",
+    "page=50",
+    "{part_cursor}",
+    "{part_prev}",
+    # for the app
+    "page_size=0",
+    "page=1&{part_cursor}",
+    "sort=id",
+    "kind=speech",
+    "type=PERSON",
+    "speaker=donald-trump",
+    "{cursor}",
+]
+PATHS = {
+    A: ARTICLE_QUERIES,
+    f"{A}/versions/1": ARTICLE_QUERIES,
+    "/v1/articles": LIST_QUERIES,
+    # for the app: not found, not canonical, not the fast path's routes
+    "/v1/articles/nope": ["", "include=sections"],
+    f"{A}/versions/2": [""],
+    f"{A}/versions/01": [""],
+    f"{A}/versions/0": [""],
+    f"{A}/versions": [""],
+    **{f"{A}/{kind}": PART_QUERIES for kind in ("sections", "bullets", "quotes", "entities")},
+    "/v1/articles/nope/sections": ["", "page_size=1", "page=3", "cursor=bad", "{cursor}"],
+    f"{A}/sections/opening": [""],
+    "/v1/articles/": [""],
+    "//v1/articles": [""],
+    "/v1/entities": [""],
+    "/healthz": [""],
+    "/v1/articles/" + "x" * 1100: [""],
+    "/v1/jobs": [""],
+}
+CODINGS = [None, "br", "gzip", "gzip, br", "identity", "br;q=0, gzip;q=0"]
+#: Headers tried one at a time on every URL (besides the codings and validators).
+OTHER_HEADERS = [
+    {"Accept": "application/json"},
+    {"Accept": "application/json; charset=utf-8"},
+    {"Accept": "text/html"},
+    {"Accept": "*/*"},
+    {"Origin": "https://example.org"},
+    {"Origin": "https://example.org", "Accept-Encoding": "br"},
+    {"Authorization": "Bearer abc"},
+    {"If-None-Match": "*"},
+    {"If-None-Match": '"other"'},
+    {"X-Request-ID": "bad id!"},
+]
+
+
+@pytest.fixture(scope="module")
+def apps(tmp_path_factory):
+    """The same app twice (rate limit on, one counter each) on one store: one with the fast
+    path, one without."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('fastpath') / 'store.sqlite3'}"
+    store = ArticleStore(url)
+    store.create_schema()
+    store_article(store, SEED.read_bytes(), SEED.name, with_language=True)
+    for path in LAYOUT_ARTICLES:
+        store_article(store, path.read_bytes(), path.name)
+    store.dispose()
+    config = {
+        "DATABASE_URL": url,
+        "TESTING": True,
+        "RATE_LIMIT": "100000 per hour",
+        "RATE_LIMIT_STORAGE_URI": "memory://",
+    }
+    fast = create_app({**config, "FAST_PATH": True})
+    slow = create_app({**config, "FAST_PATH": False})
+    assert "article_fastpath" in fast.extensions and "article_fastpath" not in slow.extensions
+    yield fast, slow
+    for app in (fast, slow):
+        app.extensions["article_store"].dispose()
+
+
+def answer(client: Client, method: str, url: str, headers: dict):
+    response = client.open(url, method=method, headers=headers)
+    body = response.get_data()
+    response.close()
+    # RateLimit-Reset counts down whole seconds: equal unless a second ends between the two.
+    # A request id the server made is new each time: compared as "a new one".
+    kept = [
+        (k, "<new>" if k == "X-Request-ID" and v != headers.get(k) and NEW_ID.fullmatch(v) else v)
+        for k, v in response.headers.items()
+        if k != "RateLimit-Reset"
+    ]
+    made = response.headers.get("X-Request-ID", "")
+    if made != headers.get("X-Request-ID") and NEW_ID.fullmatch(made):
+        body = body.replace(made.encode(), b"<new>")  # a problem document quotes it
+    return response.status_code, kept, body
+
+
+def urls(fast) -> list[str]:
+    """Every path with every query of its list; cursors taken from real responses."""
+    client = fast.test_client()
+    first = client.get("/v1/articles?page_size=1").get_json()["links"]["next"]
+    cursor = first.split("?", 1)[1].replace("page_size=1&", "")
+    second = client.get(first).get_json()["links"]["prev"]
+    prev = second.split("?", 1)[1].replace("page_size=1&", "")
+    found = []
+    for path, queries in PATHS.items():
+        part_cursor = part_prev = "cursor=none"
+        if path.endswith(("/sections", "/bullets", "/quotes", "/entities")) and SEED_ID in path:
+            following = client.get(f"{path}?page_size=1").get_json()["links"]["next"]
+            part_cursor = following.split("?", 1)[1].replace("page_size=1&", "")
+            back = client.get(following).get_json()["links"]["prev"]
+            part_prev = back.split("?", 1)[1].replace("page_size=1&", "")
+        for query in queries:
+            query = query.format(
+                cursor=cursor, prev=prev, part_cursor=part_cursor, part_prev=part_prev
+            )
+            found.append(f"{path}?{query}" if query else path)
+    return found
+
+
+def test_both_paths_answer_every_combination_alike(apps):
+    fast, slow = apps
+    fast_client, slow_client = Client(fast), Client(slow)
+    fastpath = fast.extensions["article_fastpath"]
+    compared = 0
+    for url in urls(fast):
+        # The validators the app hands out for this URL, identity and coded.
+        # (Both clients get every request, so that their rate-limit counts stay equal.)
+        tags = {None}
+        for coding in CODINGS:
+            headers = {"X-Request-ID": "t", **({"Accept-Encoding": coding} if coding else {})}
+            expected = answer(slow_client, "GET", url, headers)
+            assert answer(fast_client, "GET", url, headers) == expected, (url, headers)
+            tags.add(dict(expected[1]).get("ETag"))
+        cases = [
+            {"Accept-Encoding": coding, "If-None-Match": tag}
+            for coding, tag in itertools.product(CODINGS, tags)
+        ]
+        cases += OTHER_HEADERS
+        for headers, method in itertools.product(cases, ["GET", "HEAD"]):
+            sent = {"X-Request-ID": "test-1", **{k: v for k, v in headers.items() if v}}
+            expected = answer(slow_client, method, url, sent)
+            assert answer(fast_client, method, url, sent) == expected, (method, url, sent)
+            compared += 1
+    assert compared > 3000
+    assert fastpath.answered > compared / 3  # the hot requests were answered by the fast path
+
+
+@pytest.mark.parametrize(
+    "url", [A, f"{A}?include=sections", "/v1/articles?page_size=2", f"{A}/quotes?page_size=2"]
+)
+def test_the_fast_path_answers_the_hot_gets_itself(apps, url):
+    fast, _ = apps
+    fastpath = fast.extensions["article_fastpath"]
+    client = fast.test_client()
+    for method, headers in [("GET", {}), ("HEAD", {"Accept-Encoding": "gzip, br"})]:
+        before = fastpath.answered
+        response = client.open(url, method=method, headers=headers)
+        assert response.status_code == 200
+        assert fastpath.answered == before + 1
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT", "DELETE", "PATCH", "OPTIONS"])
+def test_every_other_method_goes_to_the_app(apps, method):
+    fast, slow = apps
+    fastpath = fast.extensions["article_fastpath"]
+    before = fastpath.answered
+    expected = answer(Client(slow), method, A, {"X-Request-ID": "m"})
+    assert answer(Client(fast), method, A, {"X-Request-ID": "m"}) == expected
+    assert fastpath.answered == before
+
+
+def test_a_generated_request_id_is_new_each_time(apps):
+    fast, _ = apps
+    client = fast.test_client()
+    ids = {client.get(A).headers["X-Request-ID"] for _ in range(3)}
+    assert len(ids) == 3 and all(len(i) == 32 for i in ids)
+
+
+def test_the_fast_path_counts_into_the_apps_rate_limit(tmp_path):
+    url = f"sqlite:///{tmp_path / 'store.sqlite3'}"
+    store = ArticleStore(url)
+    store.create_schema()
+    store_article(store, SEED.read_bytes(), SEED.name)
+    store.dispose()
+    app = create_app({"DATABASE_URL": url, "RATE_LIMIT": "3 per hour", "FAST_PATH": True})
+    client = app.test_client()
+    remaining = [client.get(A).headers.get("RateLimit-Remaining") for _ in range(3)]
+    assert remaining == ["2", "1", "0"]
+    refused = client.get(A)  # the fourth: the app's 429 problem
+    assert refused.status_code == 429
+    assert refused.content_type == "application/problem+json"
+    app.extensions["article_store"].dispose()

@@ -1,0 +1,93 @@
+"""Slow and idle clients cost the real server a socket, never a worker (issue #14).
+
+gunicorn's ``gthread`` gave a connection to the request thread at once: one client trickling
+its headers stalled a worker, 50 idle sockets stalled both for seconds each, and health probes
+timed out. ``api.gunicorn_worker.ProblemWorker`` reads requests in its event loop and hands a
+thread only whole ones. Bounded: loopback, 100 sockets, well under 30 s; the bounds on the
+probes are generous (what is checked is that they are answered, not how fast: the benchmark's
+slow-client scenario measures that).
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import time
+
+import pytest
+
+from bench.slow_clients import hold, probe
+
+from .serving import gunicorn_server
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    tmp_path = tmp_path_factory.mktemp("slow")
+    env = {"ARTICLE_API_REQUEST_READ_SECONDS": "3", "ARTICLE_API_LOG_FORMAT": "text"}
+    with gunicorn_server(f"sqlite:///{tmp_path / 'store.sqlite3'}", tmp_path, extra_env=env) as s:
+        yield s
+
+
+def port_of(server) -> int:
+    return int(server.url.rsplit(":", 1)[1])
+
+
+def test_probes_are_answered_while_100_sockets_are_slow_or_idle(server):
+    with hold(port_of(server), idle=50, trickle=50, interval=0.3):
+        probes = probe(port_of(server), count=10, pause=0.2, timeout=5)
+    assert probes.failures == 0, probes
+    assert probes.count == 10
+
+
+def test_a_request_sent_in_pieces_is_answered(server):
+    with socket.create_connection(("127.0.0.1", port_of(server)), timeout=10) as sock:
+        for piece in (b"GET /heal", b"thz HTTP/1.1\r\nHo", b"st: x\r\n", b"\r\n"):
+            sock.sendall(piece)
+            time.sleep(0.2)
+        head = sock.recv(65536)
+        assert head.startswith(b"HTTP/1.1 200"), head
+        # The same connection, kept alive, takes a second request in pieces too.
+        for piece in (b"GET /healthz HTTP/1.1\r\n", b"Host: x\r\n\r\n"):
+            sock.sendall(piece)
+            time.sleep(0.2)
+        assert sock.recv(65536).startswith(b"HTTP/1.1 200")
+
+
+def test_a_request_that_never_finishes_gets_a_408_problem(server):
+    with socket.create_connection(("127.0.0.1", port_of(server)), timeout=15) as sock:
+        sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+        started = time.monotonic()
+        data = b""
+        while chunk := sock.recv(65536):
+            data += chunk
+    assert time.monotonic() - started < 10  # the 3 s deadline, plus the event loop's tick
+    head, _, body = data.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 408"), head
+    assert b"application/problem+json" in head and b"X-Request-ID" in head
+    assert json.loads(body)["status"] == 408
+
+
+def test_a_silent_connection_is_closed_after_the_deadline(server):
+    with socket.create_connection(("127.0.0.1", port_of(server)), timeout=15) as sock:
+        started = time.monotonic()
+        assert sock.recv(65536) == b""  # closed without an answer: no request began
+    assert time.monotonic() - started < 10
+
+
+@pytest.mark.parametrize(
+    ("buffered", "complete"),
+    [
+        (b"GET / HTTP/1.1\r\nHost: x\r\n", False),
+        (b"GET / HTTP/1.1\r\nHost: x\r\n\r\n", True),
+        (b"POST / HTTP/1.1\r\nContent-Length: 4\r\n\r\nab", False),
+        (b"POST / HTTP/1.1\r\ncontent-length:4\r\n\r\nabcd", True),
+        (b"POST / HTTP/1.1\r\nContent-Length: 999999999999\r\n\r\n", True),  # the thread reads it
+        (b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n", True),
+        (b"GET / HTTP/1.1\r\nX-Big: " + b"x" * (1024 * 1024 + 1), True),  # gunicorn's 431
+    ],
+)
+def test_what_the_event_loop_buffers_before_a_thread_takes_a_request(buffered, complete):
+    from api.gunicorn_worker import request_complete
+
+    assert request_complete(buffered) is complete
