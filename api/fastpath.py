@@ -21,8 +21,9 @@ other method, any request with ``Authorization``, any path it does not route her
 included), any other parameter or any value it does not know to be valid (the app answers the
 400), an ``Accept`` that is not plainly JSON, a path it must refuse (``//``, too long), a
 request the rate limit refuses, an article that does not exist (or is retracted: the app's
-410), a CORS set-up other than ``*``, and every request when reads need a key. ``tests/test_fastpath.py`` checks that both answer every route and parameter combination
-with the same status, headers and body.
+410), a CORS set-up other than ``*``, and every request when reads need a key.
+``tests/test_fastpath.py`` checks that both answer every route and parameter combination with
+the same status, headers and body.
 """
 
 from __future__ import annotations
