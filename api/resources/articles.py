@@ -45,8 +45,7 @@ blp = Blueprint(
 )
 
 
-@blp.route("")
-class Articles(MethodView):
+class _ArticlesReads:
     @blp.arguments(ArticleListQuerySchema, location="query", as_kwargs=True)
     @read_operation(blp, "listArticles", ArticleListResponseSchema, collection=True)
     def get(self, **args):
@@ -85,8 +84,7 @@ class Articles(MethodView):
         return json_response(body, link=page.link_header)
 
 
-@blp.route("/<article_id>")
-class ArticleItem(MethodView):
+class _ArticleReads:
     @blp.arguments(ArticleQuerySchema, location="query", as_kwargs=True)
     @read_operation(blp, "getArticle", ArticleResponseSchema)
     def get(self, article_id: str, include: list[str]):
@@ -128,8 +126,7 @@ _IDEMPOTENCY = {
 }
 
 
-@blp.route("")
-class ArticleCreate(MethodView):
+class _ArticlesWrites:
     @write_operation(
         blp,
         "createArticle",
@@ -151,8 +148,7 @@ class ArticleCreate(MethodView):
         return accept_write("POST", None)
 
 
-@blp.route("/<article_id>")
-class ArticleWrite(MethodView):
+class _ArticleWrites:
     @write_operation(
         blp,
         "putArticle",
@@ -192,6 +188,17 @@ class ArticleWrite(MethodView):
         """
         retract(article_id, reason)
         return Response(status=204, headers={"Cache-Control": NO_STORE})
+
+
+@blp.route("")
+class Articles(_ArticlesReads, _ArticlesWrites, MethodView):
+    """``/v1/articles``: the list (GET), a new document (POST)."""
+
+
+@blp.route("/<article_id>")
+class ArticleItem(_ArticleReads, _ArticleWrites, MethodView):
+    """``/v1/articles/{article_id}``: the latest version (GET), a document under this id (PUT),
+    a retraction (DELETE)."""
 
 
 def accept_write(method: str, article_id: str | None):

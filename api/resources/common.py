@@ -34,18 +34,24 @@ from ..store import SearchQueryError
 def latest_version_or_404(conn: Connection, article_id: str, article_store=None) -> int:
     version = (article_store or store()).latest_version(conn, article_id)
     if version is None:
-        gone_or_404(article_id, conn)
+        gone_or_404(article_id, conn, article_store=article_store)
     return version
 
 
-def gone_or_404(article_id: str, conn: Connection | None = None, detail: str | None = None):
+def gone_or_404(
+    article_id: str,
+    conn: Connection | None = None,
+    detail: str | None = None,
+    article_store=None,
+):
     """Answer for an article that is not served: 410 (with when and why) if it was retracted,
     else 404. A 410 may be cached briefly, so a cache holding the article learns it is gone."""
+    article_store = article_store or store()
     if conn is None:
-        with store().reading() as fresh:
-            retracted = store().retraction(fresh, article_id)
+        with article_store.reading() as fresh:
+            retracted = article_store.retraction(fresh, article_id)
     else:
-        retracted = store().retraction(conn, article_id)
+        retracted = article_store.retraction(conn, article_id)
     if retracted is not None:
         at, reason = retracted
         abort(
@@ -134,7 +140,7 @@ def part_page_body(
     def unfiltered(window):
         found = article_store.latest_parts(article_id, kind, window)
         if found is None:
-            abort(404, message=f"No article with id {article_id!r}.")
+            gone_or_404(article_id, article_store=article_store)
         return found
 
     page_of = functools.partial(
@@ -152,7 +158,7 @@ def part_page_body(
         except HTTPException as error:
             # A bad cursor is found before the read: a missing article is still a 404 first.
             if error.code == 400 and article_store.latest_article(article_id) is None:
-                abort(404, message=f"No article with id {article_id!r}.")
+                gone_or_404(article_id, article_store=article_store)
             raise
     else:
         with article_store.reading() as conn:
