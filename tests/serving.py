@@ -7,9 +7,11 @@ servers the same way, and must not import the tests).
 
 from __future__ import annotations
 
+import http.server
 import os
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -17,7 +19,7 @@ from pathlib import Path
 
 from bench.processes import answering, free_port, gunicorn, running
 
-__all__ = ["CLI", "Server", "cli", "free_port", "gunicorn_server", "worker_process"]
+__all__ = ["CLI", "Receiver", "Server", "cli", "free_port", "gunicorn_server", "worker_process"]
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -83,3 +85,31 @@ def worker_process(
 
     with running([*CLI, "worker"], ready=ready, log=log, env=env, cwd=ROOT, timeout=120) as process:
         yield process
+
+
+class Receiver:
+    """A webhook receiver on loopback (a thread) that answers its first ``failures`` calls with
+    a 503 and the rest with a 204, keeping each call's headers (lower-cased) and body."""
+
+    def __init__(self, failures: int = 0) -> None:
+        self.failures = failures
+        self.calls: list[tuple[dict, bytes]] = []
+        receiver = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                receiver.calls.append(({k.lower(): v for k, v in self.headers.items()}, body))
+                self.send_response(503 if len(receiver.calls) <= receiver.failures else 204)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hooks/articles"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()

@@ -8,7 +8,6 @@ queue too: ``tests/test_integration_e2e.py``.
 from __future__ import annotations
 
 import dataclasses
-import http.server
 import json
 import logging
 import threading
@@ -27,6 +26,7 @@ from api.settings import Settings
 from api.store import ArticleStore
 from api.worker import Worker
 from tests.conftest import SEED, store_article
+from tests.serving import Receiver
 
 pytestmark = pytest.mark.nlp
 
@@ -583,34 +583,6 @@ def test_ingest_lists_orphans_and_prunes_them(runner, tmp_path, db_url):
 
 
 # -- webhooks ----------------------------------------------------------------------------------
-
-
-class Receiver:
-    """A webhook receiver on loopback that fails the first ``failures`` calls with a 503."""
-
-    def __init__(self, failures: int = 0) -> None:
-        self.failures = failures
-        self.calls: list[tuple[dict, bytes]] = []
-        receiver = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                receiver.calls.append((dict(self.headers), body))
-                failing = len(receiver.calls) <= receiver.failures
-                self.send_response(503 if failing else 204)
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hooks/articles"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
 
 
 @pytest.fixture

@@ -9,10 +9,8 @@ whose job completes after a restart, and a retraction seen everywhere.
 
 from __future__ import annotations
 
-import http.server
 import json
 import os
-import threading
 import time
 import urllib.error
 import urllib.request
@@ -23,7 +21,7 @@ import pytest
 from standardwebhooks import Webhook
 
 from tests.conftest import PG_SKIP, pg_base_url, pg_schema_url, redis_test_url
-from tests.serving import cli, gunicorn_server, worker_process
+from tests.serving import Receiver, cli, gunicorn_server, worker_process
 
 pytestmark = pytest.mark.nlp
 
@@ -49,33 +47,6 @@ def long_story(paragraphs: int) -> str:
         )
         lines.append("")
     return "\n".join(lines)
-
-
-class Receiver:
-    """A webhook receiver on loopback failing its first ``failures`` calls."""
-
-    def __init__(self, failures: int) -> None:
-        self.failures = failures
-        self.calls: list[tuple[dict, bytes]] = []
-        receiver = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                receiver.calls.append(({k.lower(): v for k, v in self.headers.items()}, body))
-                self.send_response(500 if len(receiver.calls) <= receiver.failures else 200)
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/in"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
 
 
 def call(

@@ -126,18 +126,27 @@ _IDEMPOTENCY = {
 }
 
 
+def _document_write(operation_id: str):
+    """A document write's documentation and key check (POST and PUT take the same body)."""
+
+    def decorate(view):
+        view = blp.doc(parameters=[_IDEMPOTENCY])(view)
+        return write_operation(
+            blp,
+            operation_id,
+            202,
+            JobResponseSchema,
+            scope="write",
+            description="Accepted: a worker will parse and store it; follow `Location` to the job.",
+            headers=_WRITE_HEADERS,
+            request_body=_DOCUMENT_BODY,
+        )(view)
+
+    return decorate
+
+
 class _ArticlesWrites:
-    @write_operation(
-        blp,
-        "createArticle",
-        202,
-        JobResponseSchema,
-        scope="write",
-        description="Accepted: a worker will parse and store it; follow `Location` to the job.",
-        headers=_WRITE_HEADERS,
-        request_body=_DOCUMENT_BODY,
-    )
-    @blp.doc(parameters=[_IDEMPOTENCY])
+    @_document_write("createArticle")
     def post(self):
         """Send an article
 
@@ -149,17 +158,7 @@ class _ArticlesWrites:
 
 
 class _ArticleWrites:
-    @write_operation(
-        blp,
-        "putArticle",
-        202,
-        JobResponseSchema,
-        scope="write",
-        description="Accepted: a worker will parse and store it; follow `Location` to the job.",
-        headers=_WRITE_HEADERS,
-        request_body=_DOCUMENT_BODY,
-    )
-    @blp.doc(parameters=[_IDEMPOTENCY])
+    @_document_write("putArticle")
     def put(self, article_id: str):
         """Create or replace an article
 
