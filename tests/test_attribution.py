@@ -188,3 +188,46 @@ def test_a_reporting_clause_set_inside_the_sentence_governs_it() -> None:
         'The council, Nowak said, has left the town "a wall that will not hold."'
     )
     assert got["a wall that will not hold."][0] == "Tomasz Nowak"
+
+
+def test_a_noun_for_a_man_or_woman_tells_the_gender_of_a_single_name() -> None:
+    got = speakers(
+        "Vigil\n\n"
+        "For Nadia Karim, Friday is a day she has waited for. Her father Sami was one of "
+        "the victims.\n\n"
+        '"I am looking forward to hearing the sentence," she said.'
+    )
+    assert got["I am looking forward to hearing the sentence,"][0] == "Nadia Karim"
+
+
+def test_it_said_after_a_place_is_the_body_that_spoke() -> None:
+    got = speakers(
+        "Storm cuts power\n\n"
+        "Coastal Power said in a statement that 60,000 customers lost power on Saturday.\n\n"
+        "Crews worked through the night. Schools were closed and the roads were icy.\n\n"
+        "Several villages were cut off by fallen trees.\n\n"
+        "Roads near Bristol, England, were closed. "
+        '"Damage is worst in the hills," it said.'
+    )
+    assert got["Damage is worst in the hills,"][0] == "Coastal Power"
+
+
+def test_he_is_a_person_who_spoke_before_a_body_named_in_a_heading_line() -> None:
+    got = speakers(
+        "Scam emails\n\n"
+        "Marcus Webb, who studies online fraud, said the emails came from one group.\n\n"
+        "He said the group would try again.\n\n"
+        "WATCH: Harbour City PD warns of email scams\n\n"
+        '"This game is about getting a few people to answer," he said.'
+    )
+    assert got["This game is about getting a few people to answer,"][0] == "Marcus Webb"
+
+
+def test_a_first_name_given_to_both_leaves_the_gender_to_the_pronouns() -> None:
+    got = speakers(
+        "Milk in schools\n\n"
+        "The Dairy Council welcomed the guide on Monday.\n\n"
+        "Lee Harrow, a health manager with Milk Matters, said she is unsure what schools "
+        'will do. "We will keep encouraging milk at school and at home," she said.'
+    )
+    assert got["We will keep encouraging milk at school and at home,"][0] == "Lee Harrow"

@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING
 
 from ..ids import quote_id
 from .document import ArticleDocument, Quote, Span, Speaker
-from .entities import EntityAnalysis
+from .entities import EntityAnalysis, ends_in_acronym
 from .lexicon import (
     ABBREVIATIONS,
     CUE_LEMMAS,
@@ -494,6 +494,16 @@ class _Resolver:
             for _pos, index, subj in near:
                 if subj and index in self.spoke and fits(index):
                     return index
+            if low in NEUTER_PRONOUNS and not any(
+                fits(index) and self.types[index] == "ORG" for _pos, index, _subj in near
+            ):
+                # a place rarely speaks: "“…,” it said" after "… in Lakeview" is the body
+                # that spoke a few paragraphs back, if one did
+                for pos, index, _subj in recent:
+                    if sent - self.sent_of[pos] > 10:
+                        break
+                    if index in self.spoke and self.types[index] == "ORG":
+                        return index
         # the nearest fitting subject; then the nearest fitting mention (a person named in
         # apposition, "Amanda Nash, a nutrition manager, said …", is "she" before an
         # organisation that spoke two sentences back); then a body that spoke through a person
@@ -503,6 +513,13 @@ class _Resolver:
         for _pos, index, _subj in near:
             if fits(index):
                 return self._remember(index, low)
+        if low in PERSONAL_PRONOUNS:
+            # a person who spoke a few sentences back before a body that spoke just now
+            for pos, index, subj in recent:
+                if sent - self.sent_of[pos] > 6:
+                    break
+                if subj and fits(index):
+                    return self._remember(index, low)
         for _pos, index, subj in near:
             if subj and self._human_org(index, low):
                 return index
@@ -544,7 +561,11 @@ def _looks_personal(name: str) -> bool:
     """A name of one to four words none of which names a kind of body ("Unite" could be either;
     "Unite Union" is not a person)."""
     words = name.lower().split()
-    return 0 < len(words) <= 4 and not any(w in ORG_HEADS or w in ORG_NOUNS for w in words)
+    return (
+        0 < len(words) <= 4
+        and not any(w in ORG_HEADS or w in ORG_NOUNS for w in words)
+        and not ends_in_acronym(name)
+    )
 
 
 def _np_tokens(tok: Token) -> list[tuple[Token, bool]]:
