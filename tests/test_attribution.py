@@ -128,3 +128,106 @@ def test_a_bare_surname_is_the_one_person_named_before_it() -> None:
     )
     kevin = next(e for e in document.entities if e.name == "Kevin Dalgety")
     assert "Dalgety" in kevin.aliases
+
+
+def test_a_paragraph_ending_in_a_colon_introduces_the_next_paragraphs_quote() -> None:
+    got = speakers(
+        "Sea wall vote\n\n"
+        "The council met on Monday to discuss the sea wall.\n\n"
+        "Engineer Tomasz Nowak replied:\n\n"
+        '"We cannot keep paying for repairs that wash away every winter."'
+    )
+    assert got["We cannot keep paying for repairs that wash away every winter."][0] == (
+        "Tomasz Nowak"
+    )
+
+
+def test_a_name_right_before_a_colon_speaks_unless_it_is_a_prepositions_object() -> None:
+    got = speakers(
+        "Sea wall vote\n\n"
+        "The engineer Sarah Whitlock spoke at the hearing.\n\n"
+        "Not everyone is convinced - Sarah Whitlock: "
+        '"The wall will last fifty years if it is kept up."\n\n'
+        'A message for Sarah Whitlock: "Your wall will not last the decade."'
+    )
+    assert got["The wall will last fifty years if it is kept up."][0] == "Sarah Whitlock"
+    assert got["Your wall will not last the decade."][0] != "Sarah Whitlock"
+
+
+def test_each_turn_of_a_quoted_transcript_is_its_labels() -> None:
+    got = speakers(
+        "Debate night\n\n"
+        "Radio host Carla Wendt spoke to Governor Piet Olsen on Sunday.\n\n"
+        "From the broadcast:\n\n"
+        '"WENDT: The ferry fares rise in May. Who pays for that?\n\n'
+        '"OLSEN: The island pays, as it always has.\n\n'
+        '"And the island can afford it this year."'
+    )
+    assert got["WENDT: The ferry fares rise in May. Who pays for that?"][0] == "Carla Wendt"
+    assert got["OLSEN: The island pays, as it always has."][0] == "Piet Olsen"
+    assert got["And the island can afford it this year."][0] == "Piet Olsen"
+
+
+def test_quoted_as_saying_is_the_passive_subjects_words() -> None:
+    got = speakers(
+        "Debt plan\n\n"
+        "Mayor Doreen Walsh spoke about the library budget on Monday.\n\n"
+        '"The library stays open on Sundays, whatever the budget says," she was quoted as '
+        "saying in a release."
+    )
+    assert got["The library stays open on Sundays, whatever the budget says,"] == (
+        "Doreen Walsh",
+        "pronoun",
+    )
+
+
+def test_a_reporting_clause_set_inside_the_sentence_governs_it() -> None:
+    got = speakers(
+        "Sea wall vote\n\n"
+        "The engineer Tomasz Nowak spoke first.\n\n"
+        'The council, Nowak said, has left the town "a wall that will not hold."'
+    )
+    assert got["a wall that will not hold."][0] == "Tomasz Nowak"
+
+
+def test_a_noun_for_a_man_or_woman_tells_the_gender_of_a_single_name() -> None:
+    got = speakers(
+        "Vigil\n\n"
+        "For Nadia Karim, Friday is a day she has waited for. Her father Sami was one of "
+        "the victims.\n\n"
+        '"I am looking forward to hearing the sentence," she said.'
+    )
+    assert got["I am looking forward to hearing the sentence,"][0] == "Nadia Karim"
+
+
+def test_it_said_after_a_place_is_the_body_that_spoke() -> None:
+    got = speakers(
+        "Storm cuts power\n\n"
+        "Coastal Power said in a statement that 60,000 customers lost power on Saturday.\n\n"
+        "Crews worked through the night. Schools were closed and the roads were icy.\n\n"
+        "Several villages were cut off by fallen trees.\n\n"
+        "Roads near Bristol, England, were closed. "
+        '"Damage is worst in the hills," it said.'
+    )
+    assert got["Damage is worst in the hills,"][0] == "Coastal Power"
+
+
+def test_he_is_a_person_who_spoke_before_a_body_named_in_a_heading_line() -> None:
+    got = speakers(
+        "Scam emails\n\n"
+        "Marcus Webb, who studies online fraud, said the emails came from one group.\n\n"
+        "He said the group would try again.\n\n"
+        "WATCH: Harbour City PD warns of email scams\n\n"
+        '"This game is about getting a few people to answer," he said.'
+    )
+    assert got["This game is about getting a few people to answer,"][0] == "Marcus Webb"
+
+
+def test_a_first_name_given_to_both_leaves_the_gender_to_the_pronouns() -> None:
+    got = speakers(
+        "Milk in schools\n\n"
+        "The Dairy Council welcomed the guide on Monday.\n\n"
+        "Lee Harrow, a health manager with Milk Matters, said she is unsure what schools "
+        'will do. "We will keep encouraging milk at school and at home," she said.'
+    )
+    assert got["We will keep encouraging milk at school and at home,"][0] == "Lee Harrow"

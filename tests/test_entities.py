@@ -153,3 +153,13 @@ def test_missing_model_says_how_to_install(monkeypatch: pytest.MonkeyPatch) -> N
 
 def test_model_is_loaded_once() -> None:
     assert nlp.load_model() is nlp.load_model()
+
+
+def test_a_name_ending_in_an_acronym_is_no_person() -> None:
+    from api.parser.entities import ends_in_acronym
+
+    assert ends_in_acronym("Harbour City PD")
+    assert ends_in_acronym("Northfield FC")
+    assert not ends_in_acronym("Henry Ford III")
+    assert not ends_in_acronym("Ana Ruiz")
+    assert not ends_in_acronym("UN WFP")

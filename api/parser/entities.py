@@ -53,11 +53,13 @@ from .lexicon import (
     DEMONYMS,
     EXPANSIONS,
     FEMALE_HONORIFICS,
+    FEMALE_WORDS,
     FUNCTION_TAIL,
     GROUP_SUFFIXES,
     GROUP_WORDS,
     HONORIFICS,
     MALE_HONORIFICS,
+    MALE_WORDS,
     MEMBER_ROLES,
     NAME_FUNCTION_WORDS,
     NATIONALITY_ADJECTIVE_SUFFIXES,
@@ -650,9 +652,29 @@ def _vote(mentions: list[RawMention], name: str) -> str:
     head = norm_key(name).split()[-1] if name.strip() else ""
     if label in ("GPE", "FAC", "LOC", "PERSON", "NORP", "PRODUCT") and head in ORG_HEADS:
         label = "ORG"
+    elif label == "PERSON" and ends_in_acronym(name):
+        label = "ORG"  # "Harbour City PD", "Northfield FC": a body, not a person
     elif label == "NORP" and not _looks_like_group(name):
         label = "ORG"  # "Analyst Peter Cole of Investec": not a nationality, religion or party
     return label
+
+
+_ROMAN = re.compile(r"^(?:[IVX]+|JR|SR)\.?$")
+
+
+def ends_in_acronym(name: str) -> bool:
+    """A mixed-case name whose last word is in capitals (an acronym, not a numeral or "Jr")."""
+    words = name.split()
+    if len(words) < 2 or not all(w[:1].isupper() for w in words):
+        return False
+    last = words[-1]
+    letters = [ch for ch in last if ch.isalpha()]
+    return (
+        len(letters) >= 2
+        and last.isupper()
+        and _ROMAN.match(last) is None
+        and any(not w.isupper() for w in words[:-1])
+    )
 
 
 # -- repeats ---------------------------------------------------------------------------------
@@ -806,7 +828,7 @@ def _build(
             elif m.honorific in MALE_HONORIFICS:
                 gender.setdefault(index, "m")
         if entity.type == "PERSON" and index not in gender:
-            told = first_name_gender(entity.name)
+            told = _gendered_noun(doc, mentions) or first_name_gender(entity.name)
             if told:
                 gender[index] = told
         if entity.type == "PERSON":
@@ -816,6 +838,25 @@ def _build(
     mention_starts.sort()
     roles.sort(key=lambda r: r[1])
     return EntityAnalysis(entities, token_entity, roles, gender, mention_starts)
+
+
+def _gendered_noun(doc: Doc, mentions: list[RawMention]) -> str | None:
+    """ "f" / "m" when a mention stands with a noun for a woman or a man: "her father Sami",
+    "Sami, her father,", "the actress Lena Park"."""
+    for m in mentions:
+        words = []
+        if m.tok_start > 0:
+            words.append(doc[m.tok_start - 1])
+        head = doc[m.tok_end - 1]
+        words += [c for c in head.children if c.dep_ == "appos"]
+        if head.dep_ == "appos":
+            words.append(head.head)
+        for word in words:
+            if word.lower_ in FEMALE_WORDS:
+                return "f"
+            if word.lower_ in MALE_WORDS:
+                return "m"
+    return None
 
 
 def _retype_members(built: list[tuple[int, Entity, list[RawMention]]], doc: Doc) -> None:
@@ -883,15 +924,16 @@ def _given_as(word: str) -> str:
 
 
 def first_name_gender(name: str) -> str | None:
-    """``"f"`` or ``"m"`` when the name's first word is a first name mostly given to women or
-    to men, else None."""
+    """``"f"`` or ``"m"`` when the name's first word is a first name given to women or to men;
+    None for one given to both ("Lee", "Robin", "Kim": gender-guesser's mostly_…), where the
+    pronouns of the text decide."""
     words = name.split()
     if len(words) < 2:
         return None
     told = _given_as(words[0].strip(".,"))
-    if told in ("female", "mostly_female"):
+    if told == "female":
         return "f"
-    if told in ("male", "mostly_male"):
+    if told == "male":
         return "m"
     return None
 

@@ -242,34 +242,50 @@ SPOKESPERSON_WORDS = frozenset(
         "aides",
     }
 )
-#: Nouns for a woman. No rule reads this list yet (gender comes from honorifics and pronouns).
+#: Nouns for a woman: a person named with one is "she" ("her mother Ana", "the actress X").
 FEMALE_WORDS = frozenset(
     {
         "spokeswoman",
         "chairwoman",
         "businesswoman",
+        "congresswoman",
+        "councilwoman",
         "actress",
         "woman",
         "mother",
+        "grandmother",
         "wife",
+        "widow",
         "daughter",
+        "granddaughter",
         "sister",
+        "aunt",
+        "niece",
+        "girlfriend",
         "queen",
         "princess",
     }
 )
-#: Nouns for a man. No rule reads this list yet (gender comes from honorifics and pronouns).
+#: Nouns for a man: a person named with one is "he" ("her father Sami", "the actor X").
 MALE_WORDS = frozenset(
     {
         "spokesman",
         "chairman",
         "businessman",
+        "congressman",
+        "councilman",
         "actor",
         "man",
         "father",
+        "grandfather",
         "husband",
+        "widower",
         "son",
+        "grandson",
         "brother",
+        "uncle",
+        "nephew",
+        "boyfriend",
         "king",
         "prince",
     }

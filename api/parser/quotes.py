@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING
 
 from ..ids import quote_id
 from .document import ArticleDocument, Quote, Span, Speaker
-from .entities import EntityAnalysis
+from .entities import EntityAnalysis, ends_in_acronym
 from .lexicon import (
     ABBREVIATIONS,
     CUE_LEMMAS,
@@ -240,6 +240,7 @@ class _Resolver:
             return -1, verb.i
         tok = verb
         first = True
+        passive = False
         if not any(c.dep_ in ("nsubj", "csubj") for c in verb.children) and verb.tag_ in (
             "VBG",
             "VBN",
@@ -254,18 +255,26 @@ class _Resolver:
                     tok, first = up, True
                     break
             if tok is verb:
-                # "Hua shot back, saying …": the participle's subject is that of the verb it
-                # hangs from, speech verb or not
+                # "Hua shot back, saying …", "she was quoted as saying …": the participle's
+                # subject is that of the verb it hangs from, speech verb or not, active or
+                # passive
                 up = verb
-                while up.dep_ in ("advcl", "xcomp", "conj") and up.head.pos_ in ("VERB", "AUX"):
+                while up.dep_ in ("advcl", "xcomp", "conj", "pcomp", "prep") and up.head.pos_ in (
+                    "VERB",
+                    "AUX",
+                    "ADP",
+                ):
                     up = up.head
                     if up.i in self.quote_tokens:
                         break
-                    if any(c.dep_ == "nsubj" for c in up.children):
-                        tok, first = up, True
+                    if up.pos_ == "ADP":
+                        continue  # "before asking her", "as saying"
+                    if any(c.dep_ in ("nsubj", "nsubjpass") for c in up.children):
+                        tok, first, passive = up, True, True
                         break
         for _ in range(5):
-            subjects = [c for c in tok.children if c.dep_ in ("nsubj", "csubj")]
+            subject_deps = ("nsubj", "csubj", "nsubjpass") if passive else ("nsubj", "csubj")
+            subjects = [c for c in tok.children if c.dep_ in subject_deps]
             if subjects:
                 index = self.entity_of_np(subjects[0])
                 if index >= 0 or first or _is_cue(tok, strong_only=False):
@@ -280,7 +289,7 @@ class _Resolver:
                         break
             if tok.dep_ in _CLIMB and tok.head is not tok:
                 tok = tok.head
-                first = False
+                first = passive = False
                 continue
             break
         return -1, verb.i
@@ -352,8 +361,11 @@ class _Resolver:
                 if left.pos_ != "PROPN" or left.i in self.quote_tokens or left.whitespace_ == "":
                     break
                 words.insert(0, left)
-            while words and words[0].lower_.rstrip(".") in TITLE_WORDS | HONORIFICS:
-                words = words[1:]
+            while words and (
+                words[0].lower_.rstrip(".") in TITLE_WORDS | HONORIFICS
+                or _past_cue_form(words[0].lower_)
+            ):
+                words = words[1:]  # "Stated Ruiz:" read as one name
             if not words or not all(t.is_title or t.is_upper for t in words):
                 continue
             start, end = words[0].idx, words[-1].idx + len(words[-1].text)
@@ -372,10 +384,14 @@ class _Resolver:
         """A speaker named in the text: the entity whose name or alias it is, or whose name
         ends with it (a surname: "Tarek" → "Kenza Tarek"), most recently mentioned first; else
         a name of its own."""
+        return self.named_at(name, first.idx)
+
+    def named_at(self, name: str, offset: int) -> int:
+        """:meth:`named` for a name read at ``offset`` of the text."""
         key = name.lower()
         best = -1
         for start, index in self.an.mention_starts:
-            if start >= first.idx:
+            if start >= offset:
                 break
             entity = self.an.entities[index]
             if entity.type not in ("PERSON", "ORG"):
@@ -478,6 +494,16 @@ class _Resolver:
             for _pos, index, subj in near:
                 if subj and index in self.spoke and fits(index):
                     return index
+            if low in NEUTER_PRONOUNS and not any(
+                fits(index) and self.types[index] == "ORG" for _pos, index, _subj in near
+            ):
+                # a place rarely speaks: "“…,” it said" after "… in Lakeview" is the body
+                # that spoke a few paragraphs back, if one did
+                for pos, index, _subj in recent:
+                    if sent - self.sent_of[pos] > 10:
+                        break
+                    if index in self.spoke and self.types[index] == "ORG":
+                        return index
         # the nearest fitting subject; then the nearest fitting mention (a person named in
         # apposition, "Amanda Nash, a nutrition manager, said …", is "she" before an
         # organisation that spoke two sentences back); then a body that spoke through a person
@@ -487,6 +513,13 @@ class _Resolver:
         for _pos, index, _subj in near:
             if fits(index):
                 return self._remember(index, low)
+        if low in PERSONAL_PRONOUNS:
+            # a person who spoke a few sentences back before a body that spoke just now
+            for pos, index, subj in recent:
+                if sent - self.sent_of[pos] > 6:
+                    break
+                if subj and fits(index):
+                    return self._remember(index, low)
         for _pos, index, subj in near:
             if subj and self._human_org(index, low):
                 return index
@@ -519,11 +552,20 @@ def _is_pronoun(tok: Token) -> bool:
     )
 
 
+def _past_cue_form(word: str) -> bool:
+    """ "stated", "continued", "added": the past form of a cue verb."""
+    return word.endswith("ed") and (word[:-1] in CUE_LEMMAS or word[:-2] in CUE_LEMMAS)
+
+
 def _looks_personal(name: str) -> bool:
     """A name of one to four words none of which names a kind of body ("Unite" could be either;
     "Unite Union" is not a person)."""
     words = name.lower().split()
-    return 0 < len(words) <= 4 and not any(w in ORG_HEADS or w in ORG_NOUNS for w in words)
+    return (
+        0 < len(words) <= 4
+        and not any(w in ORG_HEADS or w in ORG_NOUNS for w in words)
+        and not ends_in_acronym(name)
+    )
 
 
 def _np_tokens(tok: Token) -> list[tuple[Token, bool]]:
@@ -613,7 +655,10 @@ def extract(document: ArticleDocument, doc: Doc, analysis: EntityAnalysis) -> li
         # ("According to Haley, the threats were an evolution of the “sextortion” scam")
         modifier = short and _modifies_a_noun(doc, i, j)
         cue_tok = None
-        if not metalinguistic:
+        labelled = -1 if metalinguistic else _transcript_label(inner, a, resolver)
+        if labelled >= 0:
+            pass  # "OLSEN: We will…" names its speaker itself
+        elif not metalinguistic:
             governing = _governing_cues(doc, i, j, quote_tokens, boundaries)
             # the nearest cue above the quote whose subject is someone, else the nearest
             cue_tok = next(
@@ -631,7 +676,9 @@ def extract(document: ArticleDocument, doc: Doc, analysis: EntityAnalysis) -> li
             if cue_tok is None and not short and not metalinguistic:
                 cue_tok = _holder(doc, i, j, resolver, boundaries)
         speaker, cue, via = -1, None, "continuation"
-        if cue_tok is not None:
+        if labelled >= 0:
+            speaker, via = labelled, "cue"
+        elif cue_tok is not None:
             c = resolver.cue(cue_tok)
             speaker, cue, via = c.speaker, c.span, c.via
         elif (
@@ -682,6 +729,32 @@ def extract(document: ArticleDocument, doc: Doc, analysis: EntityAnalysis) -> li
     return quotes
 
 
+_LABEL = re.compile(r"^\s*([A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,2}):\s+\S")
+
+
+def _transcript_label(inner: str, a: int, resolver: _Resolver) -> int:
+    """ "OLSEN: The ferry runs…", "Ana Ruiz: We will…": a quoted passage of a transcript, each
+    turn opened by its speaker's name and a colon. The name in capitals (the transcript
+    convention), or one a person of the article is known by."""
+    match = _LABEL.match(inner)
+    if match is None:
+        return -1
+    label = match.group(1)
+    key = label.lower()
+    known = any(
+        entity.type == "PERSON"
+        and any(
+            f.lower() == key or f.lower().endswith(" " + key)
+            for f in (entity.name, *entity.aliases)
+        )
+        for entity in resolver.an.entities
+    )
+    letters = [ch for ch in label if ch.isalpha()]
+    if known or (len(letters) >= 3 and label.isupper()):
+        return resolver.named_at(label if known else label.title(), a)
+    return -1
+
+
 def _governing_cues(
     doc: Doc, i: int, j: int, quote_tokens: set[int], boundary: _Boundaries
 ) -> list[Token]:
@@ -699,6 +772,19 @@ def _governing_cues(
                 found.append(cue)
     if found:
         return found
+    for root in roots:
+        # "The plan, Reyes said, is a “…”": a reporting clause set in the sentence
+        # the quote belongs to, with its own subject, governs the whole sentence
+        for tok in _ancestors_outside(root, quote_tokens, 10):
+            for child in tok.children:
+                if (
+                    child.dep_ == "parataxis"
+                    and child.i not in quote_tokens
+                    and _is_cue(child, strong_only=False)
+                    and any(c.dep_ == "nsubj" for c in child.children)
+                    and boundary.same_sentence(child.idx, a, b)
+                ):
+                    return [child]
     for root in roots:
         for child in root.children:
             if child.lower_ == "according" and child.i not in quote_tokens:
@@ -831,12 +917,21 @@ def _previous_sentence_cue(
 
 def _colon_subject(doc: Doc, resolver: _Resolver, text: str, a: int, i: int) -> tuple[int, str]:
     """Martell, the town's doctor, is more blunt: “…” — a quote a colon introduces, with no cue
-    verb: the subject of the clause before the colon."""
+    verb: the subject of the clause before the colon. The colon may end the paragraph before
+    the quote's ("The minister replied:" then a paragraph of her words); a clause with no
+    subject, or a name set off from the clause by a dash, gives the name right before the colon
+    ("Stated Smith:", "Not all agree — Ana Ruiz:"), unless it is the object of a preposition
+    ("a word for Ruiz:")."""
     k = i - 1
-    while k >= 0 and doc[k].text in _OPENERS:
+    while k >= 0 and (doc[k].text in _OPENERS or doc[k].is_space):
         k -= 1
-    if k < 1 or doc[k].text != ":" or "\n" in text[doc[k].idx : a]:
+    if k < 1 or doc[k].text != ":":
         return -1, "cue"
+    gap = text[doc[k].idx + 1 : a]
+    if gap.strip(' \n"“„«') or gap.count("\n") > 2:
+        return -1, "cue"
+    if "\n" in gap and text[_line_start(text, a) : a].strip(' "“„«'):
+        return -1, "cue"  # the quote must open its paragraph
     # the clause before the colon: climb from its last word to a verb with a subject
     tok, subjects = doc[k - 1], []
     for _ in range(6):
@@ -846,11 +941,26 @@ def _colon_subject(doc: Doc, resolver: _Resolver, text: str, a: int, i: int) -> 
         if subjects or tok.head is tok:
             break
         tok = tok.head
-    if not subjects:
-        return -1, "cue"
-    index = resolver.entity_of_np(subjects[0])
-    if index >= 0 and resolver.types[index] in ("PERSON", "ORG"):
-        return index, resolver.via(subjects[0])
+    if subjects:
+        index = resolver.entity_of_np(subjects[0])
+        if index >= 0 and resolver.types[index] in ("PERSON", "ORG"):
+            return index, resolver.via(subjects[0])
+    last = doc[k - 1]
+    # the name alone before the colon: no clause, or set off from one by a dash
+    named_alone = not subjects or any(
+        t.text in "—–-" for t in doc[max(subjects[0].i, last.i - 5) : last.i]
+    )
+    if (
+        named_alone
+        and last.i not in resolver.quote_tokens
+        and last.dep_ != "pobj"
+        and not last.is_punct
+    ):
+        index = resolver.an.entity_of_token(last.i)
+        if index < 0 and last.pos_ == "PROPN":
+            index = resolver.entity_of_np(last)
+        if index >= 0 and resolver.types[index] in ("PERSON", "ORG"):
+            return index, "cue"
     return -1, "cue"
 
 
