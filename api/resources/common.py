@@ -28,7 +28,7 @@ from ..http import (
     store,
 )
 from ..pagination import bad_parameter, paginate
-from ..store import SearchQueryError
+from ..store import SearchQueryError, Slice, Window
 
 
 def latest_version_or_404(conn: Connection, article_id: str, article_store=None) -> int:
@@ -139,6 +139,12 @@ def part_page_body(
 
     def unfiltered(window):
         found = article_store.latest_parts(article_id, kind, window)
+        if found is None and window.offset:
+            # A page past the end reads no row at all: the first page tells whether the
+            # article is there (and how many parts it has).
+            first = article_store.latest_parts(article_id, kind, Window(limit=1))
+            if first is not None:
+                return Slice([], False), first[1]
         if found is None:
             gone_or_404(article_id, article_store=article_store)
         return found
