@@ -263,3 +263,57 @@ def test_integrating_over_http_end_to_end(backends, tmp_path: Path):
             assert token.encode() not in logs
     finally:
         receiver.close()
+
+
+def test_serve_with_worker_is_one_command_for_both(tmp_path: Path):
+    """What `make run` starts: the server and a worker; a write is processed; SIGTERM stops
+    both."""
+    import signal
+    import subprocess
+
+    from bench.processes import answering, running
+    from tests.serving import CLI, ROOT, free_port
+
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'store.sqlite3'}",
+        "ARTICLE_API_QUEUE_URL": f"sqlite:///{tmp_path / 'queue.sqlite3'}",
+        "ARTICLE_API_LOG_FORMAT": "text",
+    }
+    made = cli("keys", "create", "--name", "desk", "--scope", "write", env=env)
+    assert made.returncode == 0, made.stderr
+    token = made.stdout.strip()
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    log = tmp_path / "serve.log"
+    with running(
+        [*CLI, "serve", "--port", str(port), "--with-worker"],
+        ready=answering(f"{base}/healthz"),
+        log=log,
+        env=env,
+        cwd=ROOT,
+        timeout=60,
+    ) as parent:
+        status, headers, _ = call(
+            "POST",
+            f"{base}/v1/articles",
+            token=token,
+            body=STORY.encode(),
+            content_type="text/plain",
+        )
+        assert status == 202
+        assert finished(base, headers["Location"], token)["state"] == "succeeded"
+        found = subprocess.run(["pgrep", "-P", str(parent.pid)], capture_output=True, text=True)
+        children = [int(pid) for pid in found.stdout.split()]
+        assert len(children) == 2, found.stdout  # gunicorn's master and the worker
+        parent.send_signal(signal.SIGTERM)
+        assert parent.wait(timeout=60) == 0
+
+    def alive(pid: int) -> bool:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        return True
+
+    assert not [pid for pid in children if alive(pid)], "a child outlived `serve --with-worker`"
