@@ -18,7 +18,6 @@ died half-way runs again from the start.
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import logging
 import threading
 import time
@@ -201,10 +200,8 @@ class Worker:
         """Events into deliveries; due work nobody holds back into the queue."""
         for delivery_id in self.store.dispatch_events():
             self._hand("deliver", delivery_id)
-        now = dt.datetime.now(dt.UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
-        for delivery_id, due_at in self.store.due_deliveries():
-            if due_at <= now:
-                self._hand("deliver", delivery_id)
+        for delivery_id in self.store.due_deliveries():
+            self._hand("deliver", delivery_id)
         for job_id in self.store.due_jobs(STALE_QUEUED_SECONDS):
             self._hand("job", job_id)
 

@@ -604,15 +604,15 @@ def deliver_all(worker: Worker, rounds: int = 6) -> None:
     for _ in range(rounds):
         for delivery_id in store.dispatch_events():
             worker.deliver(delivery_id)
-        for delivery_id, _due in store.due_deliveries():
-            with store.writing() as conn:
-                from api.store.tables import deliveries
+        with store.writing() as conn:  # every pending retry due now
+            from api.store.tables import deliveries
 
-                conn.execute(
-                    deliveries.update()
-                    .where(deliveries.c.id == delivery_id)
-                    .values(next_attempt_at="0000")
-                )
+            conn.execute(
+                deliveries.update()
+                .where(deliveries.c.state == "pending")
+                .values(next_attempt_at="0000")
+            )
+        for delivery_id in store.due_deliveries():
             worker.deliver(delivery_id)
 
 

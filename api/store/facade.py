@@ -202,7 +202,7 @@ class ArticleStore:
         with self.writing() as conn:
             webhooks.record_attempt(conn, delivery_id, attempt, **outcome)
 
-    def due_deliveries(self) -> list[tuple[int, str]]:
+    def due_deliveries(self) -> list[int]:
         with self.reading() as conn:
             return webhooks.due_deliveries(conn)
 

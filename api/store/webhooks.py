@@ -132,21 +132,21 @@ def record_attempt(
     conn.execute(deliveries.update().where(deliveries.c.id == delivery_id).values(**values))
 
 
-def due_deliveries(conn: Connection) -> list[tuple[int, str]]:
-    """``(id, next_attempt_at)`` of pending deliveries no live worker holds."""
+def due_deliveries(conn: Connection) -> list[int]:
+    """Ids of pending deliveries whose next attempt is due and that no live worker holds."""
     now = utc_now()
-    return [
-        (row[0], row[1])
-        for row in conn.execute(
-            select(deliveries.c.id, deliveries.c.next_attempt_at)
+    return list(
+        conn.execute(
+            select(deliveries.c.id)
             .where(
                 deliveries.c.state == "pending",
+                deliveries.c.next_attempt_at <= now,
                 (deliveries.c.lease_until.is_(None)) | (deliveries.c.lease_until < now),
             )
             .order_by(deliveries.c.next_attempt_at)
             .limit(500)
-        )
-    ]
+        ).scalars()
+    )
 
 
 def delivery_page(conn: Connection, webhook_id: str, after: int | None, limit: int) -> list:
