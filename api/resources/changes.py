@@ -66,9 +66,9 @@ class Changes(MethodView):
             # events commit in seq order), so the walk resumes from there.
             position = max(position, last)
         cursor = encode_cursor(_SCOPE, "next", position)
-        kept = [(k, v) for k, v in sorted(args.items()) if k not in ("cursor", "wait")]
+        # The next call resumes from the cursor: `since` is behind it, `wait` is the caller's.
+        kept = [(k, v) for k, v in sorted(args.items()) if k not in ("cursor", "wait", "since")]
         params = [(k, ",".join(v) if isinstance(v, list) else str(v)) for k, v in kept]
-        params = [(k, v) for k, v in params if k != "since"]
         next_url = link_to("/v1/changes", [*params, ("cursor", cursor)])
         links = {"self": self_url(), "next": next_url}
         body = envelope(
