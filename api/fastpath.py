@@ -9,6 +9,7 @@ WSGI callable and answers, itself, the few requests that are most of the traffic
 * ``GET``/``HEAD /v1/articles`` with only ``page_size``, ``page``, ``cursor`` and ``sort``;
 * ``GET``/``HEAD`` of an article's parts (``/sections``, ``/bullets``, ``/quotes``,
   ``/entities``) with only ``page_size``, ``page`` and ``cursor`` (filters: the app);
+* each of them with ``fields`` (a sparse fieldset, :mod:`api.fields`) whose names it knows;
 
 doing in one place what the app's layers do: routing (the app's own URL map), the ``Accept``
 check, the rate limit (the app's counter), conditional requests (the identity and the coded
@@ -28,6 +29,7 @@ the same status, headers and body.
 
 from __future__ import annotations
 
+import functools
 import re
 import time
 import uuid
@@ -37,9 +39,13 @@ from flask import Flask
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import parse_etags
 
-from schemas.article import INCLUDES, SORTS
+from schemas.article import INCLUDES, SORTS, ArticleSchema, ArticleSummarySchema
+from schemas.bullet import BulletSchema
+from schemas.entity import EntitySchema
+from schemas.quote import QuoteSchema
+from schemas.section import SectionSchema
 
-from . import compression
+from . import compression, fields
 from .contract import (
     API_CSP,
     CANONICAL_INTEGER,
@@ -57,10 +63,10 @@ from .contract import (
     REQUEST_ID_PATTERN,
     SECURITY_HEADERS,
 )
-from .http import envelope, json_array, link_to, negotiate, strong_etag
+from .http import link_to, negotiate, strong_etag
 from .observability import record_request
-from .pagination import paginate
-from .resources.common import article_body, article_etag, part_page_body
+from .resources.common import article_body, article_etag, article_list_body, part_page_body
+from .store import ArticleFilter
 
 _INTEGER = re.compile(CANONICAL_INTEGER)
 _CURSOR = re.compile(CURSOR_PATTERN)
@@ -162,8 +168,12 @@ class FastPath:
         if found is None or found[0] != rule.rule:
             raise Fallback
         params = _params(query)
+        wanted_fields = tuple(value for name, value in params if name == "fields")
+        tree = _selection(rule.rule, wanted_fields) if wanted_fields else None
         # The article (or page) first: a request the app would refuse is refused there.
-        etag, build, cache_control, link = found[1](path, params, rule=rule.rule, **args)
+        etag, build, cache_control, link = found[1](path, params, rule=rule.rule, tree=tree, **args)
+        if tree is not None:
+            build = functools.partial(_cut, build, tree)
 
         rate = None
         if self.rate_limit is not None:
@@ -216,18 +226,20 @@ class FastPath:
 
     # -- the routes ------------------------------------------------------------------------
 
-    def _article(self, path: str, params, article_id: str, rule: str):
+    def _article(self, path: str, params, article_id: str, rule: str, tree):
         found = self.store.latest_article(article_id)
-        return self._one(path, params, article_id, found, self.cache_control)
+        return self._one(path, params, article_id, found, self.cache_control, tree)
 
-    def _version(self, path: str, params, article_id: str, version: int, rule: str):
+    def _version(self, path: str, params, article_id: str, version: int, rule: str, tree):
         if not 1 <= version <= MAX_VERSION:
             raise Fallback
         found = self.store.article_version(article_id, version)
-        return self._one(path, params, article_id, found, IMMUTABLE)
+        return self._one(path, params, article_id, found, IMMUTABLE, tree)
 
-    def _one(self, path: str, params, article_id: str, found, cache_control: str):
+    def _one(self, path: str, params, article_id: str, found, cache_control: str, tree):
         include = _include(params)
+        if tree is not None:  # a part the selection names is embedded, as the app does
+            include = list(dict.fromkeys([*include, *(n for n in tree if n in INCLUDES)]))
         if found is None:
             raise Fallback  # the app's 404
         url = link_to(path, params)
@@ -239,25 +251,17 @@ class FastPath:
             None,
         )
 
-    def _articles(self, path: str, params, rule: str):
+    def _articles(self, path: str, params, rule: str, tree):
         args = _page_args(params, sortable=True)
-        sort = args.get("sort", "id")
         try:
-            page = paginate(
-                args,
-                lambda window: self.store.article_summaries(window),
-                scope=f"articles:{sort}",
-                key_of=lambda row: row[0],
-                descending=sort == "-id",
-                path=path,
-                params=params,
+            body, link = article_list_body(
+                self.store, args, ArticleFilter(), path=path, params=params
             )
         except HTTPException:  # a cursor of another collection: the app's 400
             raise Fallback from None
-        body = envelope(json_array(row[1] for row in page.rows), page.links, page.meta)
-        return None, lambda: body, self.cache_control, page.link_header
+        return None, lambda: body, self.cache_control, link
 
-    def _parts(self, path: str, params, article_id: str, rule: str):
+    def _parts(self, path: str, params, article_id: str, rule: str, tree):
         args = _page_args(params, sortable=False)
         try:
             body, link = part_page_body(
@@ -273,6 +277,8 @@ def _page_args(params, *, sortable: bool) -> dict:
     each is given once with a valid value; anything else: the app's."""
     args: dict = {}
     for name, value in params:
+        if name == "fields":
+            continue  # checked by _selection
         if name in args:
             raise Fallback
         if name == "sort" and sortable:
@@ -312,12 +318,48 @@ def _include(params) -> list[str]:
     """``include``'s parts, when each is a known part named once; anything else: the app's."""
     parts: list[str] = []
     for name, value in params:
+        if name == "fields":
+            continue  # checked by _selection
         if name != "include":
             raise Fallback
         parts += value.split(",")
     if len(set(parts)) != len(parts) or not all(part in INCLUDES for part in parts):
         raise Fallback
     return parts
+
+
+#: The item schema of each route answered here, for ``fields``.
+_ITEMS = {ARTICLE: ArticleSchema, VERSION: ArticleSchema, ARTICLES: ArticleSummarySchema}
+_PART_ITEMS = {
+    "sections": SectionSchema,
+    "bullets": BulletSchema,
+    "quotes": QuoteSchema,
+    "entities": EntitySchema,
+}
+_ITEMS |= {rule: _PART_ITEMS[kind] for rule, kind in PARTS.items()}
+_FIELD_NAME = re.compile(fields.FIELD_PATTERN)
+
+
+@functools.lru_cache(maxsize=1024)
+def _selection(rule: str, values: tuple[str, ...]) -> fields.Tree:
+    """The ``fields`` selection of a request, when every name is well formed and known (the
+    app's schema rules: no empty name, at most :data:`~api.fields.MAX_FIELDS`); anything else:
+    the app's 400."""
+    names = [name.strip() for value in values for name in value.split(",")]
+    if (
+        not names
+        or len(names) > fields.MAX_FIELDS
+        or not all(0 < len(name) <= 100 and _FIELD_NAME.match(name) for name in names)
+    ):
+        raise Fallback
+    try:
+        return fields.selection(names, _ITEMS[rule])
+    except fields.UnknownField:
+        raise Fallback from None
+
+
+def _cut(build, tree: fields.Tree) -> bytes:
+    return fields.project_envelope(build(), tree)
 
 
 def init_app(app: Flask) -> None:

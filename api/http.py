@@ -1,6 +1,7 @@
 """The HTTP contract shared by every endpoint: envelope, ETag and 304, caching, request ids.
 
-Bodies are assembled from stored JSON bytes; nothing here re-serialises a stored resource.
+Bodies are assembled from stored JSON bytes; nothing here re-serialises a stored resource, except
+to cut a body to the request's ``fields`` (:func:`selected`, one parse of the page).
 
 ETags: an endpoint that knows what its body is made of (an article version: immutable rows)
 derives the ETag from those inputs with :func:`etag_of` and answers ``If-None-Match`` through
@@ -30,6 +31,7 @@ from .contract import (
     REQUEST_ID_PATTERN,
     REVALIDATE,
 )
+from .fields import project_envelope
 from .store import ArticleStore
 
 _REQUEST_ID = re.compile(REQUEST_ID_PATTERN)
@@ -114,6 +116,7 @@ def json_response(
 ):
     """A JSON 200 (or its 304); ``cache_control`` defaults to a latest URL's."""
     cache_control = cache_control or latest_cache_control()
+    body = selected(body)
     tag = etag or strong_etag(body)
     headers = [("Content-Type", JSON), ("Cache-Control", cache_control), ("ETag", f'"{tag}"')]
     if link:
@@ -131,7 +134,14 @@ def conditional(
     headers = [("Content-Type", JSON), ("Cache-Control", cache_control), ("ETag", f'"{etag}"')]
     if request.if_none_match and _matches(etag):
         return not_modified(headers)
-    return Response(build(), 200, headers)
+    return Response(selected(build()), 200, headers)
+
+
+def selected(body: bytes) -> bytes:
+    """The body cut to the request's ``fields`` (:mod:`api.fields`), if it named any. Applied
+    before the ETag is taken (a list's) or with a URL-derived one (the URL holds ``fields``)."""
+    tree = g.get("field_selection")
+    return body if tree is None else project_envelope(body, tree)
 
 
 def _matches(etag: str) -> bool:

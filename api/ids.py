@@ -118,6 +118,12 @@ def speaker_key(name: str) -> str:
     return _name_slug(name)
 
 
+def label_key(label: str) -> str:
+    """A tag, author or section as a facet value and filter key: its slug (``Local Politics``
+    -> ``local-politics``), so ``tag=Local Politics`` and ``tag=local-politics`` agree."""
+    return _name_slug(label)
+
+
 def name_keys(word: str) -> tuple[str, ...]:
     """What a filter's word is looked up as among :func:`entity_names`: its slug (a name, an
     alias or an id) and itself lower-cased (an entity key)."""

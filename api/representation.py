@@ -17,7 +17,7 @@ from schemas.entity import EntitySchema
 from schemas.quote import QuoteSchema
 from schemas.section import SectionSchema
 
-from .ids import entity_key, entity_names, file_source, speaker_key
+from .ids import entity_key, entity_names, file_source, label_key, speaker_key
 from .parser import PARSER_VERSION, ArticleDocument
 from .store import PartRow, RenderedVersion
 
@@ -65,6 +65,10 @@ def dump_article(document: ArticleDocument, version: int, ingested_at: str) -> d
             "summary": document.summary,
             "language": document.language,
             "published_at": document.published_at,
+            "authors": document.authors,
+            "section": document.section,
+            "tags": document.tags,
+            "image": document.image,
             "word_count": document.word_count,
             "counts": {
                 "sections": len(document.sections),
@@ -149,7 +153,26 @@ class Representation:
                 for e in self.parts["entities"]
                 for name in sorted(entity_names(e["key"], e["id"], e["name"], e["aliases"]))
             ],
+            published_at=article["published_at"] or "",
+            facets=facet_values(article, self.parts["entities"]),
         )
+
+
+def facet_values(article: dict, entities: list[dict]) -> list[tuple[str, str, str | None]]:
+    """``(facet, value, label)`` of one version (``api.store.FACETS``): its entity keys (label:
+    the name) and types, tags, authors and section by slug (label: as written), and the month
+    of publication."""
+    values: list[tuple[str, str, str | None]] = []
+    for entity in entities:
+        values.append(("entity", entity["key"], entity["name"]))
+        values.append(("type", entity["type"], None))
+    for facet, names in (("tag", article["tags"]), ("author", article["authors"])):
+        values += [(facet, label_key(name), name) for name in names]
+    if article["section"]:
+        values.append(("section", label_key(article["section"]), article["section"]))
+    if article["published_at"]:
+        values.append(("published_month", article["published_at"][:7], None))
+    return values
 
 
 def _speaker_key(speaker: dict | None) -> str | None:

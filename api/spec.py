@@ -19,12 +19,13 @@ import flask_swagger_ui
 import yaml
 from apispec import BasePlugin
 from apispec.ext.marshmallow import MarshmallowPlugin
-from flask import send_from_directory
+from flask import g, request, send_from_directory
 from flask_smorest import Api
 from flask_smorest import Blueprint as SmorestBlueprint
 from flask_smorest.utils import prepare_response
+from marshmallow import fields as ma_fields
 
-from schemas.article import ArticleWriteSchema
+from schemas.article import INCLUDES, ArticleWriteSchema
 from schemas.common import NamedChoices, ProblemSchema
 
 from .contract import (
@@ -385,6 +386,9 @@ class ContractPlugin(BasePlugin):
                 if isinstance(parameter, dict) and parameter.get("name") == "cursor" and cursor:
                     example = encode_cursor(cursor[0], "next", cursor[1])
                     parameter.setdefault("schema", {})["examples"] = [example]
+                named = FIELD_EXAMPLES.get(operation.get("operationId", ""))
+                if isinstance(parameter, dict) and parameter.get("name") == "fields" and named:
+                    parameter.setdefault("schema", {})["examples"] = [named]
             operation.setdefault("parameters", []).extend(["IfNoneMatch", "RequestId"])
             links = LINKS.get(operation.get("operationId", ""))
             if links:
@@ -656,6 +660,9 @@ def read_operation(
         doc["x-scope"] = scope
 
     def decorate(view):
+        item = item_schema(schema)
+        FIELD_EXAMPLES[operation_id] = _field_example(item)
+        view = _selecting(view, item)
         view = blp.response(200, schema, description=description, headers=headers)(view)
         view = blp.alt_response(
             304,
@@ -666,6 +673,50 @@ def read_operation(
         return view if scope is None else _guarded(view, scope)
 
     return decorate
+
+
+#: operationId -> a ``fields`` example of that operation's own members (set by read_operation).
+FIELD_EXAMPLES: dict[str, list[str]] = {}
+
+
+def item_schema(envelope_schema):
+    """The schema of the item (or of each item) in an envelope schema's ``data``."""
+    data = envelope_schema._declared_fields["data"]
+    inner = data.inner if isinstance(data, ma_fields.List) else data
+    return inner.nested
+
+
+def _field_example(schema) -> list[str]:
+    """Two of an item's members, for its operation's ``fields`` example."""
+    from . import fields as sparse
+
+    return list(sparse.allowed(schema))[:2]
+
+
+def _selecting(view, schema):
+    """``view`` answering ``fields=`` (:mod:`api.fields`): the names are checked against the
+    item's schema before the view runs (an unknown one is a 400 naming it), a part an article
+    selection names is embedded as ``include`` would, and :mod:`api.http` cuts the body."""
+    from . import fields as sparse
+    from .pagination import bad_parameter
+
+    @functools.wraps(view)
+    def selecting(*args, **kwargs):
+        kwargs.pop("fields", None)  # parsed by the query schema; read here from the request
+        names = sparse.names_of(request.args.getlist("fields"))
+        if names:
+            try:
+                tree = sparse.selection(names, schema)
+            except sparse.UnknownField as error:
+                known = ", ".join(error.known)
+                bad_parameter("fields", f"No field {error.name!r} here; known: {known}.")
+            g.field_selection = tree
+            if "include" in kwargs:
+                wanted = [name for name in tree if name in INCLUDES]
+                kwargs["include"] = list(dict.fromkeys([*kwargs["include"], *wanted]))
+        return view(*args, **kwargs)
+
+    return selecting
 
 
 class _NoAliasDumper(yaml.SafeDumper):

@@ -66,6 +66,17 @@ COMPRESSED = {"Accept-Encoding": "gzip, br"}
 #: The slow-client scenario: sockets held while ``/healthz`` is probed.
 SLOW_IDLE, SLOW_TRICKLE, PROBES = 50, 50, 20
 
+#: What the ``fields=`` and ``facets=`` scenarios ask for (compared with the plain GET).
+SPARSE_ARTICLE = "id,title,published_at,quotes.text,quotes.speaker"
+SPARSE_LIST = "id,title,published_at"
+FACETED = "entity,type,tag,published_month"
+#: Each sparse or faceted scenario and the plain one it must stay close to.
+AGAINST_PLAIN = {
+    "GET article, fields=": "GET article",
+    "list page 1, fields=": "list page 1",
+    "list page 1, facets=": "list page 1",
+}
+
 INSTALL_HINT = "install it with: apt-get install -y wrk nginx   (Debian/Ubuntu packages)"
 
 
@@ -416,6 +427,9 @@ def capture(port: int, n: int, tmp: Path) -> list[dict]:
         },
         {"name": "GET article's sections (a part)", "url": f"{article}/sections"},
         {"name": "list page 1", "url": "/v1/articles", "proxy": True},
+        {"name": "GET article, fields=", "url": f"{article}?fields={SPARSE_ARTICLE}"},
+        {"name": "list page 1, fields=", "url": f"/v1/articles?fields={SPARSE_LIST}"},
+        {"name": "list page 1, facets=", "url": f"/v1/articles?facets={FACETED}"},
         {
             "name": f"list by cursor at {n * 9 // 10:,}",
             "url": f"/v1/articles?page_size=20&cursor={deep}",
@@ -556,6 +570,14 @@ def report(args, scenarios, results, rss, ingest, slow) -> None:
     first = by_name["list page 1"]
     deep = next(r for name, r in by_name.items() if name.startswith("list by cursor"))
     print(f"\ndeep cursor / page 1 (app): {deep.rate / first.rate:.2f}")
+    for suffix in ("", " [br]"):
+        print(
+            f"against the plain GET{suffix} (app): "
+            + ", ".join(
+                f"{name}{suffix} {by_name[name + suffix].rate / by_name[plain + suffix].rate:.2f}"
+                for name, plain in AGAINST_PLAIN.items()
+            )
+        )
     print("304s: the floor and nginx rows of '304 revalidation' are their 200 for the same URL")
     print(
         f"slow clients: {slow['idle_sockets']} idle + {slow['trickling_sockets']} trickling "

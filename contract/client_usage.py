@@ -22,16 +22,21 @@ from article_api_client.api.jobs import get_job
 from article_api_client.api.quotes import list_article_quotes, list_quotes
 from article_api_client.models import (
     Article,
+    ArticleFacet,
     ArticleList,
+    ArticleListMeta,
     ArticlePart,
     ArticleResponse,
     ArticleSort,
+    ArticleSummary,
     ArticleWrite,
     ChangeFeed,
     CorpusEntityList,
     CorpusQuoteList,
     EntityDetailResponse,
     EntityType,
+    Facets,
+    FacetValue,
     JobResponse,
     JobState,
     PaginationMode,
@@ -132,6 +137,8 @@ def main(base_url: str) -> dict:
 
     report["search"] = search(client)
     report["filters"] = filters(client, cursor_ids, article)
+    report["editorial"] = editorial(client)
+    report["fields"] = sparse_fields(client)
     return report
 
 
@@ -162,7 +169,7 @@ def filters(client: Client, ids: list[str], article: Article) -> dict:
     assert future.data == []
     speaker = next(q.speaker for q in article.quotes if q.speaker and q.speaker.entity_id)
     entity = next(e for e in article_entities(client) if e.id == speaker.entity_id)
-    by_entity = list_articles.sync(client=client, entity=entity.key)
+    by_entity = list_articles.sync(client=client, entity=[entity.key])
     assert SEED_ID in [a.id for a in by_entity.data]
     names = [entity.key, entity.id, entity.name, *entity.aliases]
     for name in names:
@@ -183,6 +190,57 @@ def filters(client: Client, ids: list[str], article: Article) -> dict:
     assert isinstance(people, CorpusEntityList), people
     assert entity.key in [e.key for e in people.data]
     return {"speaker_names": len(names), "terms": len(terms.data)}
+
+
+def editorial(client: Client) -> dict:
+    """Editorial metadata, its filters and date order, and facet counts, as generated."""
+    newest = list_articles.sync(client=client, sort=ArticleSort.PUBLISHED_DESCENDING, page_size=100)
+    dated = [a.published_at for a in newest.data if a.published_at]
+    assert dated and dated == sorted(dated, reverse=True), dated
+    assert newest.data[-1].published_at is None or len(dated) == len(newest.data)
+    library = list_articles.sync(
+        client=client,
+        tag=["libraries"],
+        author=["Ruth Okafor"],
+        section="local",
+        published_after=dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+        published_before=dt.datetime(2027, 1, 1, tzinfo=dt.UTC),
+    )
+    assert [a.id for a in library.data] == ["library-opening-2026"], library.data
+    assert library.data[0].authors == ["Ruth Okafor"] and library.data[0].section == "Local"
+    faceted = list_articles.sync(
+        client=client,
+        facets=[ArticleFacet.TAG, ArticleFacet.PUBLISHED_MONTH, ArticleFacet.TYPE],
+        facet_size=5,
+        page_size=1,
+    )
+    assert isinstance(faceted.meta, ArticleListMeta), faceted.meta
+    facets = faceted.meta.facets
+    assert isinstance(facets, Facets), facets
+    assert any(v.value == "libraries" and v.label == "Libraries" for v in facets.tag)
+    assert {v.value for v in facets.published_month} >= {"2026-03"}
+    assert all(isinstance(v, FacetValue) and v.count >= 1 for v in facets.type_)
+    return {"dated": len(dated), "tags": len(facets.tag)}
+
+
+def sparse_fields(client: Client) -> dict:
+    """``fields``: the generated operation builds the request (the list parameter as it
+    documents it); a partial item is not a whole generated model, so the body is read as
+    JSON, member names checked against the generated model's."""
+    kwargs = list_articles._get_kwargs(fields=["id", "title", "published_at"], page_size=5)
+    response = client.get_httpx_client().request(**kwargs)
+    assert response.status_code == 200, response.text
+    items = response.json()["data"]
+    assert items and all(set(item) == {"id", "title", "published_at"} for item in items)
+    assert set(items[0]) <= set(ArticleSummary.__annotations__) | {"published_at"}
+    kwargs = get_article._get_kwargs(SEED_ID, fields=["title", "quotes.text"])
+    article = client.get_httpx_client().request(**kwargs).json()["data"]
+    assert set(article) == {"title", "quotes"}
+    assert all(set(quote) == {"text"} for quote in article["quotes"])
+    refused = list_articles.sync_detailed(client=client, fields=["colour"])
+    assert refused.status_code == 400 and isinstance(refused.parsed, Problem)
+    assert [e.parameter for e in refused.parsed.errors] == ["fields"]
+    return {"items": len(items), "quotes": len(article["quotes"])}
 
 
 def article_entities(client: Client):

@@ -123,7 +123,7 @@ export function describe(problem: NotFound): string {
 
 /** A query string from typed parameters (undefined ones left out, lists repeated, as a
  * client would). */
-function toQuery(params: Record<string, string | number | string[] | undefined>): string {
+function toQuery(params: { [name: string]: string | number | string[] | undefined }): string {
   const search = new URLSearchParams();
   for (const [name, value] of Object.entries(params)) {
     if (Array.isArray(value)) for (const item of value) search.append(name, item);
@@ -171,7 +171,7 @@ export async function everyFilter(base: string, articleId: string): Promise<Reco
   check(speaker !== undefined, "no speaking person");
 
   const byEntity = await getJson<ArticleList>(
-    `${base}/v1/articles?${toQuery({ entity: speaker.key })}`,
+    `${base}/v1/articles?${toQuery({ entity: [speaker.key] })}`,
   );
   check((byEntity.body?.data ?? []).some((a) => a.id === articleId), "entity filter");
 
@@ -203,6 +203,39 @@ export async function everyFilter(base: string, articleId: string): Promise<Reco
   const keys: string[] = (corpus.body?.data ?? []).map((e: CorpusEntity) => e.key);
   check(keys.includes(speaker.key), "entities q/type");
   return { articles: ids.length, speakerNames: names };
+}
+
+type ArticleFacet = components["schemas"]["ArticleFacet"];
+type FacetValue = components["schemas"]["FacetValue"];
+
+/** Editorial metadata, its filters and date order, facets, and a sparse fieldset typed with
+ * `Pick` of the generated item type. */
+export async function editorial(base: string): Promise<Record<string, number>> {
+  const newest: ArticleSort = "-published_at";
+  const query: ListArticlesQuery = {
+    sort: newest,
+    tag: ["libraries"],
+    author: ["Ruth Okafor"],
+    section: "local",
+    published_after: "2026-01-01T00:00:00Z",
+    facets: ["tag", "published_month", "entity"] satisfies ArticleFacet[],
+    facet_size: 5,
+  };
+  const { body } = await getJson<ArticleList>(`${base}/v1/articles?${toQuery(query)}`);
+  const found: ArticleSummary[] = body?.data ?? [];
+  check(found.length === 1 && found[0]?.id === "library-opening-2026", "editorial filters");
+  check(found[0]?.authors.includes("Ruth Okafor") === true, "authors");
+  const tags: FacetValue[] = body?.meta.facets?.tag ?? [];
+  check(tags.some((v) => v.value === "libraries" && v.count === 1), "tag facet");
+  const months: FacetValue[] = body?.meta.facets?.published_month ?? [];
+  check(months.some((v) => v.value === "2026-03"), "month facet");
+
+  type Slim = Pick<ArticleSummary, "id" | "title" | "published_at">;
+  const slimQuery: ListArticlesQuery = { fields: ["id", "title", "published_at"], page_size: 5 };
+  const slim = await getJson<{ data: Slim[] }>(`${base}/v1/articles?${toQuery(slimQuery)}`);
+  const items: Slim[] = slim.body?.data ?? [];
+  check(items.length > 0 && items.every((a) => Object.keys(a).length === 3), "fields");
+  return { tags: tags.length, slim: items.length };
 }
 
 /** Requests until the server says 429; the problem and its headers, as typed. */
@@ -265,6 +298,7 @@ async function main(base: string, limited: string, token: string): Promise<void>
   const report = {
     search: await search(base, "trade"),
     filters: await everyFilter(base, article.id),
+    editorial: await editorial(base),
     rateLimited: (await until429(limited)).retryAfter,
     write: (await writeWithKey(base, token)).state,
   };

@@ -1,21 +1,27 @@
 """Article: one version of one parsed seed document."""
 
-from marshmallow import fields, validate
+from marshmallow import ValidationError, fields, validate, validates_schema
 
 from api.ids import ARTICLE_ID_PATTERN
+from api.parser.editorial import MAX_ITEM_CHARS, MAX_LIST_ITEMS
+from api.store import FACETS
 
 from .bullet import BulletSchema
 from .common import (
     ArticleLinksSchema,
     CommaList,
+    FieldsQuerySchema,
     ItemMetaSchema,
     ListMetaSchema,
     NamedChoices,
     PageLinksSchema,
     PageQuerySchema,
+    QueryInteger,
+    Repeated,
     ResponseSchema,
     SearchHitSchema,
     StrictSchema,
+    UtcBound,
     UtcDateTime,
     envelope,
     search_query_field,
@@ -26,7 +32,12 @@ from .quote import QuoteSchema
 from .section import SectionSchema
 
 INCLUDES = ("sections", "bullets", "quotes", "entities")
-SORTS = ("id", "-id")
+SORTS = ("id", "-id", "published_at", "-published_at")
+#: How many values of each facet ``meta.facets`` lists unless ``facet_size`` says otherwise.
+DEFAULT_FACET_SIZE = 10
+MAX_FACET_SIZE = 100
+#: At most this many values of one repeated filter (``entity``, ``tag``, ``author``).
+MAX_FILTER_VALUES = 10
 #: The sort an article list has when the request names none.
 DEFAULT_SORT = "id"
 
@@ -105,10 +116,41 @@ class ArticleFieldsSchema(ResponseSchema):
         },
     )
     published_at = timestamp(
-        "RFC 3339 publication time from front matter (in UTC); else null.",
+        "RFC 3339 publication time (in UTC): front matter, else an unambiguous date line at the "
+        "top of the text (midnight UTC of that day); else null.",
         "2026-03-14T08:30:00Z",
         required=True,
         allow_none=True,
+    )
+    authors = fields.List(
+        fields.String(),
+        required=True,
+        metadata={
+            "description": "Who wrote it: front matter `authors`, else the names of an "
+            "unambiguous byline (`By Jane Smith and Tom Reid`); else empty.",
+            "examples": [["Jane Smith", "Tom Reid"]],
+        },
+    )
+    section = fields.String(
+        required=True,
+        allow_none=True,
+        metadata={
+            "description": "The publication's section (front matter `section`); else null.",
+            "examples": ["Politics"],
+        },
+    )
+    tags = fields.List(
+        fields.String(),
+        required=True,
+        metadata={"description": "Front matter `tags`; else empty.", "examples": [["budget"]]},
+    )
+    image = fields.String(
+        required=True,
+        allow_none=True,
+        metadata={
+            "description": "The lead image's URL (front matter `image`); else null.",
+            "examples": ["https://news.example.com/img/council.jpg"],
+        },
     )
     word_count = fields.Integer(
         required=True, metadata={"description": "Words in `text`.", "examples": [397]}
@@ -191,7 +233,7 @@ class VersionSummarySchema(ResponseSchema):
     )
 
 
-class ArticleQuerySchema(StrictSchema):
+class ArticleQuerySchema(FieldsQuerySchema):
     include = CommaList(
         fields.String(
             validate=NamedChoices(
@@ -209,28 +251,67 @@ class ArticleQuerySchema(StrictSchema):
     )
 
 
+def _repeated(description: str, example: str) -> Repeated:
+    return Repeated(
+        fields.String(validate=validate.Length(min=1, max=200)),
+        validate=validate.Length(max=MAX_FILTER_VALUES),
+        metadata={"description": description, "examples": [[example]]},
+    )
+
+
 class ArticleListQuerySchema(PageQuerySchema):
     q = search_query_field("each article's title and text")
-    entity = fields.String(
-        validate=validate.Length(min=1, max=200),
+    entity = _repeated(
+        "Only articles whose latest version mentions this entity: its corpus key (as in "
+        "`/v1/entities`), its id, or any name or alias an article uses for it (`Trump`), "
+        "matched by its slug. Repeat it for articles mentioning all of them (AND), at most "
+        f"{MAX_FILTER_VALUES}.",
+        "person:donald-trump",
+    )
+    tag = _repeated(
+        "Only articles with this tag (matched by its slug: `Local Politics` is "
+        f"`local-politics`). Repeat for all of them (AND), at most {MAX_FILTER_VALUES}.",
+        "budget",
+    )
+    author = _repeated(
+        "Only articles by this author (matched by the name's slug). Repeat for articles by all "
+        f"of them (AND), at most {MAX_FILTER_VALUES}.",
+        "Jane Smith",
+    )
+    section = fields.String(
+        validate=validate.Length(min=1, max=MAX_ITEM_CHARS),
         metadata={
-            "description": "Only articles whose latest version mentions this entity: its corpus "
-            "key (as in `/v1/entities`), its id, or any name or alias an article uses for it "
-            "(`Trump`), matched by its slug.",
-            "examples": ["person:donald-trump"],
+            "description": "Only articles of this section (matched by its slug).",
+            "examples": ["politics"],
         },
+    )
+    published_after = UtcBound(
+        metadata={
+            "description": "Only articles published at or after this time (RFC 3339, or a date "
+            "for midnight UTC). Articles without a publication time are left out.",
+            "examples": ["2026-11-01T00:00:00Z"],
+        }
+    )
+    published_before = UtcBound(
+        metadata={
+            "description": "Only articles published before this time (exclusive; RFC 3339, or "
+            "a date for midnight UTC). Articles without a publication time are left out.",
+            "examples": ["2026-12-01T00:00:00Z"],
+        }
     )
     sort = fields.String(
         validate=NamedChoices(
             "ArticleSort",
             SORTS,
-            ["ID_ASCENDING", "ID_DESCENDING"],
-            description="The order of an article list: by id, ascending or descending.",
+            ["ID_ASCENDING", "ID_DESCENDING", "PUBLISHED_ASCENDING", "PUBLISHED_DESCENDING"],
+            description="The order of an article list: by id or by publication time "
+            "(ties by id), ascending or descending.",
         ),
         metadata={
-            "description": f"`id` ascending or `-id` descending; without it, `{DEFAULT_SORT}`. "
-            "Not with `q`: search results are ranked, best first.",
-            "examples": ["-id"],
+            "description": f"`id`/`-id`, or `published_at`/`-published_at` (newest first; "
+            f"articles without a publication time come last, after the oldest); without it, "
+            f"`{DEFAULT_SORT}`. Not with `q`: search results are ranked, best first.",
+            "examples": ["-published_at"],
         },
     )
     since = UtcDateTime(
@@ -240,6 +321,38 @@ class ArticleListQuerySchema(PageQuerySchema):
             "examples": ["2026-01-01T00:00:00Z"],
         }
     )
+    facets = CommaList(
+        fields.String(
+            validate=NamedChoices(
+                "ArticleFacet", FACETS, description="What `facets` can count articles by."
+            )
+        ),
+        metadata={
+            "description": "Count the articles this request's filters keep (all pages) by "
+            "these facets, in `meta.facets`: "
+            + ", ".join(f"`{f}`" for f in FACETS)
+            + ". The most frequent values first (`facet_size` of each). Not with `q`.",
+            "examples": [["entity", "tag"]],
+        },
+    )
+    facet_size = QueryInteger(
+        validate=validate.Range(min=1, max=MAX_FACET_SIZE),
+        metadata={
+            "description": f"Values listed per facet, 1–{MAX_FACET_SIZE} (default "
+            f"{DEFAULT_FACET_SIZE}). Without `facets` it has no effect.",
+            "examples": [10],
+        },
+    )
+
+    @validates_schema
+    def _facets_alone(self, data, **kwargs):
+        if "facets" in data and "q" in data:
+            raise ValidationError("`facets` cannot be combined with `q`.", "facets")
+        after, before = data.get("published_after"), data.get("published_before")
+        if after is not None and before is not None and after >= before:
+            raise ValidationError(
+                "`published_after` must be before `published_before`.", "published_before"
+            )
 
 
 ArticleResponseSchema = envelope(
@@ -248,11 +361,60 @@ ArticleResponseSchema = envelope(
     ArticleLinksSchema,
     ItemMetaSchema,
 )
+
+
+class FacetValueSchema(ResponseSchema):
+    """One value of a facet and how many of the listed articles have it."""
+
+    value = fields.String(
+        required=True,
+        metadata={
+            "description": "What a filter takes: an entity key, an entity type, a tag, author "
+            "or section slug, or a month (`YYYY-MM`).",
+            "examples": ["person:donald-trump"],
+        },
+    )
+    label = fields.String(
+        required=True,
+        allow_none=True,
+        metadata={
+            "description": "The value as written (an entity's name, a tag as tagged); null "
+            "when it is the value itself.",
+            "examples": ["Donald Trump"],
+        },
+    )
+    count = fields.Integer(
+        required=True,
+        metadata={"description": "Articles with it, of all that match.", "examples": [12]},
+    )
+
+
+class FacetsSchema(ResponseSchema):
+    """Counts per value of each facet `facets` asked for, most frequent first."""
+
+    entity = fields.List(fields.Nested(FacetValueSchema))
+    type = fields.List(fields.Nested(FacetValueSchema))
+    tag = fields.List(fields.Nested(FacetValueSchema))
+    author = fields.List(fields.Nested(FacetValueSchema))
+    section = fields.List(fields.Nested(FacetValueSchema))
+    published_month = fields.List(fields.Nested(FacetValueSchema))
+
+
+if set(FacetsSchema._declared_fields) != set(FACETS):  # one field per facet the store keeps
+    raise RuntimeError("FacetsSchema must declare exactly api.store.FACETS")
+
+
+class ArticleListMetaSchema(ListMetaSchema):
+    """An article list page's metadata: pagination, and with `facets` the counts."""
+
+    facets = fields.Nested(FacetsSchema, metadata={"description": "Only with `facets`."})
+
+
 ArticleListResponseSchema = envelope(
     "ArticleList",
     fields.List(fields.Nested(ArticleSummarySchema), required=True),
     PageLinksSchema,
-    ListMetaSchema,
+    ArticleListMetaSchema,
 )
 VersionListResponseSchema = envelope(
     "VersionList",
@@ -299,6 +461,27 @@ class ArticleWriteSchema(StrictSchema):
         metadata={
             "description": "The article's canonical URL.",
             "examples": ["https://news.example.com/council-budget"],
+        },
+    )
+    authors = fields.List(
+        fields.String(validate=validate.Length(min=1, max=MAX_ITEM_CHARS)),
+        validate=validate.Length(max=MAX_LIST_ITEMS),
+        metadata={"description": "Who wrote it.", "examples": [["Jane Smith"]]},
+    )
+    tags = fields.List(
+        fields.String(validate=validate.Length(min=1, max=MAX_ITEM_CHARS)),
+        validate=validate.Length(max=MAX_LIST_ITEMS),
+        metadata={"description": "Subject tags.", "examples": [["budget", "council"]]},
+    )
+    section = fields.String(
+        validate=validate.Length(min=1, max=MAX_ITEM_CHARS),
+        metadata={"description": "The publication's section.", "examples": ["Politics"]},
+    )
+    image = fields.Url(
+        validate=validate.Length(max=2048),
+        metadata={
+            "description": "The lead image's URL.",
+            "examples": ["https://news.example.com/img/council.jpg"],
         },
     )
 

@@ -17,6 +17,7 @@ from api.contract import (
     MAX_PAGE_SIZE,
     MAX_QUERY_LENGTH,
 )
+from api.fields import FIELD_PATTERN, MAX_FIELDS
 
 
 class StrictSchema(Schema):
@@ -106,11 +107,55 @@ class UtcDateTime(fields.AwareDateTime):
             raise self.make_error("range") from None
 
 
+class UtcBound(UtcDateTime):
+    """A time bound of a filter: an RFC 3339 time, or a bare date (``2026-11-01``: midnight UTC
+    of that day), loaded as UTC."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, str) and len(value) == 10:
+            try:
+                day = dt.date.fromisoformat(value)
+            except ValueError:
+                pass
+            else:
+                return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+class Repeated(fields.List):
+    """A parameter that may be given several times (``tag=a&tag=b``); commas are part of a
+    value, not separators (an author or an entity name may hold one)."""
+
+    is_multiple = True
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, str | bytes):
+            value = [value]
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
 class NoQuerySchema(StrictSchema):
     """Endpoints that take no query parameters still reject unknown ones."""
 
 
-class PageQuerySchema(StrictSchema):
+class FieldsQuerySchema(StrictSchema):
+    """Every read of a resource or a collection takes ``fields`` (a sparse fieldset)."""
+
+    fields = CommaList(
+        fields.String(validate=[validate.Length(min=1, max=100), validate.Regexp(FIELD_PATTERN)]),
+        validate=validate.Length(min=1, max=MAX_FIELDS),
+        metadata={
+            "description": "Only these members of the resource (of each item, in a collection): "
+            "top-level names, or dotted names inside nested objects and lists "
+            "(`quotes.text,quotes.speaker`; on an article a part's name embeds that part, as "
+            "`include` would). An unknown name is a 400 naming it. `links` and `meta` are "
+            "always whole.",
+            "examples": [["id", "title", "published_at"]],
+        },
+    )
+
+
+class PageQuerySchema(FieldsQuerySchema):
     page_size = QueryInteger(
         load_default=DEFAULT_PAGE_SIZE,
         validate=validate.Range(min=1, max=MAX_PAGE_SIZE),

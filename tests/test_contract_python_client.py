@@ -84,9 +84,11 @@ def test_generated_enums_are_one_class_per_concept_with_readable_members(generat
             enums[found.group(1)] = re.findall(r"^    (\w+) = ", found.group(2), re.M)
     assert set(enums) == {
         "ArticlePart", "ArticleSort", "EntityType", "PaginationMode", "QuoteKind", "TitleSource",
-        "SpeakerVia", "EventType", "JobState", "DeliveryState",
+        "SpeakerVia", "EventType", "JobState", "DeliveryState", "ArticleFacet",
     }  # fmt: skip
-    assert enums["ArticleSort"] == ["ID_ASCENDING", "ID_DESCENDING"]
+    assert enums["ArticleSort"] == [
+        "ID_ASCENDING", "ID_DESCENDING", "PUBLISHED_ASCENDING", "PUBLISHED_DESCENDING"
+    ]  # fmt: skip
     assert not [m for members in enums.values() for m in members if m.startswith("VALUE")]
 
 

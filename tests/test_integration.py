@@ -764,3 +764,33 @@ def test_an_attempt_taken_over_cannot_record_its_outcome(client, store, worker):
     with pytest.raises(JobLost), store.writing() as conn:
         store.succeed_job(conn, job["id"], 1, "bridge", 1, True)
     assert store.renew_job(job["id"], 2, 60)
+
+
+def test_a_json_write_carries_editorial_metadata(client, store, worker):
+    """``authors``, ``tags``, ``section``, ``image`` of a JSON write are the article's, and its
+    filters and facets see them."""
+    h = bearer(make_key(store, "write"))
+    body = {
+        "text": "Tram line approved\n\nThe council approved the tram line on Monday.",
+        "id": "tram-line",
+        "published_at": "2026-11-30T10:00:00+00:00",
+        "authors": ["Ann Lee"],
+        "tags": ["Transport", "council"],
+        "section": "City",
+        "image": "https://news.example.com/img/tram.jpg",
+    }
+    follow(client, client.post("/v1/articles", json=body, headers=h))
+    run_queued(worker)
+    article = client.get("/v1/articles/tram-line").get_json()["data"]
+    assert (article["authors"], article["tags"], article["section"]) == (
+        ["Ann Lee"],
+        ["Transport", "council"],
+        "City",
+    )
+    assert article["image"] == body["image"]
+    assert article["published_at"] == "2026-11-30T10:00:00Z"
+    listed = client.get("/v1/articles?tag=transport&author=ann-lee&facets=section").get_json()
+    assert [a["id"] for a in listed["data"]] == ["tram-line"]
+    assert listed["meta"]["facets"]["section"] == [{"value": "city", "label": "City", "count": 1}]
+    bad = client.post("/v1/articles", json={**body, "tags": ["x"] * 30}, headers=h)
+    assert problem(bad, 400)["errors"][0]["pointer"].startswith("/tags")

@@ -28,7 +28,7 @@ __all__ = [
 ]
 
 #: Bumped whenever the output for the same input may change; stored with every version.
-PARSER_VERSION = "1.2.0"
+PARSER_VERSION = "1.3.0"
 
 #: The language stages hold the whole text in memory several times over; longer texts are refused
 #: (this is also spaCy's own default ``max_length``).
@@ -99,10 +99,14 @@ def parse_article(
         summary=lede,
         text=layout.text,
         language=front.get("language", "en"),
-        published_at=front.get("published_at"),
+        published_at=front.get("published_at") or layout.editorial.published_at,
         source_url=front.get("source_url"),
         source_file=PurePath(file_name).name,
         source_sha256=sha256 or hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        authors=list(front.get("authors") or layout.editorial.authors),
+        tags=list(front.get("tags") or []),
+        section=front.get("section") or None,
+        image=front.get("image") or None,
         sections=layout.sections,
         bullets=layout.bullets,
         warnings=source.warnings,

@@ -13,10 +13,11 @@ Files come in three shapes, all handled by the same rules:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..ids import bullet_id, section_id, unique_id
 from .document import Bullet, Paragraph, Section, Span
+from .editorial import EDITORIAL_LINES, Editorial, byline_authors, date_line
 from .lexicon import SPEECH_VERB_FORMS
 
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
@@ -51,6 +52,7 @@ class Layout:
     title_span: Span | None
     sections: list[Section]
     bullets: list[Bullet]
+    editorial: Editorial = field(default_factory=Editorial)
 
 
 def parse_blocks(body: str, *, title_override: str | None = None) -> Layout:
@@ -65,7 +67,31 @@ def parse_blocks(body: str, *, title_override: str | None = None) -> Layout:
         and (title_override is None or items[0].text == title_override)
     ):
         title = items.pop(0).text
-    return _assemble(items, title_override or title)
+    editorial = _editorial(items)
+    layout = _assemble(items, title_override or title)
+    layout.editorial = editorial
+    return layout
+
+
+def _editorial(items: list[Item]) -> Editorial:
+    """Take a byline and a date line off the top of ``items`` when each is unambiguous (one of
+    its kind among the first few paragraphs, and prose left after them)."""
+    head = [i for i, item in enumerate(items[:EDITORIAL_LINES]) if item.kind == "paragraph"]
+    bylines = [(i, found) for i in head if (found := byline_authors(items[i].text))]
+    dates = [(i, found) for i in head if (found := date_line(items[i].text))]
+    taken: list[int] = []
+    editorial = Editorial()
+    if len(bylines) == 1:
+        taken.append(bylines[0][0])
+        editorial.authors = bylines[0][1]
+    if len(dates) == 1:
+        taken.append(dates[0][0])
+        editorial.published_at = dates[0][1]
+    if len(taken) >= len(items):
+        return Editorial()  # nothing but metadata: keep it as the text
+    for index in sorted(taken, reverse=True):
+        items.pop(index)
+    return editorial
 
 
 # -- items -----------------------------------------------------------------------------------

@@ -106,6 +106,11 @@ class ArticleDocument:
     source_url: str | None
     source_file: str
     source_sha256: str
+    #: Editorial metadata: front matter, else an unambiguous byline or date line.
+    authors: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    section: str | None = None
+    image: str | None = None
     sections: list[Section] = field(default_factory=list)
     bullets: list[Bullet] = field(default_factory=list)
     quotes: list[Quote] = field(default_factory=list)

@@ -18,9 +18,21 @@ from dataclasses import dataclass, field
 import yaml
 
 from ..ids import article_id
+from .editorial import LIST_KEYS, MAX_ITEM_CHARS, list_field
 from .errors import ParseError
 
-FRONT_MATTER_KEYS = {"id", "title", "published_at", "source_url", "language"}
+FRONT_MATTER_KEYS = {
+    "id",
+    "title",
+    "published_at",
+    "source_url",
+    "canonical_url",  # another name for source_url
+    "language",
+    "authors",
+    "tags",
+    "section",
+    "image",
+}
 _INLINE_SPACE = re.compile(r"[^\S\n]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 #: Control characters are strays to drop while fewer than this many, or at most one in this many
@@ -35,7 +47,7 @@ _LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 @dataclass(slots=True)
 class Source:
     body: str
-    front_matter: dict[str, str]
+    front_matter: dict[str, object]
     warnings: list[str] = field(default_factory=list)
 
 
@@ -57,7 +69,7 @@ def split_front_matter(text: str) -> Source:
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
     text = text.replace("\ufeff", "")
     text, warnings = drop_stray_controls(text)
-    front: dict[str, str] = {}
+    front: dict[str, object] = {}
     lines = text.split("\n")
     if lines and lines[0].strip() == "---":
         try:
@@ -92,7 +104,7 @@ def drop_stray_controls(text: str) -> tuple[str, list[str]]:
     return _CONTROL.sub("", text), [warning]
 
 
-def _read_front_matter(block: str) -> dict[str, str]:
+def _read_front_matter(block: str) -> dict[str, object]:
     try:
         data = yaml.safe_load(block) if block.strip() else {}
     except yaml.YAMLError as error:
@@ -102,15 +114,20 @@ def _read_front_matter(block: str) -> dict[str, str]:
     return checked_fields(data)
 
 
-def checked_fields(data: dict) -> dict[str, str]:
+def checked_fields(data: dict) -> dict[str, object]:
     """Front-matter fields (from the file, or given beside it, as by an API write) checked and
-    normalised: unknown keys dropped, ``published_at`` as RFC 3339 UTC, ``id`` as a slug."""
-    front: dict[str, str] = {}
+    normalised: unknown keys dropped, ``published_at`` as RFC 3339 UTC, ``id`` as a slug,
+    ``authors`` and ``tags`` as lists of strings, ``canonical_url`` as ``source_url``."""
+    front: dict[str, object] = {}
     for key, value in data.items():
         if key not in FRONT_MATTER_KEYS or value is None:
             continue
         if key == "published_at":
             front[key] = _iso_timestamp(value)
+        elif key in LIST_KEYS:
+            front[key] = list_field(key, value)
+        elif key == "canonical_url":
+            front.setdefault("source_url", str(value).strip())
         elif isinstance(value, str | int | float):
             front[key] = str(value).strip()
         else:
@@ -120,6 +137,8 @@ def checked_fields(data: dict) -> dict[str, str]:
         if not slug:
             raise ParseError("front matter 'id' has no letters or digits")
         front["id"] = slug
+    if len(str(front.get("section", ""))) > MAX_ITEM_CHARS:
+        raise ParseError(f"front matter 'section' is over {MAX_ITEM_CHARS} characters")
     if "language" in front and not _LANGUAGE.match(front["language"]):
         raise ParseError(f"front matter 'language' is not a language tag: {front['language']!r}")
     return front

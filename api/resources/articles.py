@@ -14,7 +14,6 @@ from flask_smorest import abort
 from marshmallow import ValidationError
 
 from schemas.article import (
-    DEFAULT_SORT,
     ArticleListQuerySchema,
     ArticleListResponseSchema,
     ArticleQuerySchema,
@@ -26,12 +25,17 @@ from schemas.job import JobResponseSchema
 
 from .. import auth
 from ..contract import DOCUMENT_TYPES, IDEMPOTENCY_KEY_PATTERN, MAX_JSON_OVERHEAD, NO_STORE
-from ..http import envelope, job_queue, json_array, json_response, store
-from ..ids import ARTICLE_ID_PATTERN, name_keys
-from ..pagination import paginate
+from ..http import job_queue, json_response, store
+from ..ids import ARTICLE_ID_PATTERN, label_key, name_keys
 from ..spec import Blueprint, read_operation, write_operation
-from ..store import utc_text
-from .common import article_response, gone_or_404, job_response, search_page
+from ..store import ArticleFilter, utc_text
+from .common import (
+    article_list_body,
+    article_response,
+    gone_or_404,
+    job_response,
+    search_page,
+)
 
 log = logging.getLogger(__name__)
 _WRITE_BODY = ArticleWriteSchema()
@@ -51,37 +55,41 @@ class _ArticlesReads:
     def get(self, **args):
         """List articles
 
-        Latest version of every article, ordered by id. Without `page` the response is the
-        first page of a cursor walk: follow `links.next` (or the `Link` header) to the end.
-        With `page` you get numbered pages and `links.last`. `since` keeps only articles
-        ingested at or after a time, for syncing;
-        `entity` keeps those mentioning an entity (its corpus `key`, its id, or any name or
-        alias an article uses for it).
-        `q` searches titles and texts: results come best first, each with a highlighted
-        snippet in `search`.
+        Latest version of every article, ordered by id (or `sort=-published_at`, newest
+        first). Without `page` the response is the first page of a cursor walk: follow
+        `links.next` (or the `Link` header) to the end. With `page` you get numbered pages
+        and `links.last`. Filters combine with AND: `since` (ingested at or after, for
+        syncing), `entity` (mentions an entity: its corpus `key`, its id, or any name or
+        alias; repeatable), `tag`, `author` (repeatable), `section`, `published_after` and
+        `published_before`. `facets=entity,tag,published_month` adds `meta.facets`: how
+        many of the matching articles have each value. `q` searches titles and texts:
+        results come best first, each with a highlighted snippet in `search`.
         """
-        since = utc_text(args["since"]) if "since" in args else None
-        entity = name_keys(args["entity"]) if "entity" in args else None
+        where = article_filter(args)
         if "q" in args:
             return search_page(
                 args,
-                lambda conn, window: store().search_articles(
-                    conn, args["q"], window, since=since, known_as=entity
-                ),
+                lambda conn, window: store().search_articles(conn, args["q"], window, where=where),
                 "articles",
             )
-        sort = args.get("sort", DEFAULT_SORT)
-        scope = f"articles:{sort}"
-        descending = sort == "-id"
-        page = paginate(
-            args,
-            lambda window: store().article_summaries(window, since=since, known_as=entity),
-            scope=scope,
-            key_of=lambda row: row[0],
-            descending=descending,
-        )
-        body = envelope(json_array(row[1] for row in page.rows), page.links, page.meta)
-        return json_response(body, link=page.link_header)
+        body, link = article_list_body(store(), args, where)
+        return json_response(body, link=link)
+
+
+def article_filter(args: dict) -> ArticleFilter:
+    """The store's filter from a list request's parameters (names and labels as their slugs)."""
+    bounds = {
+        name: utc_text(args[name])
+        for name in ("since", "published_after", "published_before")
+        if name in args
+    }
+    return ArticleFilter(
+        entities=tuple(name_keys(each) for each in args.get("entity", ())),
+        tags=tuple(label_key(each) for each in args.get("tag", ())),
+        authors=tuple(label_key(each) for each in args.get("author", ())),
+        section=label_key(args["section"]) if "section" in args else None,
+        **bounds,
+    )
 
 
 class _ArticleReads:

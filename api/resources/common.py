@@ -14,7 +14,7 @@ from flask_smorest import abort
 from sqlalchemy import Connection
 from werkzeug.exceptions import HTTPException
 
-from schemas.article import INCLUDES
+from schemas.article import DEFAULT_FACET_SIZE, DEFAULT_SORT, INCLUDES
 
 from ..contract import GONE, IMMUTABLE, JSON, MAX_VERSION, NO_STORE
 from ..http import (
@@ -28,7 +28,7 @@ from ..http import (
     store,
 )
 from ..pagination import bad_parameter, paginate
-from ..store import SearchQueryError, Slice, Window
+from ..store import ArticleFilter, SearchQueryError, Slice, Window
 
 
 def latest_version_or_404(conn: Connection, article_id: str, article_store=None) -> int:
@@ -107,6 +107,47 @@ def article_body(article_store, article_id: str, found, include: list[str], url:
         stored = article_store.part_lists(article_id, version)
         data = splice(article, [(kind, stored.get(kind, b"[]")) for kind in wanted])
     return envelope(data, article_links(article_id, url))
+
+
+def article_list_body(
+    article_store,
+    args: dict,
+    where: ArticleFilter,
+    *,
+    path: str | None = None,
+    params: list[tuple[str, str]] | None = None,
+) -> tuple[bytes, str]:
+    """The body and ``Link`` of one page of the article list (no ``q``): the articles ``where``
+    keeps in ``args``' sort, and with ``facets`` their counts, read in the page's snapshot.
+    Also :mod:`api.fastpath`'s, which passes the request's ``path`` and ``params``."""
+    sort = args.get("sort", DEFAULT_SORT)
+    key = sort.lstrip("-")
+    paged = functools.partial(
+        paginate,
+        args,
+        scope=f"articles:{sort}",
+        key_of=(lambda row: row[0]) if key == "id" else (lambda row: (row[2], row[0])),
+        key_type=str if key == "id" else (str, str),
+        descending=sort.startswith("-"),
+        path=path,
+        params=params,
+    )
+    meta = {}
+    if "facets" in args:  # the page and its counts from one snapshot
+        with article_store.reading() as conn:
+            page = paged(
+                lambda window: article_store.filtered_articles(conn, window, where, sort=key)
+            )
+            size = args.get("facet_size", DEFAULT_FACET_SIZE)
+            counted = article_store.facet_counts(conn, args["facets"], where, size)
+        meta["facets"] = {
+            facet: [{"value": v, "label": label, "count": n} for v, label, n in values]
+            for facet, values in counted.items()
+        }
+    else:
+        page = paged(lambda window: article_store.article_summaries(window, where, sort=key))
+    body = envelope(json_array(row[1] for row in page.rows), page.links, page.meta | meta)
+    return body, page.link_header
 
 
 def article_version_or_404(article_id: str, version: int):

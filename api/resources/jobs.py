@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask.views import MethodView
 from flask_smorest import abort
 
-from schemas.common import NoQuerySchema
+from schemas.common import FieldsQuerySchema
 from schemas.job import JobResponseSchema
 
 from .. import auth
@@ -31,7 +31,7 @@ class JobItem(MethodView):
         scope="write",
         description="OK: the job, its state and, once done, its result or problem.",
     )
-    @blp.arguments(NoQuerySchema, location="query")
+    @blp.arguments(FieldsQuerySchema, location="query")
     def get(self, _args, job_id: str):
         """Get a job
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask.views import MethodView
 from flask_smorest import abort
 
-from schemas.common import NoQuerySchema, PageQuerySchema
+from schemas.common import FieldsQuerySchema, PageQuerySchema
 from schemas.section import SectionListResponseSchema, SectionResponseSchema
 
 from ..http import envelope, json_response, self_url, store
@@ -35,7 +35,7 @@ class Sections(MethodView):
 
 @blp.route("/<article_id>/sections/<section_id>")
 class SectionItem(MethodView):
-    @blp.arguments(NoQuerySchema, location="query", as_kwargs=True)
+    @blp.arguments(FieldsQuerySchema, location="query", as_kwargs=True)
     @read_operation(blp, "getSection", SectionResponseSchema)
     def get(self, article_id: str, section_id: str):
         """Get one section

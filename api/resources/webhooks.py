@@ -10,7 +10,7 @@ from flask.views import MethodView
 from flask_smorest import abort
 
 from schemas.change import change_document
-from schemas.common import NoQuerySchema, PageQuerySchema
+from schemas.common import FieldsQuerySchema, NoQuerySchema, PageQuerySchema
 from schemas.webhook import (
     DeliveryListResponseSchema,
     WebhookCreateSchema,
@@ -154,7 +154,7 @@ class WebhookItem(MethodView):
         scope="admin",
         description="OK: the webhook (without its secret).",
     )
-    @blp.arguments(NoQuerySchema, location="query")
+    @blp.arguments(FieldsQuerySchema, location="query")
     def get(self, _args, webhook_id: str):
         """Get a webhook
 

@@ -23,9 +23,9 @@ from .changes import EVENT_TYPES
 from .facade import ArticleStore
 from .jobs import JOB_STATES
 from .keys import ApiKey
-from .reads import Key, Slice, StoreStats, Window, stored_total
+from .reads import ArticleFilter, Key, Slice, StoreStats, Window, stored_total
 from .search import SearchQueryError, SearchRow, fts5_query
-from .tables import PART_KINDS, SEARCH_EXTRAS, include_name, metadata, utc_now, utc_text
+from .tables import FACETS, PART_KINDS, SEARCH_EXTRAS, include_name, metadata, utc_now, utc_text
 from .webhooks import DELIVERY_STATES
 from .writes import (
     ArticleRetracted,
@@ -39,10 +39,12 @@ from .writes import (
 __all__ = [
     "DELIVERY_STATES",
     "EVENT_TYPES",
+    "FACETS",
     "JOB_STATES",
     "PART_KINDS",
     "SEARCH_EXTRAS",
     "ApiKey",
+    "ArticleFilter",
     "ArticleRetracted",
     "ArticleStore",
     "Key",

@@ -25,7 +25,7 @@ from . import changes as _changes
 from . import engine as _engine
 from . import jobs, keys, reads, search, webhooks, writes
 from .fast import FastReader
-from .reads import Slice, StoreStats, Window
+from .reads import ArticleFilter, Slice, StoreStats, Window
 from .writes import RenderedVersion, Retraction, SaveResult
 
 
@@ -226,21 +226,17 @@ class ArticleStore:
         return self._fast().part_lists(article_id, version)
 
     def article_summaries(
-        self,
-        window: Window,
-        *,
-        since: str | None = None,
-        known_as: tuple[str, ...] | None = None,
+        self, window: Window, where: ArticleFilter | None = None, *, sort: str = "id"
     ) -> tuple[Slice, int]:
-        """A window of the article list by id (rows ``(id, summary_json, ...)``) and the total:
-        articles updated at or after ``since``, mentioning an entity ``known_as`` one of those names
-        (``api.ids.name_keys``). Unfiltered, one
-        compiled statement with the stored total; filtered, a count and a window in one
+        """A window of the article list (rows ``(id, summary_json, ...)``) and the total: the
+        articles ``where`` keeps, in ``sort`` order (``reads.ARTICLE_SORT_KEYS``). Unfiltered by
+        id, one compiled statement with the stored total; else a count and a window in one
         snapshot."""
-        if since is None and known_as is None:
+        where = where or ArticleFilter()
+        if where.empty and sort == "id":
             return self._fast().article_summaries(window)
         with self.reading() as conn:
-            return reads.filtered_article_summaries(conn, window, since=since, known_as=known_as)
+            return reads.filtered_article_summaries(conn, window, where, sort=sort)
 
     # -- reads in the caller's snapshot (``with store.reading() as conn``) --------------------
     # Each is the owning module's function itself: ``store.parts(conn, ...)`` is
@@ -259,6 +255,8 @@ class ArticleStore:
     corpus_entities = staticmethod(reads.corpus_entities)
     entity_summary = staticmethod(reads.entity_summary)
     entity_mentions = staticmethod(reads.entity_mentions)
+    filtered_articles = staticmethod(reads.filtered_article_summaries)
+    facet_counts = staticmethod(reads.article_facets_counts)
     search_articles = staticmethod(search.search_articles)
     search_quotes = staticmethod(search.search_quotes)
 

@@ -21,9 +21,11 @@ from sqlalchemy.exc import DBAPIError
 from .tables import (
     COUNTERS,
     PART_KINDS,
+    article_facets,
     article_versions,
     articles,
     entity_names,
+    facet_counts,
     latest_part,
     latest_version_of_article,
     live,
@@ -156,21 +158,82 @@ def versions(conn: Connection, article_id: str, window: Window) -> tuple[Slice, 
 # -- across the corpus (latest versions only) ---------------------------------------------------
 
 
-def article_filters(since: str | None = None, known_as: Sequence[str] | None = None) -> list:
-    """Conditions on ``articles``: updated at or after ``since``; mentioning an entity known
-    (key, id, name or alias) by one of the names ``known_as``."""
-    where = [live()] if since is None else [live(), articles.c.updated_at >= since]
-    if known_as is not None:
-        where.append(
+@dataclass(slots=True, frozen=True)
+class ArticleFilter:
+    """What an article list keeps (every condition must hold: AND).
+
+    ``entities``: each item the name keys (``api.ids.name_keys``) of one entity the latest
+    version must mention; ``tags``/``authors``: facet values (slugs) it must carry;
+    ``published_after`` (inclusive) and ``published_before`` (exclusive): RFC 3339 UTC bounds
+    on its publication time (an article without one matches neither).
+    """
+
+    since: str | None = None
+    entities: tuple[tuple[str, ...], ...] = ()
+    tags: tuple[str, ...] = ()
+    authors: tuple[str, ...] = ()
+    section: str | None = None
+    published_after: str | None = None
+    published_before: str | None = None
+
+    @property
+    def empty(self) -> bool:
+        return self == _NO_FILTER
+
+
+_NO_FILTER = ArticleFilter()
+
+#: Article list orders: their sort keys (``published_at`` ties broken by id).
+ARTICLE_SORT_KEYS = {
+    "id": (articles.c.id,),
+    "published_at": (articles.c.published_at, articles.c.id),
+}
+
+
+def article_filters(
+    since: str | None = None,
+    known_as: Sequence[str] | None = None,
+    *,
+    where: ArticleFilter | None = None,
+) -> list:
+    """Conditions on ``articles``: live; updated at or after ``since``; mentioning an entity
+    known (key, id, name or alias) by one of the names ``known_as``; and what ``where`` says."""
+    where = where or _NO_FILTER
+    since = since or where.since
+    conditions = [live()] if since is None else [live(), articles.c.updated_at >= since]
+    mentioned = [*where.entities, *([tuple(known_as)] if known_as is not None else [])]
+    for names in mentioned:
+        conditions.append(
             select(entity_names.c.article_id)
             .where(
                 entity_names.c.article_id == articles.c.id,
                 entity_names.c.version == articles.c.latest_version,
-                entity_names.c.name_key.in_(list(known_as)),
+                entity_names.c.name_key.in_(list(names)),
             )
+            .correlate(articles)
             .exists()
         )
-    return where
+    labelled = [("tag", tag) for tag in where.tags] + [("author", a) for a in where.authors]
+    if where.section is not None:
+        labelled.append(("section", where.section))
+    for facet, value in labelled:
+        conditions.append(
+            select(article_facets.c.article_id)
+            .where(
+                article_facets.c.article_id == articles.c.id,
+                article_facets.c.version == articles.c.latest_version,
+                article_facets.c.facet == facet,
+                article_facets.c.value == value,
+            )
+            .correlate(articles)
+            .exists()
+        )
+    if where.published_after is not None:
+        conditions.append(articles.c.published_at >= where.published_after)
+    if where.published_before is not None:
+        conditions += [articles.c.published_at < where.published_before]
+        conditions += [articles.c.published_at != ""]
+    return conditions
 
 
 def part_conditions(filters: dict) -> list:
@@ -199,16 +262,64 @@ def part_conditions(filters: dict) -> list:
 def filtered_article_summaries(
     conn: Connection,
     window: Window,
+    where: ArticleFilter,
     *,
-    since: str | None = None,
-    known_as: Sequence[str] | None = None,
+    sort: str = "id",
 ) -> tuple[Slice, int]:
-    """A window of the article list filtered by :func:`article_filters`, by id, and how many
-    match. (The unfiltered list is one compiled statement: ``FastReader.article_summaries``.)"""
-    where = article_filters(since, known_as)
-    total = conn.execute(select(func.count()).select_from(articles).where(*where)).scalar_one()
-    stmt = select(articles.c.id, articles.c.summary_json).where(*where)
-    return _windowed(conn, stmt, [articles.c.id], window), total
+    """A window of the article list filtered by ``where``, in ``sort`` order (a key of
+    :data:`ARTICLE_SORT_KEYS`; ``window.descending`` reverses it), and how many match. Rows are
+    ``(id, summary_json, published_at)``. (The unfiltered list by id is one compiled
+    statement: ``FastReader.article_summaries``.)"""
+    conditions = article_filters(where=where)
+    if where.empty:
+        total = stored_total(conn, "articles")
+    else:
+        total = conn.execute(
+            select(func.count()).select_from(articles).where(*conditions)
+        ).scalar_one()
+    stmt = select(articles.c.id, articles.c.summary_json, articles.c.published_at)
+    stmt = stmt.where(*conditions)
+    return _windowed(conn, stmt, list(ARTICLE_SORT_KEYS[sort]), window), total
+
+
+def article_facets_counts(
+    conn: Connection, facets: Sequence[str], where: ArticleFilter, limit: int
+) -> dict[str, list[tuple[str, str | None, int]]]:
+    """For each facet, its ``limit`` most frequent values among the articles ``where`` keeps:
+    ``(value, label, article count)``, most first (ties by value). Unfiltered, the counts kept
+    at ingest (``facet_counts``; entities: ``corpus_entities``); filtered, the articles'
+    ``article_facets`` rows counted in this snapshot."""
+    found: dict[str, list[tuple[str, str | None, int]]] = {}
+    for facet in facets:
+        if where.empty and facet == "entity":
+            table = corpus_entities_table
+            stmt = select(table.c.key, table.c.name, table.c.article_count).order_by(
+                table.c.article_count.desc(), table.c.key
+            )
+        elif where.empty:
+            stmt = (
+                select(facet_counts.c.value, facet_counts.c.label, facet_counts.c.article_count)
+                .where(facet_counts.c.facet == facet)
+                .order_by(facet_counts.c.article_count.desc(), facet_counts.c.value)
+            )
+        else:
+            count = func.count().label("n")
+            counted = article_facets.alias("counted")
+            stmt = (
+                select(counted.c.value, func.max(counted.c.label), count)
+                .select_from(
+                    counted.join(
+                        articles,
+                        (counted.c.article_id == articles.c.id)
+                        & (counted.c.version == articles.c.latest_version),
+                    )
+                )
+                .where(counted.c.facet == facet, *article_filters(where=where))
+                .group_by(counted.c.value)
+                .order_by(count.desc(), counted.c.value)
+            )
+        found[facet] = [(row[0], row[1], row[2]) for row in conn.execute(stmt.limit(limit))]
+    return found
 
 
 def corpus_parts(conn: Connection, kind: str, window: Window, **filters) -> tuple[Slice, int]:

@@ -28,7 +28,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import DBAPIError
 
-from .reads import Slice, Window, article_filters, part_conditions
+from .reads import ArticleFilter, Slice, Window, article_filters, part_conditions
 from .tables import articles, parts, search_docs
 
 #: Private-use characters marking a match inside a snippet; the snippet is HTML-escaped and
@@ -134,11 +134,11 @@ def search_articles(
     q: str,
     window: Window,
     *,
-    since: str | None = None,
-    known_as: Sequence[str] | None = None,
+    where: ArticleFilter | None = None,
 ) -> tuple[Slice, int]:
-    """Articles matching ``q`` in title or text, best first: :class:`SearchRow` rows whose
-    ``row`` is ``(id, summary_json)``. Raises :class:`SearchQueryError` for an empty ``q``."""
+    """Articles matching ``q`` in title or text that ``where`` keeps, best first:
+    :class:`SearchRow` rows whose ``row`` is ``(id, summary_json)``. Raises
+    :class:`SearchQueryError` for an empty ``q``."""
     return _search(
         conn,
         "articles",
@@ -146,7 +146,7 @@ def search_articles(
         window,
         [articles.c.id, articles.c.summary_json],
         lambda source: source.join(articles, articles.c.id == search_docs.c.article_id),
-        article_filters(since, known_as),
+        article_filters(where=where),
     )
 
 

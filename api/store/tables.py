@@ -15,6 +15,9 @@ Tables
     corpus_entities  entities across the latest versions, one row per key: name, type, article
                      and mention counts; ``save`` recomputes the rows of the keys a new version
                      touches, so ``/v1/entities`` reads rows instead of grouping every article
+    article_facets   (article, version, facet, value): a version's entity keys and types, tags,
+                     authors, section and month of publication, for facet counts and filters
+    facet_counts     (facet, value) -> live articles counting it, kept by ``save``/``retract``
     totals           stored counters (``articles``, ``quotes``), kept by ``save`` in the same
                      transaction, so a collection's ``total_items`` is a lookup, not a COUNT(*)
     search_docs      full-text search documents of latest versions (articles and quotes), indexed
@@ -73,7 +76,11 @@ articles = Table(
     # Set when the article is taken down: it answers 410 and leaves every list and aggregate.
     Column("retracted_at", String(40)),
     Column("retraction_reason", String(500)),
+    # The latest version's publication time, or "" when it has none (so it sorts first), for
+    # ``published_after``/``published_before`` and ``sort=published_at``.
+    Column("published_at", _key(40), nullable=False, server_default=""),
     Index("ix_articles_updated_at", "updated_at", "id"),
+    Index("ix_articles_published_at", "published_at", "id"),
 )
 
 article_versions = Table(
@@ -156,6 +163,41 @@ corpus_entities = Table(
     Column("article_count", Integer, nullable=False),
     Column("mention_count", Integer),
     Index("ix_corpus_entities_type", "type", "key"),
+)
+
+#: What ``/v1/articles`` counts in ``meta.facets`` (and ``tag``/``author`` filter on): an
+#: entity key, an entity type, a tag, an author, a section (each by its slug) and the month
+#: of publication (``YYYY-MM``).
+FACETS = ("entity", "type", "tag", "author", "section", "published_month")
+
+#: Each version's facet values (immutable like the version): one row per (facet, value).
+article_facets = Table(
+    "article_facets",
+    metadata,
+    Column("article_id", _key(128), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("facet", _key(16), nullable=False),
+    Column("value", _key(200), nullable=False),
+    Column("label", String(300)),  # what to show: the tag, name or section as written
+    PrimaryKeyConstraint("article_id", "version", "facet", "value"),
+    ForeignKeyConstraint(
+        ["article_id", "version"], ["article_versions.article_id", "article_versions.version"]
+    ),
+    Index("ix_article_facets_value", "facet", "value", "article_id"),
+)
+
+#: How many live articles' latest versions have each facet value (``entity`` excepted: that
+#: count is ``corpus_entities.article_count``), maintained by ``save`` and ``retract``, so the
+#: facets of the unfiltered list are a lookup.
+facet_counts = Table(
+    "facet_counts",
+    metadata,
+    Column("facet", _key(16), nullable=False),
+    Column("value", _key(200), nullable=False),
+    Column("label", String(300)),
+    Column("article_count", Integer, nullable=False),
+    PrimaryKeyConstraint("facet", "value"),
+    Index("ix_facet_counts_count", "facet", "article_count"),
 )
 
 #: The kinds of part: every version stores one ``part_lists`` row of each.
@@ -333,6 +375,15 @@ def latest_part():
     return (
         (parts.c.article_id == articles.c.id)
         & (parts.c.version == articles.c.latest_version)
+        & live()
+    )
+
+
+def latest_facet():
+    """Condition: an ``article_facets`` row belongs to its live article's latest version."""
+    return (
+        (article_facets.c.article_id == articles.c.id)
+        & (article_facets.c.version == articles.c.latest_version)
         & live()
     )
 

@@ -29,10 +29,13 @@ from .engine import write_transaction
 from .reads import grouped_entities
 from .search import index_for_search
 from .tables import (
+    article_facets,
     article_versions,
     articles,
     corpus_entities,
     entity_names,
+    facet_counts,
+    latest_facet,
     latest_version_of_article,
     part_lists,
     parts,
@@ -72,6 +75,10 @@ class RenderedVersion:
     parts: dict[str, list[PartRow]] = field(default_factory=dict)
     #: ``(entity_id, name_key)``: every name each entity is known by (``api.ids.entity_names``).
     entity_names: list[tuple[str, str]] = field(default_factory=list)
+    #: The publication time ("" when none), for date filters and sorting.
+    published_at: str = ""
+    #: ``(facet, value, label)``: the version's facet values (:data:`~.tables.FACETS`).
+    facets: list[tuple[str, str, str | None]] = field(default_factory=list)
 
 
 class SourceConflict(Exception):
@@ -171,6 +178,7 @@ def save(
                     "title": rendered.title,
                     "summary_json": rendered.summary_json,
                     "source": source,
+                    "published_at": rendered.published_at,
                 },
             )
         conn.execute(
@@ -218,6 +226,22 @@ def save(
         ]
         if names:
             conn.execute(entity_names.insert(), names)
+        facet_rows = {(facet, value): label for facet, value, label in rendered.facets if value}
+        if facet_rows:
+            conn.execute(
+                article_facets.insert(),
+                [
+                    {
+                        "article_id": article_id,
+                        "version": version,
+                        "facet": facet,
+                        "value": value,
+                        "label": label,
+                    }
+                    for (facet, value), label in facet_rows.items()
+                ],
+            )
+        touched_facets = set(facet_rows)
         quotes_before = 0
         if live:
             quotes_before = conn.execute(
@@ -241,6 +265,7 @@ def save(
                     )
                 ).scalars()
             )
+            touched_facets |= _facet_values(conn, article_id, latest.latest_version)
             # Switch "latest" last: readers see the old version or the new one, never a mix.
             conn.execute(
                 articles.update()
@@ -254,9 +279,11 @@ def save(
                     source=source,
                     retracted_at=None,
                     retraction_reason=None,
+                    published_at=rendered.published_at,
                 )
             )
         _refresh_entities(conn, touched)
+        _refresh_facets(conn, touched_facets)
         result = SaveResult(article_id, version, created=True)
         if after is not None:
             after(conn, result)
@@ -319,6 +346,7 @@ def retract(engine: Engine, article_id: str, reason: str) -> Retraction | None:
             ).scalars()
         )
         _refresh_entities(conn, touched)
+        _refresh_facets(conn, _facet_values(conn, article_id, row.latest_version))
         changes.record(conn, "article.retracted", article_id, row.latest_version, reason=reason)
         return Retraction(article_id, row.latest_version, now, reason, True)
 
@@ -343,6 +371,46 @@ def _refresh_entities(conn: Connection, keys: set) -> None:
         conn.execute(corpus_entities.delete().where(corpus_entities.c.key.in_(batch)))
         grouped = grouped_entities([parts.c.entity_key.in_(batch)])
         conn.execute(corpus_entities.insert().from_select(columns, select(grouped)))
+
+
+def _facet_values(conn: Connection, article_id: str, version: int) -> set[tuple[str, str]]:
+    """The ``(facet, value)`` pairs of one version."""
+    rows = conn.execute(
+        select(article_facets.c.facet, article_facets.c.value).where(
+            article_facets.c.article_id == article_id, article_facets.c.version == version
+        )
+    )
+    return {(facet, value) for facet, value in rows}
+
+
+def _refresh_facets(conn: Connection, pairs: set[tuple[str, str]]) -> None:
+    """Recount the ``facet_counts`` rows of ``pairs`` from the live latest versions (entity
+    values excepted: ``corpus_entities`` counts those), locked in one order on PostgreSQL as
+    :func:`_refresh_entities` locks its keys."""
+    ordered = sorted(pair for pair in pairs if pair[0] != "entity")
+    for facet, value in ordered:
+        if conn.dialect.name == "postgresql":
+            lock = func.pg_advisory_xact_lock(func.hashtextextended(f"facet:{facet}:{value}", 0))
+            conn.execute(select(lock))
+        conn.execute(
+            facet_counts.delete().where(
+                facet_counts.c.facet == facet, facet_counts.c.value == value
+            )
+        )
+        counted = (
+            select(
+                article_facets.c.facet,
+                article_facets.c.value,
+                func.max(article_facets.c.label),
+                func.count(),
+            )
+            .select_from(article_facets.join(articles, latest_facet()))
+            .where(article_facets.c.facet == facet, article_facets.c.value == value)
+            .group_by(article_facets.c.facet, article_facets.c.value)
+        )
+        conn.execute(
+            facet_counts.insert().from_select(["facet", "value", "label", "article_count"], counted)
+        )
 
 
 def _add(conn: Connection, name: str, delta: int) -> None:
