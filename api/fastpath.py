@@ -6,7 +6,8 @@ WSGI callable and answers, itself, the few requests that are most of the traffic
 
 * ``GET``/``HEAD /v1/articles/{id}`` and ``/v1/articles/{id}/versions/{n}`` with or without
   ``include`` (repeated or comma-separated);
-* ``GET``/``HEAD /v1/articles`` with only ``page_size``, ``page``, ``cursor`` and ``sort``;
+* ``GET``/``HEAD /v1/articles`` with only ``page_size``, ``page``, ``cursor``, ``sort``,
+  ``facets`` and ``facet_size``;
 * ``GET``/``HEAD`` of an article's parts (``/sections``, ``/bullets``, ``/quotes``,
   ``/entities``) with only ``page_size``, ``page`` and ``cursor`` (filters: the app);
 * each of them with ``fields`` (a sparse fieldset, :mod:`api.fields`) whose names it knows;
@@ -39,7 +40,13 @@ from flask import Flask
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import parse_etags
 
-from schemas.article import INCLUDES, SORTS, ArticleSchema, ArticleSummarySchema
+from schemas.article import (
+    INCLUDES,
+    MAX_FACET_SIZE,
+    SORTS,
+    ArticleSchema,
+    ArticleSummarySchema,
+)
 from schemas.bullet import BulletSchema
 from schemas.entity import EntitySchema
 from schemas.quote import QuoteSchema
@@ -66,7 +73,7 @@ from .contract import (
 from .http import link_to, negotiate, strong_etag
 from .observability import record_request
 from .resources.common import article_body, article_etag, article_list_body, part_page_body
-from .store import ArticleFilter
+from .store import FACETS, ArticleFilter
 
 _INTEGER = re.compile(CANONICAL_INTEGER)
 _CURSOR = re.compile(CURSOR_PATTERN)
@@ -273,7 +280,8 @@ class FastPath:
 
 
 def _page_args(params, *, sortable: bool) -> dict:
-    """``page_size``, ``page``, ``cursor`` (and ``sort``), as the app's schema loads them, when
+    """``page_size``, ``page``, ``cursor`` (and, on the article list, ``sort``, ``facets`` and
+    ``facet_size``), as the app's schema loads them, when
     each is given once with a valid value; anything else: the app's."""
     args: dict = {}
     for name, value in params:
@@ -289,11 +297,16 @@ def _page_args(params, *, sortable: bool) -> dict:
             if not 1 <= len(value) <= MAX_CURSOR_CHARS or not _CURSOR.fullmatch(value):
                 raise Fallback
             args[name] = value
-        elif name in ("page_size", "page"):
-            bound = MAX_PAGE_SIZE if name == "page_size" else MAX_PAGE
+        elif name in ("page_size", "page") or (name == "facet_size" and sortable):
+            bound = {"page_size": MAX_PAGE_SIZE, "page": MAX_PAGE}.get(name, MAX_FACET_SIZE)
             if not _INTEGER.fullmatch(value) or not 1 <= int(value) <= bound:
                 raise Fallback
             args[name] = int(value)
+        elif name == "facets" and sortable:
+            named = [facet.strip() for facet in value.split(",")]
+            if not all(facet in FACETS for facet in named):
+                raise Fallback  # an empty or unknown name: the app's 400
+            args[name] = named
         else:
             raise Fallback
     if "page" in args and "cursor" in args:

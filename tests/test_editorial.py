@@ -251,3 +251,34 @@ def test_write_body_carries_metadata(client, store):
         },
     )
     assert (document.authors, document.tags, document.section) == (["Ann Lee"], ["roads"], "Local")
+
+
+def test_fast_path_answers_facets_as_the_app_does(app, editorial, store):
+    """Facets on the fast path: the same bytes and ETag as the app, and a write (a new event)
+    refreshes the counts remembered for the feed position."""
+    fast = app.extensions["article_fastpath"]
+    client = app.test_client()
+    urls = [
+        "/v1/articles?facets=tag,author&facet_size=2",
+        "/v1/articles?facets=entity,type,published_month&sort=-published_at&page_size=2",
+    ]
+    for url in urls:
+        before = fast.answered
+        via_fast = client.get(url)
+        assert fast.answered == before + 1, url
+        fast.enabled = False
+        try:
+            via_app = client.get(url)
+        finally:
+            fast.enabled = True
+        assert via_fast.get_data() == via_app.get_data(), url
+        assert via_fast.headers["ETag"] == via_app.headers["ETag"], url
+    for bad in ("facets=tag,", "facets=colour", "facets=tag&facet_size=0"):
+        before = fast.answered
+        assert client.get(f"/v1/articles?{bad}").status_code == 400, bad
+        assert fast.answered == before, bad  # the app's 400
+    tags = "/v1/articles?facets=tag"
+    first = client.get(tags).get_json()["meta"]["facets"]["tag"]
+    store_article(store, MARKET.replace(b"tags: budget", b"tags: markets"), "market.md")
+    second = client.get(tags).get_json()["meta"]["facets"]["tag"]
+    assert first != second and {"value": "markets", "label": "markets", "count": 1} in second
