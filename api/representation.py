@@ -17,6 +17,7 @@ from schemas.entity import EntitySchema
 from schemas.quote import QuoteSchema
 from schemas.section import SectionSchema
 
+from .about import blocks_of, quote_about
 from .ids import entity_key, entity_names, file_source, speaker_key
 from .parser import PARSER_VERSION, ArticleDocument
 from .store import PartRow, RenderedVersion
@@ -148,6 +149,15 @@ class Representation:
                 (e["id"], name)
                 for e in self.parts["entities"]
                 for name in sorted(entity_names(e["key"], e["id"], e["name"], e["aliases"]))
+            ],
+            quote_about=[
+                (a.position, a.entity_key, a.entity_id, a.where)
+                for a in quote_about(
+                    self.document.text,
+                    self.parts["quotes"],
+                    self.parts["entities"],
+                    blocks_of(self.parts["sections"], self.parts["bullets"]),
+                )
             ],
         )
 

@@ -36,6 +36,7 @@ from .tables import (
     latest_version_of_article,
     part_lists,
     parts,
+    quote_about,
     search_docs,
     totals,
     utc_now,
@@ -72,6 +73,9 @@ class RenderedVersion:
     parts: dict[str, list[PartRow]] = field(default_factory=dict)
     #: ``(entity_id, name_key)``: every name each entity is known by (``api.ids.entity_names``).
     entity_names: list[tuple[str, str]] = field(default_factory=list)
+    #: ``(quote position, entity key, entity id, place)``: what each quote is about
+    #: (``api.about.quote_about``).
+    quote_about: list[tuple[int, str, str, str]] = field(default_factory=list)
 
 
 class SourceConflict(Exception):
@@ -218,6 +222,19 @@ def save(
         ]
         if names:
             conn.execute(entity_names.insert(), names)
+        about = [
+            {
+                "article_id": article_id,
+                "version": version,
+                "position": position,
+                "entity_key": key,
+                "entity_id": entity_id,
+                "place": place,
+            }
+            for position, key, entity_id, place in rendered.quote_about
+        ]
+        if about:
+            conn.execute(quote_about.insert(), about)
         quotes_before = 0
         if live:
             quotes_before = conn.execute(
