@@ -114,12 +114,12 @@ def quote_about(
     marks = [(q["start"] - 1, q["end"] + 1) for q in quotes]
     found: list[tuple[int, str, str, str]] = []
     for position, quote in enumerate(quotes):
-        speaker = (quote.get("speaker") or {}).get("entity_id")
+        speaker = quote.get("speaker") or {}
         start, end = quote["start"], quote["end"]
         first, last = _sentence(text, start, end, _block(text, blocks, start, end), marks)
         hits: dict[str, tuple[int, str, str]] = {}  # key -> (first offset, id, where)
         for entity in entities:
-            if entity["id"] == speaker:
+            if _is_speaker(entity, speaker):
                 continue
             for mention in entity["mentions"]:
                 if mention["start"] >= start and mention["end"] <= end:
@@ -135,6 +135,19 @@ def quote_about(
         for key, (_, entity_id, where) in sorted(hits.items(), key=lambda item: item[1][0]):
             found.append((position, key, entity_id, where))
     return found
+
+
+def _is_speaker(entity: dict[str, Any], speaker: dict[str, Any]) -> bool:
+    """The entity is the quote's speaker: its id, or (a speaker no entity matched) its name is
+    one of the entity's names or mentions."""
+    if speaker.get("entity_id") is not None:
+        return entity["id"] == speaker["entity_id"]
+    name = (speaker.get("name") or "").casefold()
+    if not name:
+        return False
+    names = [entity.get("name") or "", *entity.get("aliases", ())]
+    names += [m.get("text") or "" for m in entity["mentions"]]
+    return name in {each.casefold() for each in names}
 
 
 def blocks_of(sections: Sequence[dict[str, Any]], bullets: Sequence[dict[str, Any]]):
