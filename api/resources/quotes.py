@@ -33,7 +33,9 @@ blp = Blueprint(
 
 def quote_filters(args: dict) -> dict:
     """``speaker``: the key, the id, or any name or alias of the entity the article says spoke
-    (looked up among the names it is known by in that article); ``kind``: the quote's kind."""
+    (looked up among the names it is known by in that article); ``kind``: the quote's kind;
+    ``via``: how the speaker was found; ``about``: each an entity the quote is about, known by
+    that name (all must hold)."""
     filters: dict = {}
     if "speaker" in args:
         filters["speaker_known_as"] = name_keys(args["speaker"])
@@ -73,9 +75,12 @@ def corpus_items(conn, rows) -> list[bytes]:
     ]
 
 
-def corpus_quote_page(args: dict, scope: str, **filters):
-    """One page of quotes across articles, by article id then document order."""
+def corpus_quote_page(args: dict, scope: str, entity_key: str | None = None, **filters):
+    """One page of quotes across articles, by article id then document order; with
+    ``entity_key``, a 404 first when the corpus has no such entity (in the same snapshot)."""
     with store().reading() as conn:
+        if entity_key is not None and store().entity_summary(conn, entity_key) is None:
+            abort(404, message=f"No entity with key {entity_key!r}.")
         page = paginate(
             args,
             lambda window: store().corpus_parts(conn, "quotes", window, **filters),
@@ -86,18 +91,6 @@ def corpus_quote_page(args: dict, scope: str, **filters):
         items = corpus_items(conn, page.rows)
     body = envelope(json_array(items), page.links, page.meta)
     return json_response(body, link=page.link_header)
-
-
-def entity_quote_page(entity_key: str, args: dict, scope: str, **filters):
-    """:func:`corpus_quote_page` for one entity of the corpus (a 404 for an unknown key)."""
-    with store().reading() as conn:
-        if store().entity_summary(conn, entity_key) is None:
-            abort(404, message=f"No entity with key {entity_key!r}.")
-    if "kind" in args:
-        filters["quote_kind"] = args["kind"]
-    if "via" in args:
-        filters["speaker_via"] = tuple(args["via"])
-    return corpus_quote_page(args, f"{scope}:{entity_key}", **filters)
 
 
 @blp.route("/articles/<article_id>/quotes")
@@ -153,7 +146,8 @@ class EntityQuotes(MethodView):
         The quotes whose speaker is this entity (by its corpus key), across every article's
         latest version, by article id then document order. Filter by `kind` and `via`.
         """
-        return entity_quote_page(entity_key, args, "entity-quotes", speaker_known_as=(entity_key,))
+        filters = quote_filters(args) | {"speaker_known_as": (entity_key,)}
+        return corpus_quote_page(args, f"entity-quotes:{entity_key}", entity_key, **filters)
 
 
 @blp.route("/entities/<entity_key>/quoted-about")
@@ -167,4 +161,5 @@ class EntityQuotedAbout(MethodView):
         words never count), across every article's latest version, by article id then
         document order. Filter by `kind` and `via`.
         """
-        return entity_quote_page(entity_key, args, "quoted-about", about_known_as=((entity_key,),))
+        filters = quote_filters(args) | {"about_known_as": ((entity_key,),)}
+        return corpus_quote_page(args, f"quoted-about:{entity_key}", entity_key, **filters)
