@@ -89,6 +89,8 @@ MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 20
 #: Deeper than any collection will be; keeps ``(page - 1) * page_size`` a small SQL offset.
 MAX_PAGE = 1_000_000
+#: Most ``about`` values one quotes request combines (each adds a condition).
+MAX_ABOUT_VALUES = 5
 #: Cursors are unpadded base64url tokens, at most this long.
 CURSOR_PATTERN = r"^[A-Za-z0-9_-]+$"
 MAX_CURSOR_CHARS = 512

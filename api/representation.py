@@ -17,6 +17,7 @@ from schemas.entity import EntitySchema
 from schemas.quote import QuoteSchema
 from schemas.section import SectionSchema
 
+from .about import blocks_of, quote_about
 from .ids import entity_key, entity_names, file_source, label_key, speaker_key
 from .parser import PARSER_VERSION, ArticleDocument
 from .store import PartRow, RenderedVersion
@@ -155,6 +156,15 @@ class Representation:
             ],
             published_at=article["published_at"] or "",
             facets=facet_values(article, self.parts["entities"]),
+            quote_about=[
+                (a.position, a.entity_key, a.entity_id, a.where)
+                for a in quote_about(
+                    self.document.text,
+                    self.parts["quotes"],
+                    self.parts["entities"],
+                    blocks_of(self.parts["sections"], self.parts["bullets"]),
+                )
+            ],
         )
 
 

@@ -242,6 +242,7 @@ CURSOR_EXAMPLES = {
     "listQuotes": ("quotes", [EXAMPLE_ARTICLE, 0]),
     "listEntities": ("entities", "event:world-war-ii"),
     "getEntity": ("entity:person:donald-trump", EXAMPLE_ARTICLE),
+    "listEntityQuotes": ("entity-quotes:person:donald-trump", [EXAMPLE_ARTICLE, 0]),
 }
 
 
@@ -272,6 +273,14 @@ _FIRST_ENTITY = {
         "getEntity",
         "The first entity listed, across articles.",
         entity_key="$response.body#/data/0/key",
+    )
+}
+_FIRST_QUOTE_VERSION = {
+    "GetArticleVersion": _link(
+        "getArticleVersion",
+        "The fixed version the first quote's offsets are in.",
+        article_id="$response.body#/data/0/article_id",
+        version="$response.body#/data/0/version",
     )
 }
 #: OpenAPI links of each 200: how values of one answer make the next request (for stateful
@@ -317,15 +326,26 @@ LINKS = {
             "getArticle",
             "The first article mentioning it.",
             article_id="$response.body#/data/articles/0/article_id",
-        )
+        ),
+        "ListEntityQuotes": _link(
+            "listEntityQuotes", "What it said.", entity_key="$response.body#/data/key"
+        ),
+        "ListEntityQuotedAbout": _link(
+            "listEntityQuotedAbout",
+            "What others said about it.",
+            entity_key="$response.body#/data/key",
+        ),
     },
     "listQuotes": {
         "GetArticle": _link(
             "getArticle",
             "The article of the first quote listed.",
             article_id="$response.body#/data/0/article_id",
-        )
+        ),
+        **_FIRST_QUOTE_VERSION,
     },
+    "listEntityQuotes": _FIRST_QUOTE_VERSION,
+    "listEntityQuotedAbout": _FIRST_QUOTE_VERSION,
 }
 
 #: Descriptions and examples of the path parameters, by name.

@@ -299,8 +299,52 @@ def write(base_url: str, token: str) -> dict:
     return {"job": job.state.value, "put": put.parsed.data.state.value}
 
 
+# -- Who said what about whom: /v1/quotes?about=, an entity's quotes and what others said
+# -- about it.
+
+
+def quotes_about(base_url: str) -> dict:
+    """On the seed: Howard Lutnick's quote names President Trump in its sentence, so it is about
+    him; Trump's own quotes are not (the speaker never counts). Each item's span is in the fixed
+    version it names."""
+    from article_api_client.api.quotes import list_entity_quoted_about, list_entity_quotes
+    from article_api_client.api.versions import get_article_version
+    from article_api_client.models import AboutPlace, CorpusQuote, QuoteAbout
+
+    client = Client(base_url=base_url, raise_on_unexpected_status=True)
+    about = list_quotes.sync(client=client, about=["person:donald-trump"], page_size=20)
+    assert isinstance(about, CorpusQuoteList) and about.data, about
+    for quote in about.data:
+        assert isinstance(quote, CorpusQuote)
+        assert quote.speaker is not None and quote.speaker.entity_id != "donald-trump"
+        assert quote.version_url == f"/v1/articles/{quote.article_id}/versions/{quote.version}"
+        mentions = [a for a in quote.about if a.key == "person:donald-trump"]
+        assert len(mentions) == 1 and isinstance(mentions[0], QuoteAbout)
+        assert mentions[0].where in (AboutPlace.QUOTE, AboutPlace.SENTENCE)
+        fixed = get_article_version.sync(quote.article_id, quote.version, client=client)
+        assert isinstance(fixed, ArticleResponse) and fixed.data.version == quote.version
+        assert fixed.data.text[quote.start : quote.end] == quote.text
+    by_name = list_quotes.sync(
+        client=client, speaker="Howard Lutnick", about=["Trump"], kind=QuoteKind.SPEECH
+    )
+    assert isinstance(by_name, CorpusQuoteList)
+    assert [q.text for q in by_name.data] == [
+        q.text for q in about.data if q.speaker.name == "Howard Lutnick"
+    ]
+    said = list_entity_quotes.sync("person:donald-trump", client=client, page_size=1)
+    assert isinstance(said, CorpusQuoteList) and said.meta.pagination.total_items >= 1
+    assert all(q.speaker.entity_id == "donald-trump" for q in said.data)
+    others = list_entity_quoted_about.sync("person:donald-trump", client=client)
+    assert isinstance(others, CorpusQuoteList)
+    assert [q.text for q in others.data] == [q.text for q in about.data]
+    missing = list_entity_quotes.sync_detailed("person:nobody-at-all", client=client)
+    assert missing.status_code == 404 and isinstance(missing.parsed, Problem)
+    return {"about": len(about.data), "said": said.meta.pagination.total_items}
+
+
 if __name__ == "__main__":
     result = main(sys.argv[1])
     result["rate_limited"] = rate_limited(sys.argv[2])
     result["write"] = write(sys.argv[1], sys.argv[3])
+    result["quotes_about"] = quotes_about(sys.argv[1])
     print(json.dumps(result))

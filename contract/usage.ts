@@ -301,6 +301,7 @@ async function main(base: string, limited: string, token: string): Promise<void>
     editorial: await editorial(base),
     rateLimited: (await until429(limited)).retryAfter,
     write: (await writeWithKey(base, token)).state,
+    quotesAbout: await quotesAbout(base),
   };
   console.log(JSON.stringify(report));
 }
@@ -311,4 +312,50 @@ if (liveUrl !== undefined && limitedUrl !== undefined && writeToken !== undefine
     console.error(error);
     process.exitCode = 1;
   });
+}
+
+// -- Who said what about whom: /v1/quotes?about=, an entity's quotes and what others said
+// -- about it.
+
+type QuoteAbout = components["schemas"]["QuoteAbout"];
+type AboutPlace = components["schemas"]["AboutPlace"];
+type QuotesAboutQuery = NonNullable<operations["listQuotes"]["parameters"]["query"]>;
+type EntityQuotesOk =
+  operations["listEntityQuotes"]["responses"][200]["content"]["application/json"];
+type QuotedAboutOk =
+  operations["listEntityQuotedAbout"]["responses"][200]["content"]["application/json"];
+type VersionOk =
+  operations["getArticleVersion"]["responses"][200]["content"]["application/json"];
+type UnknownEntity =
+  operations["listEntityQuotedAbout"]["responses"][404]["content"]["application/problem+json"];
+
+/** On the seed: Howard Lutnick's quote names President Trump in its sentence (about him);
+ * Trump's own quotes are not about him. Each span is checked in the version it names. */
+export async function quotesAbout(base: string): Promise<{ about: number; said: number }> {
+  const query: QuotesAboutQuery = { about: ["person:donald-trump"], kind: "speech" };
+  const found = await getJson<QuoteListOk>(`${base}/v1/quotes?${toQuery(query)}`);
+  const quotes: CorpusQuote[] = found.body?.data ?? [];
+  check(quotes.length >= 1, "quotes about Donald Trump");
+  for (const quote of quotes) {
+    check(quote.speaker?.entity_id !== "donald-trump", "the speaker never counts");
+    const mentions: QuoteAbout[] = quote.about.filter((a) => a.key === "person:donald-trump");
+    const places: AboutPlace[] = ["quote", "sentence"];
+    check(mentions.length === 1 && places.includes(mentions[0]!.where), "where it is named");
+    const fixed = await getJson<VersionOk>(base + quote.version_url);
+    const text = fixed.body?.data.text ?? "";
+    check(fixed.body?.data.version === quote.version, "the version the item names");
+    check(text.slice(quote.start, quote.end) === quote.text, "the span in that version");
+  }
+  const key = encodeURIComponent("person:donald-trump");
+  const said = await getJson<EntityQuotesOk>(`${base}/v1/entities/${key}/quotes?page_size=1`);
+  const total = said.body?.meta.pagination.total_items ?? 0;
+  check(total >= 1, "what Donald Trump said");
+  check((said.body?.data ?? []).every((q) => q.speaker?.entity_id === "donald-trump"), "his own");
+  const others = await getJson<QuotedAboutOk>(`${base}/v1/entities/${key}/quoted-about`);
+  const texts = (others.body?.data ?? []).map((q) => q.text);
+  check(JSON.stringify(texts) === JSON.stringify(quotes.map((q) => q.text)), "quoted-about");
+  const missing = await fetch(`${base}/v1/entities/person%3Anobody-at-all/quoted-about`);
+  const problem = (await missing.json()) as UnknownEntity;
+  check(missing.status === 404 && problem.status === 404, "an unknown entity is a 404");
+  return { about: quotes.length, said: total };
 }

@@ -2,6 +2,9 @@
 
 from marshmallow import fields, validate
 
+from api.about import PLACES
+from api.contract import MAX_ABOUT_VALUES
+
 from .common import (
     CommaList,
     ListMetaSchema,
@@ -142,12 +145,74 @@ QuoteListResponseSchema = envelope(
 )
 
 
+def about_place() -> NamedChoices:
+    return NamedChoices(
+        "AboutPlace",
+        PLACES,
+        description="Where the entity is mentioned: `quote` (inside the quotation marks) or "
+        "`sentence` (in the quote's sentence, outside the marks).",
+    )
+
+
+class QuoteAboutSchema(ResponseSchema):
+    """An entity the quote is about: mentioned inside it, or in its sentence (never the quote's
+    own speaker). Decided at ingest, per version."""
+
+    key = fields.String(
+        required=True,
+        metadata={
+            "description": "The entity's corpus key (`/v1/entities/{entity_key}`).",
+            "examples": ["org:bank-of-england"],
+        },
+    )
+    entity_id = fields.String(
+        required=True,
+        metadata={
+            "description": "The entity's id in the article.",
+            "examples": ["bank-of-england"],
+        },
+    )
+    where = fields.String(
+        required=True,
+        validate=about_place(),
+        metadata={
+            "description": "`quote`: named inside the marks; `sentence`: elsewhere in the "
+            "quote's sentence.",
+            "examples": ["quote"],
+        },
+    )
+
+
 class CorpusQuoteSchema(QuoteSchema):
-    """A quote listed across articles: the quote plus the article it is from."""
+    """A quote listed across articles: the quote plus the article and the fixed version its
+    offsets are in, and the entities it is about."""
 
     article_id = fields.String(
         required=True,
         metadata={"description": "The article it is from.", "examples": ["000-8cbe90a26df69869"]},
+    )
+    version = fields.Integer(
+        required=True,
+        metadata={
+            "description": "The article's version the quote is from (its latest): `start` and "
+            "`end` are offsets into that version's `text`, which never changes.",
+            "examples": [1],
+        },
+    )
+    version_url = fields.String(
+        required=True,
+        metadata={
+            "description": "That immutable version's URL.",
+            "examples": ["/v1/articles/000-8cbe90a26df69869/versions/1"],
+        },
+    )
+    about = fields.List(
+        fields.Nested(QuoteAboutSchema),
+        required=True,
+        metadata={
+            "description": "The entities the quote is about (filter with `about`), inside the "
+            "quote first."
+        },
     )
     search = fields.Nested(
         SearchHitSchema, metadata={"description": "Only when the request has `q`."}
@@ -162,6 +227,25 @@ CorpusQuoteListResponseSchema = envelope(
 )
 
 
+def kind_filter() -> fields.String:
+    return fields.String(
+        validate=quote_kind(),
+        metadata={"description": "Only `speech` or only `term` quotes.", "examples": ["speech"]},
+    )
+
+
+def via_filter() -> CommaList:
+    return CommaList(
+        fields.String(validate=speaker_via()),
+        metadata={
+            "description": "Only quotes whose speaker was found these ways (see `speaker.via`): "
+            "`via=cue,according-to` keeps the direct attributions. Repeat the parameter or "
+            "separate the values with commas.",
+            "examples": [["cue", "according-to"]],
+        },
+    )
+
+
 class QuoteQuerySchema(PageQuerySchema):
     speaker = fields.String(
         validate=validate.Length(min=1, max=200),
@@ -173,20 +257,26 @@ class QuoteQuerySchema(PageQuerySchema):
             "examples": ["person:donald-trump"],
         },
     )
-    kind = fields.String(
-        validate=quote_kind(),
-        metadata={"description": "Only `speech` or only `term` quotes.", "examples": ["speech"]},
-    )
-    via = CommaList(
-        fields.String(validate=speaker_via()),
-        metadata={
-            "description": "Only quotes whose speaker was found these ways (see `speaker.via`): "
-            "`via=cue,according-to` keeps the direct attributions. Repeat the parameter or "
-            "separate the values with commas.",
-            "examples": [["cue", "according-to"]],
-        },
-    )
+    kind = kind_filter()
+    via = via_filter()
 
 
 class CorpusQuoteQuerySchema(QuoteQuerySchema):
     q = search_query_field("each quote's text and its speaker's name")
+    about = CommaList(
+        fields.String(validate=validate.Length(min=1, max=200)),
+        validate=validate.Length(max=MAX_ABOUT_VALUES),
+        metadata={
+            "description": "Only quotes about this entity: mentioned inside the quote or in its "
+            "sentence (see `about`), the speaker never counting. Like `speaker`, the entity's "
+            "key, its id in the article, or any name or alias the article uses for it. Several "
+            f"values (at most {MAX_ABOUT_VALUES}; repeat the parameter or separate them with "
+            "commas) must all hold: quotes about each of them.",
+            "examples": [["org:bank-of-england"]],
+        },
+    )
+
+
+class EntityQuoteQuerySchema(PageQuerySchema):
+    kind = kind_filter()
+    via = via_filter()

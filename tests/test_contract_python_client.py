@@ -84,7 +84,7 @@ def test_generated_enums_are_one_class_per_concept_with_readable_members(generat
             enums[found.group(1)] = re.findall(r"^    (\w+) = ", found.group(2), re.M)
     assert set(enums) == {
         "ArticlePart", "ArticleSort", "EntityType", "PaginationMode", "QuoteKind", "TitleSource",
-        "SpeakerVia", "EventType", "JobState", "DeliveryState", "ArticleFacet",
+        "SpeakerVia", "EventType", "JobState", "DeliveryState", "ArticleFacet", "AboutPlace",
     }  # fmt: skip
     assert enums["ArticleSort"] == [
         "ID_ASCENDING", "ID_DESCENDING", "PUBLISHED_ASCENDING", "PUBLISHED_DESCENDING"

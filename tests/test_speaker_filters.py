@@ -71,4 +71,8 @@ def test_speaker_finds_a_speaker_no_entity_matches_by_its_name(client, store):
     found = quotes(client, "/v1/articles/airline-cuts/quotes?speaker=Unite")
     assert [q["text"] for q in found] == ["deeply concerned"]
     assert found[0]["speaker"] == {"entity_id": None, "name": "Unite", "via": "cue"}
-    assert quotes(client, "/v1/quotes?speaker=unite") == [dict(found[0], article_id="airline-cuts")]
+    across = dict(found[0], article_id="airline-cuts", version=1)
+    across["version_url"] = "/v1/articles/airline-cuts/versions/1"
+    assert [q | {"about": []} for q in quotes(client, "/v1/quotes?speaker=unite")] == [
+        across | {"about": []}
+    ]

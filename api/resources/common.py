@@ -219,11 +219,12 @@ def part_page_body(
     return body, page.link_header
 
 
-def search_page(args: dict, fetch, scope: str, item=lambda row: row[1]):
+def search_page(args: dict, fetch, scope: str, item=lambda row: row[1], items=None):
     """One page of ranked search results: each item's stored bytes plus its ``search`` hit.
 
     Pages in rank order; a cursor holds the rank position of the item it continues from and
-    the query's fingerprint (so it only continues the same search).
+    the query's fingerprint (so it only continues the same search). ``items`` (the page's rows
+    to their bytes, in order) replaces ``item`` when the items need one more read for the page.
     """
     if "sort" in request.args:
         bad_parameter("sort", "Search results are ranked; `sort` cannot be combined with `q`.")
@@ -239,14 +240,12 @@ def search_page(args: dict, fetch, scope: str, item=lambda row: row[1]):
             )
     except SearchQueryError as error:
         bad_parameter("q", f"Nothing to search for: {error}")
-    items = (
-        splice(
-            item(hit.row),
-            [("search", orjson.dumps({"rank": hit.rank, "snippet": hit.snippet}))],
-        )
-        for hit in page.rows
+    served = items([hit.row for hit in page.rows]) if items else [item(h.row) for h in page.rows]
+    hits = (
+        splice(each, [("search", orjson.dumps({"rank": hit.rank, "snippet": hit.snippet}))])
+        for each, hit in zip(served, page.rows, strict=True)
     )
-    body = envelope(json_array(items), page.links, page.meta)
+    body = envelope(json_array(hits), page.links, page.meta)
     return json_response(body, link=page.link_header)
 
 

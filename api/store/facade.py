@@ -256,6 +256,7 @@ class ArticleStore:
     parts = staticmethod(reads.article_parts)
     versions = staticmethod(reads.versions)
     corpus_parts = staticmethod(reads.corpus_parts)
+    quotes_about = staticmethod(reads.quotes_about)
     corpus_entities = staticmethod(reads.corpus_entities)
     entity_summary = staticmethod(reads.entity_summary)
     entity_mentions = staticmethod(reads.entity_mentions)

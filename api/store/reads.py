@@ -31,6 +31,7 @@ from .tables import (
     live,
     part_lists,
     parts,
+    quote_about,
     totals,
 )
 from .tables import corpus_entities as corpus_entities_table
@@ -239,10 +240,13 @@ def article_filters(
 def part_conditions(filters: dict) -> list:
     """Conditions on ``parts`` rows: each filter a column's value, except ``speaker_known_as``
     (the quote's speaker is an entity of the same version known by one of those names, or a
-    speaker no entity matches with that name) and ``speaker_via`` (one of several values)."""
+    speaker no entity matches with that name), ``speaker_via`` (one of several values) and
+    ``about_known_as`` (see :func:`about_conditions`)."""
     where = []
     for name, value in filters.items():
-        if name == "speaker_known_as":
+        if name == "about_known_as":
+            where += about_conditions(value)
+        elif name == "speaker_known_as":
             named = select(
                 entity_names.c.article_id, entity_names.c.version, entity_names.c.entity_id
             ).where(entity_names.c.name_key.in_(list(value)))
@@ -257,6 +261,50 @@ def part_conditions(filters: dict) -> list:
         else:
             where.append(parts.c[name] == value)
     return where
+
+
+def about_conditions(known_as: Sequence[Sequence[str]]) -> list:
+    """Conditions on quote ``parts`` rows: for each tuple of names, the quote is about
+    (``quote_about``) an entity of the same version known by one of them; several tuples must
+    all hold (AND)."""
+    where = []
+    for names in known_as:
+        named = (
+            select(quote_about.c.article_id, quote_about.c.version, quote_about.c.position)
+            .select_from(
+                quote_about.join(
+                    entity_names,
+                    (entity_names.c.article_id == quote_about.c.article_id)
+                    & (entity_names.c.version == quote_about.c.version)
+                    & (entity_names.c.entity_id == quote_about.c.entity_id),
+                )
+            )
+            .where(entity_names.c.name_key.in_(list(names)))
+        )
+        where.append(tuple_(parts.c.article_id, parts.c.version, parts.c.position).in_(named))
+    return where
+
+
+def quotes_about(
+    conn: Connection, keys: Sequence[tuple[str, int, int]]
+) -> dict[tuple[str, int, int], list]:
+    """What each of these quotes (``(article_id, version, position)``) is about: rows
+    ``(entity_key, entity_id, place)``, inside the quote first, then by key."""
+    found: dict[tuple[str, int, int], list] = {key: [] for key in keys}
+    if not keys:
+        return found
+    qa = quote_about
+    rows = conn.execute(
+        select(qa.c.article_id, qa.c.version, qa.c.position, qa.c.entity_key, qa.c.entity_id)
+        .add_columns(qa.c.place)
+        .where(tuple_(qa.c.article_id, qa.c.version, qa.c.position).in_(list(keys)))
+        .order_by(qa.c.article_id, qa.c.version, qa.c.position, qa.c.place, qa.c.entity_key)
+    )
+    for row in rows:
+        found[(row.article_id, row.version, row.position)].append(
+            (row.entity_key, row.entity_id, row.place)
+        )
+    return found
 
 
 def filtered_article_summaries(
@@ -323,15 +371,16 @@ def article_facets_counts(
 
 
 def corpus_parts(conn: Connection, kind: str, window: Window, **filters) -> tuple[Slice, int]:
-    """Parts of every article's latest version, by article id then position."""
+    """Parts of every article's latest version, by article id then position: rows
+    ``(article_id, position, body, version)``."""
     where = [latest_part(), parts.c.kind == kind, *part_conditions(filters)]
     joined = parts.join(articles, parts.c.article_id == articles.c.id)
     if not filters and kind in COUNTERS:
         total = stored_total(conn, kind)
     else:
         total = conn.execute(select(func.count()).select_from(joined).where(*where)).scalar_one()
-    stmt = select(parts.c.article_id, parts.c.position, parts.c.body).select_from(joined)
-    stmt = stmt.where(*where)
+    stmt = select(parts.c.article_id, parts.c.position, parts.c.body, parts.c.version)
+    stmt = stmt.select_from(joined).where(*where)
     return _windowed(conn, stmt, [parts.c.article_id, parts.c.position], window), total
 
 

@@ -152,7 +152,7 @@ def search_articles(
 
 def search_quotes(conn: Connection, q: str, window: Window, **filters) -> tuple[Slice, int]:
     """Quotes (of latest versions) matching ``q`` in their text or speaker's name, best
-    first; ``row`` is ``(article_id, position, body)``."""
+    first; ``row`` is ``(article_id, position, body, version)``."""
 
     def joins(source):
         return source.join(articles, articles.c.id == search_docs.c.article_id).join(
@@ -169,7 +169,7 @@ def search_quotes(conn: Connection, q: str, window: Window, **filters) -> tuple[
         "quotes",
         q,
         window,
-        [parts.c.article_id, parts.c.position, parts.c.body],
+        [parts.c.article_id, parts.c.position, parts.c.body, parts.c.version],
         joins,
         where,
     )

@@ -12,6 +12,9 @@ Tables
     entity_names     (article, version, entity, name key): every name an entity is known by in
                      that version (its key, id, name and aliases, as slugs), for filters that
                      take any of them (``speaker``, ``entity``)
+    quote_about      (article, version, quote position, entity key): the entities each quote is
+                     about (mentioned inside it, or in its sentence; never its speaker), decided
+                     at ingest (``api.about``), for ``?about=`` and ``/v1/entities/{key}/…``
     corpus_entities  entities across the latest versions, one row per key: name, type, article
                      and mention counts; ``save`` recomputes the rows of the keys a new version
                      touches, so ``/v1/entities`` reads rows instead of grouping every article
@@ -150,6 +153,24 @@ entity_names = Table(
         ["article_id", "version"], ["article_versions.article_id", "article_versions.version"]
     ),
     Index("ix_entity_names_name", "name_key", "article_id", "version"),
+)
+
+#: The entities each quote is about (``api.about.quote_about``), one row per (quote, entity):
+#: ``place`` is ``quote`` (the mention is inside the marks) or ``sentence``.
+quote_about = Table(
+    "quote_about",
+    metadata,
+    Column("article_id", _key(128), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("entity_key", _key(200), nullable=False),
+    Column("entity_id", _key(160), nullable=False),
+    Column("place", String(16), nullable=False),
+    PrimaryKeyConstraint("article_id", "version", "position", "entity_key"),
+    ForeignKeyConstraint(
+        ["article_id", "version"], ["article_versions.article_id", "article_versions.version"]
+    ),
+    Index("ix_quote_about_entity", "entity_key", "article_id", "version", "position"),
 )
 
 #: Each entity key across the latest versions (what ``reads.grouped_entities`` computes),

@@ -39,6 +39,7 @@ from .tables import (
     latest_version_of_article,
     part_lists,
     parts,
+    quote_about,
     search_docs,
     totals,
     utc_now,
@@ -79,6 +80,9 @@ class RenderedVersion:
     published_at: str = ""
     #: ``(facet, value, label)``: the version's facet values (:data:`~.tables.FACETS`).
     facets: list[tuple[str, str, str | None]] = field(default_factory=list)
+    #: ``(quote position, entity key, entity id, place)``: what each quote is about
+    #: (``api.about.quote_about``).
+    quote_about: list[tuple[int, str, str, str]] = field(default_factory=list)
 
 
 class SourceConflict(Exception):
@@ -242,6 +246,19 @@ def save(
                 ],
             )
         touched_facets = set(facet_rows)
+        about = [
+            {
+                "article_id": article_id,
+                "version": version,
+                "position": position,
+                "entity_key": key,
+                "entity_id": entity_id,
+                "place": place,
+            }
+            for position, key, entity_id, place in rendered.quote_about
+        ]
+        if about:
+            conn.execute(quote_about.insert(), about)
         quotes_before = 0
         if live:
             quotes_before = conn.execute(
