@@ -37,7 +37,7 @@ from flask import Flask
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import parse_etags
 
-from schemas.article import INCLUDES, SORTS
+from schemas.article import INCLUDE_CHOICES, INCLUDES, SORTS
 
 from . import compression
 from .contract import (
@@ -315,7 +315,7 @@ def _include(params) -> list[str]:
         if name != "include":
             raise Fallback
         parts += value.split(",")
-    if len(set(parts)) != len(parts) or not all(part in INCLUDES for part in parts):
+    if len(set(parts)) != len(parts) or not all(part in INCLUDE_CHOICES for part in parts):
         raise Fallback
     return parts
 

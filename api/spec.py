@@ -338,6 +338,15 @@ PATH_PARAMETERS = {
         "description": "A version number, 1 for the first ingest.",
         "schema": {"examples": [1]},
     },
+    "from_version": {
+        "description": "The version the diff starts from (its `from` sides).",
+        "schema": {"examples": [1]},
+    },
+    "to_version": {
+        "description": "The version the diff goes to (its `to` sides); lower than "
+        "`from_version` for the reverse change, equal for an empty diff.",
+        "schema": {"examples": [2]},
+    },
     "section_id": {
         "description": "The section's id: the slug of its heading, or `opening` for the "
         "untitled opening section.",

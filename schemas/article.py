@@ -4,6 +4,7 @@ from marshmallow import fields, validate
 
 from api.ids import ARTICLE_ID_PATTERN
 
+from .annotation import AnnotationSchema
 from .bullet import BulletSchema
 from .common import (
     ArticleLinksSchema,
@@ -26,6 +27,9 @@ from .quote import QuoteSchema
 from .section import SectionSchema
 
 INCLUDES = ("sections", "bullets", "quotes", "entities")
+#: What ``include`` takes: the parts, and ``annotations`` (every part's spans over ``text``,
+#: in one sorted list), in the order a body embeds them.
+INCLUDE_CHOICES = (*INCLUDES, "annotations")
 SORTS = ("id", "-id")
 #: The sort an article list has when the request names none.
 DEFAULT_SORT = "id"
@@ -165,6 +169,14 @@ class ArticleSchema(ArticleFieldsSchema):
     entities = fields.List(
         fields.Nested(EntitySchema), metadata={"description": "With `include=entities`."}
     )
+    annotations = fields.List(
+        fields.Nested(AnnotationSchema),
+        metadata={
+            "description": "With `include=annotations`: every typed span over `text` (title, "
+            "headings, paragraphs, bullets and their labels, quotes, cues, speaker and entity "
+            "mentions), sorted by `start` then longest first, each with its resource's `id`."
+        },
+    )
 
 
 class VersionSummarySchema(ResponseSchema):
@@ -195,14 +207,17 @@ class ArticleQuerySchema(StrictSchema):
     include = CommaList(
         fields.String(
             validate=NamedChoices(
-                "ArticlePart", INCLUDES, description="A part of an article `include` can embed."
+                "ArticlePart",
+                INCLUDE_CHOICES,
+                description="A part of an article `include` can embed.",
             )
         ),
         load_default=list,
         metadata={
             "description": "Parts to embed: "
-            + ", ".join(INCLUDES)
-            + ". Repeat the parameter (`include=sections&include=bullets`) or separate them "
+            + ", ".join(INCLUDE_CHOICES)
+            + " (every part's spans over `text`, sorted, for highlighting). Repeat the "
+            "parameter (`include=sections&include=bullets`) or separate them "
             "with commas (`include=sections,bullets`).",
             "examples": [["sections", "bullets"]],
         },
