@@ -345,7 +345,7 @@ PATH_PARAMETERS = {
     "to_version": {
         "description": "The version the diff goes to (its `to` sides); lower than "
         "`from_version` for the reverse change, equal for an empty diff.",
-        "schema": {"examples": [2]},
+        "schema": {"examples": [1]},
     },
     "section_id": {
         "description": "The section's id: the slug of its heading, or `opening` for the "

@@ -45,7 +45,7 @@ class TextSideSchema(ResponseSchema):
 class TextChangeSchema(ResponseSchema):
     """A changed title or summary."""
 
-    class Meta:
+    class Meta(ResponseSchema.Meta):
         # `from` is a Python keyword, so the sides are declared here by name.
         include: ClassVar[dict] = {
             "from": _side(TextSideSchema, "text", "from"),
@@ -66,7 +66,7 @@ class SectionSideSchema(ResponseSchema):
 class SectionChangeSchema(ResponseSchema):
     """A section added (`from` null), removed (`to` null) or renamed (both)."""
 
-    class Meta:
+    class Meta(ResponseSchema.Meta):
         include: ClassVar[dict] = {
             "from": _side(SectionSideSchema, "section", "from"),
             "to": _side(SectionSideSchema, "section", "to"),
@@ -112,7 +112,7 @@ class QuoteChangeSchema(ResponseSchema):
         }
     )
 
-    class Meta:
+    class Meta(ResponseSchema.Meta):
         include: ClassVar[dict] = {
             "from": _side(QuoteSideSchema, "quote", "from"),
             "to": _side(QuoteSideSchema, "quote", "to"),
@@ -141,7 +141,7 @@ class EntitySideSchema(ResponseSchema):
 class EntityChangeSchema(ResponseSchema):
     """An entity gained (`from` null) or lost (`to` null)."""
 
-    class Meta:
+    class Meta(ResponseSchema.Meta):
         include: ClassVar[dict] = {
             "from": _side(EntitySideSchema, "entity", "from"),
             "to": _side(EntitySideSchema, "entity", "to"),

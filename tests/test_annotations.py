@@ -7,6 +7,7 @@ text, and find every part's offsets among the spans."""
 from __future__ import annotations
 
 import html
+import itertools
 from html.parser import HTMLParser
 
 import pytest
@@ -45,7 +46,7 @@ def render(text: str, spans: list[dict]) -> str:
     order = {id(span): index for index, span in enumerate(spans)}
     cuts = sorted({0, len(text), *(s["start"] for s in spans), *(s["end"] for s in spans)})
     out, stack = [], []
-    for left, right in zip(cuts, cuts[1:], strict=False):
+    for left, right in itertools.pairwise(cuts):
         wanted = [s for s in spans if s["start"] <= left and right <= s["end"]]
         wanted.sort(key=lambda s: order[id(s)])
         keep = 0

@@ -210,7 +210,7 @@ def test_enums_are_named_components_with_readable_members():
     enums = {name: s for name, s in schemas.items() if "enum" in s}
     assert set(enums) == {
         "TitleSource", "PaginationMode", "ArticlePart", "ArticleSort", "QuoteKind", "EntityType",
-        "SpeakerVia", "EventType", "JobState", "DeliveryState",
+        "SpeakerVia", "EventType", "JobState", "DeliveryState", "AnnotationType",
     }  # fmt: skip
     for name, schema in enums.items():
         names = schema["x-enum-varnames"]
