@@ -1,8 +1,8 @@
 """Semantic diff of two versions of an article: what an editor changed, not which bytes.
 
 From two versions' stored article dicts and part lists (pure Python, free of Flask and SQL):
-title and summary changes; sections added, removed and renamed; quotes added, removed, edited
-and re-attributed; entities gained and lost. Every entry carries the thing as it is in each
+title and summary changes; sections added, removed, renamed and edited; quotes added, removed,
+edited and re-attributed; entities gained and lost. Every entry carries the thing as it is in each
 version (``from`` in the first, ``to`` in the second, null where it does not exist), with its
 offsets into that version's ``text``, so a client can highlight both sides.
 
@@ -11,7 +11,7 @@ Matching, in order, each step on what the steps before left unmatched:
 * sections: the same id (the heading's slug) — renamed when the heading's text differs; then
   the same paragraphs under another heading (renamed); then the same position with
   paragraphs at least :data:`SECTION_SIMILARITY` alike, word by word (renamed); the rest
-  added or removed;
+  added or removed. A matched section whose words (paragraphs and bullets) changed is edited;
 * quotes: the same words (in document order); then the most similar pairs whose ``difflib``
   ratio (character by character) is at least :data:`QUOTE_SIMILARITY` (edited); the rest
   added or removed.
@@ -38,7 +38,12 @@ SECTION_SIMILARITY = 0.5
 def diff(a_article: dict, a_parts: dict, b_article: dict, b_parts: dict) -> dict:
     """The changes from version ``a`` to version ``b`` (either order): ``ArticleDiffSchema``'s
     ``changes`` members and ``identical``."""
-    sections = diff_sections(a_parts.get("sections", []), b_parts.get("sections", []))
+    sections = diff_sections(
+        a_parts.get("sections", []),
+        b_parts.get("sections", []),
+        a_parts.get("bullets", []),
+        b_parts.get("bullets", []),
+    )
     quotes = diff_quotes(
         a_parts.get("quotes", []),
         b_parts.get("quotes", []),
@@ -55,7 +60,8 @@ def diff(a_article: dict, a_parts: dict, b_article: dict, b_parts: dict) -> dict
     }
     listed = [*sections.values(), *quotes.values(), *entities.values()]
     identical = changes["title"] is None and changes["summary"] is None and not any(listed)
-    return {"identical": identical, **changes}
+    text_changed = a_article["content_hash"] != b_article["content_hash"]
+    return {"identical": identical, "text_changed": text_changed, **changes}
 
 
 # -- title and summary ---------------------------------------------------------------------
@@ -94,30 +100,58 @@ def _paragraph_text(section: dict) -> str:
     return "\n\n".join(paragraph["text"] for paragraph in section["paragraphs"])
 
 
-def diff_sections(before: list[dict], after: list[dict]) -> dict:
-    pairs, left, right = _match(before, after, lambda a, b: a["id"] == b["id"])
-    renamed = [(a, b) for a, b in pairs if a["heading"] != b["heading"]]
-    more, left, right = _match(
+def _content(section: dict, bullets: dict[str, list[str]]) -> list[str]:
+    """A section's words: its paragraphs', then its bullets' (labels included)."""
+    return [*_paragraph_text(section).split(), *" ".join(bullets.get(section["id"], ())).split()]
+
+
+def _bullets_by_section(bullets: list[dict]) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for bullet in bullets:
+        line = f"{bullet['label']}: {bullet['text']}" if bullet.get("label") else bullet["text"]
+        found.setdefault(bullet["section_id"], []).append(line)
+    return found
+
+
+def diff_sections(
+    before: list[dict],
+    after: list[dict],
+    a_bullets: list[dict] = (),
+    b_bullets: list[dict] = (),
+) -> dict:
+    by_id, left, right = _match(before, after, lambda a, b: a["id"] == b["id"])
+    by_paragraphs, left, right = _match(
         left,
         right,
         lambda a, b: bool(a["paragraphs"]) and _paragraph_text(a) == _paragraph_text(b),
     )
-    renamed += more
-    more, left, right = _match(
+    by_position, left, right = _match(
         left,
         right,
         lambda a, b: (
             a["position"] == b["position"]
-            and _similarity(_paragraph_text(a).split(), _paragraph_text(b).split())
+            and _similarity(
+                _paragraph_text(a).split(), _paragraph_text(b).split(), SECTION_SIMILARITY
+            )
             >= SECTION_SIMILARITY
         ),
     )
-    renamed += more
-    renamed.sort(key=lambda pair: pair[1]["position"])
+    matched = sorted(by_id + by_paragraphs + by_position, key=lambda pair: pair[1]["position"])
+    renamed = [(a, b) for a, b in matched if a["heading"] != b["heading"]]
+    a_lines, b_lines = _bullets_by_section(a_bullets), _bullets_by_section(b_bullets)
+    edited = []
+    for a, b in matched:
+        words_a, words_b = _content(a, a_lines), _content(b, b_lines)
+        if words_a != words_b:
+            edited.append((a, b, _similarity(words_a, words_b)))
     return {
         "added": [{"from": None, "to": _section_side(b)} for b in right],
         "removed": [{"from": _section_side(a), "to": None} for a in left],
         "renamed": [{"from": _section_side(a), "to": _section_side(b)} for a, b in renamed],
+        "edited": [
+            {"from": _section_side(a), "to": _section_side(b), "similarity": round(ratio, 3)}
+            for a, b, ratio in edited
+        ],
     }
 
 
@@ -159,7 +193,9 @@ def diff_quotes(
     a_sides = [_quote_side(q, a_keys) for q in before]
     b_sides = [_quote_side(q, b_keys) for q in after]
     exact, left, right = _match(a_sides, b_sides, lambda a, b: a["text"] == b["text"])
-    edited, left, right = _best_pairs(left, right, lambda a, b: _similarity(a["text"], b["text"]))
+    edited, left, right = _best_pairs(
+        left, right, lambda a, b: _similarity(a["text"], b["text"], QUOTE_SIMILARITY)
+    )
     matched = [(a, b, 1.0) for a, b in exact] + edited
     reattributed = [
         (a, b, ratio) for a, b, ratio in matched if not _same_speaker(a["speaker"], b["speaker"])
@@ -214,13 +250,14 @@ def diff_entities(before: list[dict], after: list[dict]) -> dict:
 # -- matching ------------------------------------------------------------------------------
 
 
-def _similarity(a: str | list[str], b: str | list[str]) -> float:
-    """``difflib``'s ratio of two texts (characters) or two word lists."""
+def _similarity(a: str | list[str], b: str | list[str], floor: float = 0.0) -> float:
+    """``difflib``'s ratio of two texts (characters) or two word lists; 0 when it is surely
+    below ``floor`` (its cheap upper bounds say so)."""
     if a == b:
         return 1.0
     matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    if matcher.real_quick_ratio() < min(QUOTE_SIMILARITY, SECTION_SIMILARITY):
-        return 0.0  # an upper bound of the ratio, already below every threshold
+    if matcher.real_quick_ratio() < floor or matcher.quick_ratio() < floor:
+        return 0.0
     return matcher.ratio()
 
 

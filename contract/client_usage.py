@@ -274,6 +274,7 @@ def diffs_and_annotations(base_url: str) -> dict:
     assert detailed.status_code == 200 and isinstance(detailed.parsed, ArticleDiffResponse)
     diff = detailed.parsed.data
     assert diff.identical is True and diff.title is None and diff.summary is None
+    assert diff.text_changed is False and diff.sections.edited == []
     assert diff.quotes.edited == [] and diff.entities.gained == []
     assert detailed.parsed.links.reverse == f"/v1/articles/{SEED_ID}/versions/1/diff/1"
     again = get_article_diff.sync_detailed(

@@ -64,7 +64,15 @@ class SectionSideSchema(ResponseSchema):
 
 
 class SectionChangeSchema(ResponseSchema):
-    """A section added (`from` null), removed (`to` null) or renamed (both)."""
+    """A section added (`from` null), removed (`to` null), renamed or edited (both)."""
+
+    similarity = fields.Float(
+        metadata={
+            "description": "Edited sections: how alike their words (paragraphs and bullets) "
+            "are, 0–1 (`difflib` ratio, word by word).",
+            "examples": [0.93],
+        }
+    )
 
     class Meta(ResponseSchema.Meta):
         include: ClassVar[dict] = {
@@ -162,6 +170,14 @@ class SectionChangesSchema(ResponseSchema):
             f"at least {SECTION_SIMILARITY:.0%} alike (word by word)."
         },
     )
+    edited = fields.List(
+        fields.Nested(SectionChangeSchema),
+        required=True,
+        metadata={
+            "description": "Sections in both versions (renamed or not) whose words changed: "
+            "their paragraphs or bullets (`similarity`; compare the two spans for the detail)."
+        },
+    )
 
 
 class QuoteChangesSchema(ResponseSchema):
@@ -206,8 +222,17 @@ class ArticleDiffSchema(ResponseSchema):
         required=True,
         metadata={
             "description": "True when nothing below changed (every list empty, title and "
-            "summary null). Other things may still differ (offsets, wording outside quotes).",
+            "summary null).",
             "examples": [False],
+        },
+    )
+    text_changed = fields.Boolean(
+        required=True,
+        metadata={
+            "description": "Whether the two versions' texts differ at all (their "
+            "`content_hash`): false for the same text stored again (parsed by another parser "
+            "version, or with other front matter), whatever the lists say.",
+            "examples": [True],
         },
     )
     title = fields.Nested(

@@ -85,7 +85,7 @@ def test_a_diff_names_every_kind_of_change_with_spans_in_both_versions(client, v
         1,
         2,
     )
-    assert data["identical"] is False
+    assert data["identical"] is False and data["text_changed"] is True
     assert body["links"] == {
         "self": f"{A}/versions/1/diff/2",
         "from_version": f"{A}/versions/1",
@@ -111,6 +111,13 @@ def test_a_diff_names_every_kind_of_change_with_spans_in_both_versions(client, v
     renamed = sections["renamed"][0]
     assert before[renamed["from"]["start"] :].startswith("Costs")
     assert after[renamed["to"]["start"] :].startswith("Money")
+    # Words changed: the opening's lede, a bullet under the renamed heading, the opposition's
+    # paragraph; each pair of spans shows the change.
+    edited = {c["to"]["id"]: c for c in sections["edited"]}
+    assert list(edited) == ["opening", "money", "opposition"]
+    assert "40 million" in before[edited["money"]["from"]["start"] : edited["money"]["from"]["end"]]
+    assert "45 million" in after[edited["money"]["to"]["start"] : edited["money"]["to"]["end"]]
+    assert all(0 < c["similarity"] < 1 for c in sections["edited"])
 
     quotes = data["quotes"]
     assert quotes["removed"] == []
@@ -160,7 +167,7 @@ def test_the_reverse_diff_swaps_the_sides(client, versions):
 
 def test_a_version_against_itself_is_an_empty_diff(client, versions):
     data = get_diff(client, 2, 2)["data"]
-    assert data["identical"] is True
+    assert data["identical"] is True and data["text_changed"] is False
     assert data["title"] is None and data["summary"] is None
     for group in ("sections", "quotes", "entities"):
         assert all(change == [] for change in data[group].values()), group
@@ -262,6 +269,18 @@ def test_sections_are_renamed_by_id_by_paragraphs_or_by_position():
     assert renamed == [("costs", "money"), ("plans", "drawings"), ("vote", "vote")]
     assert [c["from"]["id"] for c in changes["removed"]] == ["gone"]
     assert [c["to"]["id"] for c in changes["added"]] == ["new"]
+    assert [(c["from"]["id"], c["to"]["id"]) for c in changes["edited"]] == [("plans", "drawings")]
+
+
+def test_a_section_whose_bullets_changed_is_edited():
+    before = [section("costs", "Costs", 0, "It costs a lot.")]
+    bullet = {"id": "b1", "section_id": "costs", "label": "Budget", "text": "40 million."}
+    changed = semantic.diff_sections(before, before, [bullet], [{**bullet, "text": "45 million."}])
+    assert [c["to"]["id"] for c in changed["edited"]] == ["costs"]
+    relabelled = semantic.diff_sections(before, before, [bullet], [{**bullet, "label": "Cost"}])
+    assert [c["to"]["id"] for c in relabelled["edited"]] == ["costs"]
+    same = semantic.diff_sections(before, before, [bullet], [dict(bullet)])
+    assert same["edited"] == []
 
 
 def quote(qid: str, text: str, speaker: str | None, entity_id: str | None = None) -> dict:
