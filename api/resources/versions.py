@@ -93,13 +93,13 @@ class ArticleVersionDiff(MethodView):
         """Diff two versions of an article
 
         What an editor changed from `from_version` to `to_version`: the title and summary;
-        sections added, removed and renamed; quotes added, removed, edited (words at least 60%
-        alike) and re-attributed (another speaker); entities gained and lost. Each change gives
-        the thing in both versions (`from`, `to`; null where it is not), with its offsets into
-        that version's `text`. Any two versions: a later one first is the reverse change, and a
-        version against itself is an empty diff (`identical: true`). Both must exist (a 404
-        names the missing ones; a retracted article is a 410). Immutable and cacheable forever,
-        like version URLs.
+        sections added, removed, renamed and edited; quotes added, removed, edited (words at
+        least 60% alike) and re-attributed (another speaker); entities gained and lost. Each
+        change gives the thing in both versions (`from`, `to`; null where it is not), with its
+        offsets into that version's `text`. Any two versions: a later one first is the reverse
+        change, and a version against itself is an empty diff (`identical: true`). Both must
+        exist (a 404 names the missing ones; a retracted article is a 410). Immutable and
+        cacheable forever, like version URLs.
         """
         sides = {}
         for version in (from_version, to_version):
