@@ -71,9 +71,9 @@ def _all_spans(article: dict, parts: dict[str, list[dict]]) -> Iterator[dict]:
                 mention["start"],
                 mention["end"],
                 entity["id"],
-                entity_key=entity["key"],
-                entity_type=entity["type"],
-                section_id=mention["section_id"],
+                entity_key=entity.get("key"),
+                entity_type=entity.get("type"),
+                section_id=mention.get("section_id"),
             )
     paragraph_at = _block_finder(sections, parts.get("bullets", []))
     mentions_of = {entity["id"]: entity["mentions"] for entity in entities}
@@ -82,7 +82,10 @@ def _all_spans(article: dict, parts: dict[str, list[dict]]) -> Iterator[dict]:
 
 
 def _span(kind: str, start: int, end: int, owner: str, **extra) -> dict:
-    return {"type": kind, "start": start, "end": end, "id": owner, **extra}
+    """One span; an extra the stored part lacks is left out (``entity_id`` is kept: null says
+    the speaker is a bare name)."""
+    kept = {k: v for k, v in extra.items() if v is not None or k == "entity_id"}
+    return {"type": kind, "start": start, "end": end, "id": owner, **kept}
 
 
 def _section_spans(text: str, section: dict) -> Iterator[dict]:
@@ -126,14 +129,15 @@ def _quote_spans(
         quote["start"],
         quote["end"],
         quote["id"],
-        quote_kind=quote["kind"],
-        section_id=quote["section_id"],
+        quote_kind=quote.get("kind"),
+        section_id=quote.get("section_id"),
         entity_id=entity_id,
     )
     cue = quote.get("cue")
     if cue:
         yield _span("cue", cue["start"], cue["end"], quote["id"])
-    if speaker and speaker["via"] in NAMED_VIA:
+    # Versions stored before ``via`` was kept had only cue attributions (its default).
+    if speaker and speaker.get("via", "cue") in NAMED_VIA:
         found = _speaker_mention(text, quote, speaker, paragraph_at, mentions_of)
         if found is not None:
             yield _span("speaker_mention", *found, quote["id"], entity_id=entity_id)

@@ -25,7 +25,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable
 
-from .ids import speaker_key
+from .ids import entity_key, speaker_key
 
 #: Quotes whose words are at least this alike (``difflib.SequenceMatcher.ratio``) are one quote
 #: edited rather than one removed and another added.
@@ -217,17 +217,22 @@ def diff_quotes(
 # -- entities ------------------------------------------------------------------------------
 
 
+def _key(entity: dict) -> str:
+    """An entity's corpus key (made from its type and id for versions stored before keys)."""
+    return entity.get("key") or entity_key(entity["type"], entity["id"])
+
+
 def _keys_by_id(entities: list[dict]) -> dict[str, str]:
-    return {entity["id"]: entity["key"] for entity in entities}
+    return {entity["id"]: _key(entity) for entity in entities}
 
 
 def _entity_side(entity: dict) -> dict:
     return {
         "id": entity["id"],
-        "key": entity["key"],
+        "key": _key(entity),
         "name": entity["name"],
         "type": entity["type"],
-        "mention_count": entity["mention_count"],
+        "mention_count": len(entity["mentions"]),
         "mentions": [
             {"text": m["text"], "start": m["start"], "end": m["end"]} for m in entity["mentions"]
         ],
@@ -235,14 +240,14 @@ def _entity_side(entity: dict) -> dict:
 
 
 def diff_entities(before: list[dict], after: list[dict]) -> dict:
-    keys_before = {entity["key"] for entity in before}
-    keys_after = {entity["key"] for entity in after}
+    keys_before = {_key(entity) for entity in before}
+    keys_after = {_key(entity) for entity in after}
     return {
         "gained": [
-            {"from": None, "to": _entity_side(e)} for e in after if e["key"] not in keys_before
+            {"from": None, "to": _entity_side(e)} for e in after if _key(e) not in keys_before
         ],
         "lost": [
-            {"from": _entity_side(e), "to": None} for e in before if e["key"] not in keys_after
+            {"from": _entity_side(e), "to": None} for e in before if _key(e) not in keys_after
         ],
     }
 

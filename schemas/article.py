@@ -201,6 +201,15 @@ class VersionSummarySchema(ResponseSchema):
             "examples": ["/v1/articles/000-8cbe90a26df69869/versions/1"],
         },
     )
+    diff = fields.String(
+        required=True,
+        allow_none=True,
+        metadata={
+            "description": "What this version changed over the one before it (its semantic "
+            "diff's URL); null for version 1.",
+            "examples": ["/v1/articles/000-8cbe90a26df69869/versions/1/diff/2"],
+        },
+    )
 
 
 class ArticleQuerySchema(StrictSchema):

@@ -235,6 +235,15 @@ def test_updated_events_link_to_their_diff(client, versions):
     assert client.get(link).get_json()["data"]["to_version"] == 2
 
 
+def test_the_version_list_links_each_version_to_its_diff(client, versions):
+    listed = client.get(f"{A}/versions").get_json()["data"]
+    assert [(v["version"], v["diff"]) for v in listed] == [
+        (2, f"{A}/versions/1/diff/2"),
+        (1, None),
+    ]
+    assert client.get(listed[0]["diff"]).status_code == 200
+
+
 # -- the matching rules, on api.diff itself ---------------------------------------------------
 
 

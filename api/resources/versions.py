@@ -58,6 +58,10 @@ class ArticleVersions(MethodView):
                     "parser_version": row.parser_version,
                     "ingested_at": row.ingested_at,
                     "url": f"/v1/articles/{article_id}/versions/{row.version}",
+                    "diff": f"/v1/articles/{article_id}/versions/{row.version - 1}/diff/"
+                    f"{row.version}"
+                    if row.version > 1
+                    else None,
                 }
             )
             for row in page.rows
