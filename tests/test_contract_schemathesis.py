@@ -106,7 +106,7 @@ def test_schemathesis_finds_no_failure_in_the_public_reads(live_server, tmp_path
         "--exclude-path-regex",
         "^/v1/(jobs|webhooks)",
     )
-    passed_everything(result, 15)
+    passed_everything(result, 16)
 
 
 def test_schemathesis_finds_no_failure_with_an_admin_key(live_server, tmp_path):  # noqa: F811
@@ -132,4 +132,4 @@ def test_schemathesis_finds_no_failure_with_an_admin_key(live_server, tmp_path):
         result = run_schemathesis(
             server.url, tmp_path, "--header", f"Authorization: Bearer {token}"
         )
-    passed_everything(result, 24)
+    passed_everything(result, 25)
