@@ -41,6 +41,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.http import parse_etags
 
 from schemas.article import (
+    INCLUDE_CHOICES,
     INCLUDES,
     MAX_FACET_SIZE,
     SORTS,
@@ -246,7 +247,7 @@ class FastPath:
     def _one(self, path: str, params, article_id: str, found, cache_control: str, tree):
         include = _include(params)
         if tree is not None:  # a part the selection names is embedded, as the app does
-            include = list(dict.fromkeys([*include, *(n for n in tree if n in INCLUDES)]))
+            include = list(dict.fromkeys([*include, *(n for n in tree if n in INCLUDE_CHOICES)]))
         if found is None:
             raise Fallback  # the app's 404
         url = link_to(path, params)
@@ -336,7 +337,7 @@ def _include(params) -> list[str]:
         if name != "include":
             raise Fallback
         parts += value.split(",")
-    if len(set(parts)) != len(parts) or not all(part in INCLUDES for part in parts):
+    if len(set(parts)) != len(parts) or not all(part in INCLUDE_CHOICES for part in parts):
         raise Fallback
     return parts
 

@@ -25,7 +25,7 @@ from flask_smorest import Blueprint as SmorestBlueprint
 from flask_smorest.utils import prepare_response
 from marshmallow import fields as ma_fields
 
-from schemas.article import INCLUDES, ArticleWriteSchema
+from schemas.article import INCLUDE_CHOICES, ArticleWriteSchema
 from schemas.common import NamedChoices, ProblemSchema
 
 from .contract import (
@@ -357,6 +357,15 @@ PATH_PARAMETERS = {
     },
     "version": {
         "description": "A version number, 1 for the first ingest.",
+        "schema": {"examples": [1]},
+    },
+    "from_version": {
+        "description": "The version the diff starts from (its `from` sides).",
+        "schema": {"examples": [1]},
+    },
+    "to_version": {
+        "description": "The version the diff goes to (its `to` sides); lower than "
+        "`from_version` for the reverse change, equal for an empty diff.",
         "schema": {"examples": [1]},
     },
     "section_id": {
@@ -732,7 +741,7 @@ def _selecting(view, schema):
                 bad_parameter("fields", f"No field {error.name!r} here; known: {known}.")
             g.field_selection = tree
             if "include" in kwargs:
-                wanted = [name for name in tree if name in INCLUDES]
+                wanted = [name for name in tree if name in INCLUDE_CHOICES]
                 kwargs["include"] = list(dict.fromkeys([*kwargs["include"], *wanted]))
         return view(*args, **kwargs)
 

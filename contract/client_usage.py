@@ -342,9 +342,56 @@ def quotes_about(base_url: str) -> dict:
     return {"about": len(about.data), "said": said.meta.pagination.total_items}
 
 
+# -- Semantic diffs between versions, annotated text.
+
+
+def diffs_and_annotations(base_url: str) -> dict:
+    """``?include=annotations`` rendered-style through the generated models (each span's text,
+    ids of the parts it belongs to, the generated ``AnnotationType``), and a version's diff
+    against itself (the live store holds one version of each article: ``identical``), a reverse
+    link, a 304 and a 404 problem naming the missing version."""
+    from article_api_client.api.versions import get_article_diff
+    from article_api_client.models import AnnotationType, ArticleDiffResponse
+
+    client = Client(base_url=base_url, raise_on_unexpected_status=True)
+    annotated = get_article.sync(
+        SEED_ID, client=client, include=[ArticlePart.ANNOTATIONS, ArticlePart.QUOTES]
+    )
+    assert isinstance(annotated, ArticleResponse), annotated
+    article = annotated.data
+    spans = article.annotations
+    assert spans and [(s.start, -s.end) for s in spans] == sorted((s.start, -s.end) for s in spans)
+    quote_ids = {q.id for q in article.quotes}
+    for span in spans:
+        assert isinstance(span.type_, AnnotationType)
+        assert 0 <= span.start < span.end <= len(article.text)
+        if span.type_ is AnnotationType.QUOTE:
+            assert span.id in quote_ids
+            quote = next(q for q in article.quotes if q.id == span.id)
+            assert article.text[span.start : span.end] == quote.text
+    kinds = sorted({span.type_.value for span in spans})
+
+    detailed = get_article_diff.sync_detailed(SEED_ID, 1, 1, client=client)
+    assert detailed.status_code == 200 and isinstance(detailed.parsed, ArticleDiffResponse)
+    diff = detailed.parsed.data
+    assert diff.identical is True and diff.title is None and diff.summary is None
+    assert diff.text_changed is False and diff.sections.edited == []
+    assert diff.quotes.edited == [] and diff.entities.gained == []
+    assert detailed.parsed.links.reverse == f"/v1/articles/{SEED_ID}/versions/1/diff/1"
+    again = get_article_diff.sync_detailed(
+        SEED_ID, 1, 1, client=client, if_none_match=detailed.headers["ETag"]
+    )
+    assert again.status_code == 304
+    missing = get_article_diff.sync_detailed(SEED_ID, 1, 2, client=client)
+    assert missing.status_code == 404 and isinstance(missing.parsed, Problem)
+    assert "version 2" in missing.parsed.detail
+    return {"annotation_types": kinds, "spans": len(spans), "identical": diff.identical}
+
+
 if __name__ == "__main__":
     result = main(sys.argv[1])
     result["rate_limited"] = rate_limited(sys.argv[2])
     result["write"] = write(sys.argv[1], sys.argv[3])
     result["quotes_about"] = quotes_about(sys.argv[1])
+    result["diffs_and_annotations"] = diffs_and_annotations(sys.argv[1])
     print(json.dumps(result))

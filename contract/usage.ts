@@ -292,6 +292,64 @@ export async function writeWithKey(base: string, token: string): Promise<{ state
   return { state };
 }
 
+// -- Semantic diffs between versions, annotated text.
+
+type Annotation = components["schemas"]["Annotation"];
+type AnnotationType = components["schemas"]["AnnotationType"];
+type ArticleDiffOk =
+  operations["getArticleDiff"]["responses"][200]["content"]["application/json"];
+type QuoteChange = components["schemas"]["QuoteChange"];
+
+/** An article's text as HTML with every annotation a <span> (split where spans cross), as a
+ * frontend would highlight it; each span's text is checked against `text[start:end]`. */
+export function renderAnnotated(text: string, spans: Annotation[]): string {
+  const cuts = [...new Set([0, text.length, ...spans.flatMap((s) => [s.start, s.end])])].sort(
+    (a, b) => a - b,
+  );
+  const escape = (t: string) => t.replace(/&/g, "&amp;").replace(/</g, "&lt;");
+  const seen = new Map<number, string>();
+  let html = "";
+  let open: number[] = [];
+  for (let n = 0; n + 1 < cuts.length; n++) {
+    const [left, right] = [cuts[n]!, cuts[n + 1]!];
+    const wanted = spans.flatMap((s, i) => (s.start <= left && right <= s.end ? [i] : []));
+    let keep = 0;
+    while (keep < open.length && keep < wanted.length && open[keep] === wanted[keep]) keep++;
+    html += "</span>".repeat(open.length - keep);
+    for (const i of wanted.slice(keep)) html += `<span class="${spans[i]!.type}" data-id="${spans[i]!.id}">`;
+    open = wanted;
+    const piece = text.slice(left, right);
+    for (const i of wanted) seen.set(i, (seen.get(i) ?? "") + piece);
+    html += escape(piece);
+  }
+  html += "</span>".repeat(open.length);
+  spans.forEach((s, i) => check(seen.get(i) === text.slice(s.start, s.end), `span ${i} text`));
+  return html;
+}
+
+/** `?include=annotations` rendered, and a diff (a version against itself: no changes). */
+export async function annotatedAndDiffed(
+  base: string,
+  id: string,
+): Promise<{ types: AnnotationType[]; identical: boolean }> {
+  const { body } = await getJson<GetArticleOk>(`${base}/v1/articles/${id}?include=annotations`);
+  check(body !== null, "annotated article");
+  const spans: Annotation[] = body.data.annotations ?? [];
+  check(spans.length > 0, "annotations");
+  const html = renderAnnotated(body.data.text, spans);
+  check(html.includes('class="quote"'), "a quote rendered");
+  const diff = await getJson<ArticleDiffOk>(`${base}/v1/articles/${id}/versions/1/diff/1`);
+  check(diff.body !== null, "diff");
+  const edited: QuoteChange[] = diff.body.data.quotes.edited;
+  check(diff.body.data.identical && edited.length === 0, "a version against itself");
+  const again = await getJson<ArticleDiffOk>(
+    `${base}/v1/articles/${id}/versions/1/diff/1`,
+    diff.etag ?? undefined,
+  );
+  check(again.body === null, "the diff revalidates (304)");
+  return { types: [...new Set(spans.map((s) => s.type))], identical: diff.body.data.identical };
+}
+
 async function main(base: string, limited: string, token: string): Promise<void> {
   const article = await articleWithParts(base, "000-8cbe90a26df69869");
   check(article !== null, "the seed article");
@@ -302,6 +360,7 @@ async function main(base: string, limited: string, token: string): Promise<void>
     rateLimited: (await until429(limited)).retryAfter,
     write: (await writeWithKey(base, token)).state,
     quotesAbout: await quotesAbout(base),
+    annotated: await annotatedAndDiffed(base, article.id),
   };
   console.log(JSON.stringify(report));
 }

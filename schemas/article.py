@@ -6,6 +6,7 @@ from api.ids import ARTICLE_ID_PATTERN
 from api.parser.editorial import MAX_ITEM_CHARS, MAX_LIST_ITEMS
 from api.store import FACETS
 
+from .annotation import AnnotationSchema
 from .bullet import BulletSchema
 from .common import (
     ArticleLinksSchema,
@@ -32,6 +33,9 @@ from .quote import QuoteSchema
 from .section import SectionSchema
 
 INCLUDES = ("sections", "bullets", "quotes", "entities")
+#: What ``include`` takes: the parts, and ``annotations`` (every part's spans over ``text``,
+#: in one sorted list), in the order a body embeds them.
+INCLUDE_CHOICES = (*INCLUDES, "annotations")
 SORTS = ("id", "-id", "published_at", "-published_at")
 #: How many values of each facet ``meta.facets`` lists unless ``facet_size`` says otherwise.
 DEFAULT_FACET_SIZE = 10
@@ -207,6 +211,14 @@ class ArticleSchema(ArticleFieldsSchema):
     entities = fields.List(
         fields.Nested(EntitySchema), metadata={"description": "With `include=entities`."}
     )
+    annotations = fields.List(
+        fields.Nested(AnnotationSchema),
+        metadata={
+            "description": "With `include=annotations`: every typed span over `text` (title, "
+            "headings, paragraphs, bullets and their labels, quotes, cues, speaker and entity "
+            "mentions), sorted by `start` then longest first, each with its resource's `id`."
+        },
+    )
 
 
 class VersionSummarySchema(ResponseSchema):
@@ -231,20 +243,32 @@ class VersionSummarySchema(ResponseSchema):
             "examples": ["/v1/articles/000-8cbe90a26df69869/versions/1"],
         },
     )
+    diff = fields.String(
+        required=True,
+        allow_none=True,
+        metadata={
+            "description": "What this version changed over the one before it (its semantic "
+            "diff's URL); null for version 1.",
+            "examples": ["/v1/articles/000-8cbe90a26df69869/versions/1/diff/2"],
+        },
+    )
 
 
 class ArticleQuerySchema(FieldsQuerySchema):
     include = CommaList(
         fields.String(
             validate=NamedChoices(
-                "ArticlePart", INCLUDES, description="A part of an article `include` can embed."
+                "ArticlePart",
+                INCLUDE_CHOICES,
+                description="A part of an article `include` can embed.",
             )
         ),
         load_default=list,
         metadata={
             "description": "Parts to embed: "
-            + ", ".join(INCLUDES)
-            + ". Repeat the parameter (`include=sections&include=bullets`) or separate them "
+            + ", ".join(INCLUDE_CHOICES)
+            + " (every part's spans over `text`, sorted, for highlighting). Repeat the "
+            "parameter (`include=sections&include=bullets`) or separate them "
             "with commas (`include=sections,bullets`).",
             "examples": [["sections", "bullets"]],
         },

@@ -37,6 +37,14 @@ class ChangeLinksSchema(ResponseSchema):
             "examples": ["/v1/articles/council-budget/versions/2"],
         },
     )
+    diff = fields.String(
+        allow_none=True,
+        metadata={
+            "description": "On an `article.updated` event: what the version changed over the one "
+            "before it (its semantic diff); null otherwise.",
+            "examples": ["/v1/articles/council-budget/versions/1/diff/2"],
+        },
+    )
 
 
 class ChangeSchema(ResponseSchema):
@@ -155,5 +163,8 @@ def change_document(row) -> dict:
             "version": None
             if retracted or row.version is None
             else f"{base}/versions/{row.version}",
+            "diff": f"{base}/versions/{row.version - 1}/diff/{row.version}"
+            if row.type == "article.updated" and row.version is not None and row.version > 1
+            else None,
         },
     }

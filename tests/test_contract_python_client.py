@@ -67,7 +67,7 @@ def test_generated_client_has_a_function_per_operation(generated_client):
         "list_sections", "get_section", "list_bullets", "list_article_quotes", "list_quotes",
         "list_article_entities", "list_entities", "get_entity", "create_article", "put_article",
         "retract_article", "get_job", "list_changes", "create_webhook", "list_webhooks",
-        "get_webhook", "delete_webhook", "list_webhook_deliveries",
+        "get_webhook", "delete_webhook", "list_webhook_deliveries", "get_article_diff",
     }  # fmt: skip
     models = {p.stem for p in (out / "article_api_client" / "models").glob("*.py")}
     assert {"article", "article_list", "problem", "quote", "entity"} <= models
@@ -85,6 +85,7 @@ def test_generated_enums_are_one_class_per_concept_with_readable_members(generat
     assert set(enums) == {
         "ArticlePart", "ArticleSort", "EntityType", "PaginationMode", "QuoteKind", "TitleSource",
         "SpeakerVia", "EventType", "JobState", "DeliveryState", "ArticleFacet", "AboutPlace",
+        "AnnotationType",
     }  # fmt: skip
     assert enums["ArticleSort"] == [
         "ID_ASCENDING", "ID_DESCENDING", "PUBLISHED_ASCENDING", "PUBLISHED_DESCENDING"
@@ -115,3 +116,6 @@ def test_generated_client_works_against_the_live_server(
     assert report["rate_limited"]["limit"] == LIMITED
     assert report["rate_limited"]["after"] <= LIMITED + 1
     assert report["write"] == {"job": "queued", "put": "queued"}
+    annotated = report["diffs_and_annotations"]
+    assert {"quote", "entity_mention", "paragraph", "heading"} <= set(annotated["annotation_types"])
+    assert annotated["identical"] is True

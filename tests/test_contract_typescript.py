@@ -67,3 +67,4 @@ def test_the_typed_client_runs_against_the_live_server(
     assert report["filters"]["speakerNames"] >= 3
     assert report["rateLimited"] >= 1
     assert report["write"] == "queued"
+    assert "quote" in report["annotated"]["types"] and report["annotated"]["identical"] is True

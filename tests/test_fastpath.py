@@ -32,6 +32,8 @@ ARTICLE_QUERIES = [
     "include=sections&include=bullets",
     "include=sections%2Cbullets",
     "include=quotes",
+    "include=annotations",
+    "include=quotes,annotations",
     # for the app: bad or unknown values and parameters
     "include=",
     "include=nope",
@@ -40,6 +42,7 @@ ARTICLE_QUERIES = [
     "x=1",
     "include",
     "include=sections;bullets",
+    "include=annotations,annotations",
     "include=sections+bullets",
     "include=%ff",
 ]

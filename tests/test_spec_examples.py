@@ -211,6 +211,7 @@ def test_enums_are_named_components_with_readable_members():
     assert set(enums) == {
         "TitleSource", "PaginationMode", "ArticlePart", "ArticleSort", "QuoteKind", "EntityType",
         "SpeakerVia", "EventType", "JobState", "DeliveryState", "ArticleFacet", "AboutPlace",
+        "AnnotationType",
     }  # fmt: skip
     for name, schema in enums.items():
         names = schema["x-enum-varnames"]

@@ -16,6 +16,7 @@ from werkzeug.exceptions import HTTPException
 
 from schemas.article import DEFAULT_FACET_SIZE, DEFAULT_SORT, INCLUDES
 
+from .. import annotations
 from ..contract import GONE, IMMUTABLE, JSON, MAX_VERSION, NO_STORE
 from ..http import (
     conditional,
@@ -103,9 +104,12 @@ def article_body(article_store, article_id: str, found, include: list[str], url:
     version, article = found[0], found[3]
     data = article
     wanted = [kind for kind in INCLUDES if kind in include]
-    if wanted:
+    if wanted or "annotations" in include:
         stored = article_store.part_lists(article_id, version)
-        data = splice(article, [(kind, stored.get(kind, b"[]")) for kind in wanted])
+        embedded = [(kind, stored.get(kind, b"[]")) for kind in wanted]
+        if "annotations" in include:
+            embedded.append(("annotations", annotations_json(found, stored)))
+        data = splice(article, embedded)
     return envelope(data, article_links(article_id, url))
 
 
@@ -148,6 +152,17 @@ def article_list_body(
         page = paged(lambda window: article_store.article_summaries(window, where, sort=key))
     body = envelope(json_array(row[1] for row in page.rows), page.links, page.meta | meta)
     return body, page.link_header
+
+
+def annotations_json(found, stored: dict[str, bytes]) -> bytes:
+    """A version's annotations (:mod:`api.annotations`), serialised, from its stored article
+    and part lists; remembered by its output hash (a version's rows never change)."""
+
+    def build() -> bytes:
+        parts = {kind: orjson.loads(stored.get(kind, b"[]")) for kind in INCLUDES}
+        return orjson.dumps(annotations.annotations(orjson.loads(found[3]), parts))
+
+    return annotations.MEMO.get(found[2], build)
 
 
 def article_version_or_404(article_id: str, version: int):
