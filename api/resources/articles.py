@@ -79,6 +79,7 @@ class _ArticlesReads:
             scope=scope,
             key_of=lambda row: row[0],
             descending=descending,
+            item=lambda row: row[1],
         )
         body = envelope(json_array(row[1] for row in page.rows), page.links, page.meta)
         return json_response(body, link=page.link_header)

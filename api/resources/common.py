@@ -17,6 +17,7 @@ from werkzeug.exceptions import HTTPException
 from schemas.article import INCLUDES
 
 from ..contract import GONE, IMMUTABLE, JSON, MAX_VERSION, NO_STORE
+from ..export import SEARCH_COLUMNS
 from ..http import (
     conditional,
     envelope,
@@ -27,7 +28,7 @@ from ..http import (
     splice,
     store,
 )
-from ..pagination import bad_parameter, paginate
+from ..pagination import bad_parameter, export_or_none, paginate
 from ..store import SearchQueryError, Slice, Window
 
 
@@ -149,6 +150,14 @@ def part_page_body(
             gone_or_404(article_id, article_store=article_store)
         return found
 
+    def resume(part_id: str) -> int:
+        """``after``: the id of the last part received."""
+        with article_store.reading() as conn:
+            found = article_store.part_position(conn, article_id, kind, part_id)
+        if found is None:
+            bad_parameter("after", f"Article {article_id!r} has no {kind} {part_id!r}.")
+        return found
+
     page_of = functools.partial(
         paginate,
         args,
@@ -157,6 +166,8 @@ def part_page_body(
         key_type=int,
         path=path,
         params=params,
+        item=lambda row: row.body,
+        resume=resume,
     )
     if not filters:  # one statement (a window past the end still tells a missing article)
         try:
@@ -178,17 +189,45 @@ def part_page_body(
     return body, page.link_header
 
 
+def part_key(conn: Connection, kind: str, after: str) -> tuple[str, int]:
+    """``after`` of a collection of parts across articles (``article_id/part_id``, the last
+    item's two fields) as its key, ``(article_id, position)``."""
+    article_id, _, part_id = after.partition("/")
+    found = store().part_position(conn, article_id, kind, part_id) if part_id else None
+    if found is None:
+        bad_parameter("after", f"No {kind} {after!r}: send the last item's `article_id/id`.")
+    return article_id, found
+
+
 def search_page(args: dict, fetch, scope: str, item=lambda row: row[1]):
     """One page of ranked search results: each item's stored bytes plus its ``search`` hit.
 
     Pages in rank order; a cursor holds the rank position of the item it continues from and
-    the query's fingerprint (so it only continues the same search).
+    the query's fingerprint (so it only continues the same search). An export request
+    gets every result in rank order (a ranking is not resumed with ``after``).
     """
     if "sort" in request.args:
         bad_parameter("sort", "Search results are ranked; `sort` cannot be combined with `q`.")
+    if "after" in args:
+        bad_parameter("after", "Search results are ranked: continue with `cursor`.")
     digest = hashlib.blake2b(args["q"].encode(), digest_size=6).hexdigest()
+
+    def hit_item(hit) -> bytes:
+        search = orjson.dumps({"rank": hit.rank, "snippet": hit.snippet})
+        return splice(item(hit.row), [("search", search)])
+
     try:
         with store().reading() as conn:
+            export_or_none(
+                args,
+                lambda window: fetch(conn, window),
+                scope=f"{scope}:q:{digest}",
+                key_of=lambda hit: hit.ordinal,
+                key_type=int,
+                descending=False,
+                item=hit_item,
+                columns=SEARCH_COLUMNS,
+            )
             page = paginate(
                 args,
                 lambda window: fetch(conn, window),
@@ -198,13 +237,7 @@ def search_page(args: dict, fetch, scope: str, item=lambda row: row[1]):
             )
     except SearchQueryError as error:
         bad_parameter("q", f"Nothing to search for: {error}")
-    items = (
-        splice(
-            item(hit.row),
-            [("search", orjson.dumps({"rank": hit.rank, "snippet": hit.snippet}))],
-        )
-        for hit in page.rows
-    )
+    items = (hit_item(hit) for hit in page.rows)
     body = envelope(json_array(items), page.links, page.meta)
     return json_response(body, link=page.link_header)
 

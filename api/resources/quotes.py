@@ -16,7 +16,7 @@ from ..http import envelope, json_array, json_response, splice, store
 from ..ids import name_keys
 from ..pagination import paginate
 from ..spec import Blueprint, read_operation
-from .common import part_page, search_page
+from .common import part_key, part_page, search_page
 
 blp = Blueprint(
     "quotes",
@@ -38,6 +38,11 @@ def quote_filters(args: dict) -> dict:
     if "via" in args:
         filters["speaker_via"] = tuple(args["via"])
     return filters
+
+
+def corpus_quote(row) -> bytes:
+    """A quote across articles: its stored bytes and its ``article_id``."""
+    return splice(row.body, [("article_id", orjson.dumps(row.article_id))])
 
 
 @blp.route("/articles/<article_id>/quotes")
@@ -79,9 +84,9 @@ class Quotes(MethodView):
                 scope="quotes",
                 key_of=lambda row: (row.article_id, row.position),
                 key_type=(str, int),
+                item=corpus_quote,
+                resume=lambda after: part_key(conn, "quotes", after),
             )
-        items = (
-            splice(row.body, [("article_id", orjson.dumps(row.article_id))]) for row in page.rows
-        )
+        items = (corpus_quote(row) for row in page.rows)
         body = envelope(json_array(items), page.links, page.meta)
         return json_response(body, link=page.link_header)

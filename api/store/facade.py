@@ -63,8 +63,29 @@ class ArticleStore:
         _engine.close(self._readers, self.engine)
 
     def reading(self) -> AbstractContextManager[Connection]:
-        """A connection whose reads all see one snapshot, for the methods that take ``conn``."""
-        return _engine.snapshot(self.engine)
+        """A connection whose reads all see one snapshot, for the methods that take ``conn``.
+
+        While this context holds reads (:meth:`hold_reads`), the connection stays open after
+        the block (its transaction ended) for whoever took the :class:`~.engine.HeldReads`."""
+        held = _engine.HELD.get()
+        if held is None:
+            return _engine.snapshot(self.engine)
+        return _engine.held_snapshot(self.engine, held)
+
+    def hold_reads(self):
+        """From now on in this context, :meth:`reading` connections outlive their block, so a
+        streamed answer can go on reading through them (a bulk export, ``api/export.py``).
+
+        Returns the :class:`~.engine.HeldReads` and the token that :meth:`release_reads` takes.
+        """
+        held = _engine.HeldReads()
+        return held, _engine.HELD.set(held)
+
+    @staticmethod
+    def release_reads(token) -> None:
+        """Back to plain :meth:`reading` in this context (the held connections are whoever
+        took them to close)."""
+        _engine.HELD.reset(token)
 
     def _fast(self) -> FastReader:
         """This thread's :class:`FastReader` (made on first use)."""
@@ -259,6 +280,7 @@ class ArticleStore:
     corpus_entities = staticmethod(reads.corpus_entities)
     entity_summary = staticmethod(reads.entity_summary)
     entity_mentions = staticmethod(reads.entity_mentions)
+    part_position = staticmethod(reads.part_position)
     search_articles = staticmethod(search.search_articles)
     search_quotes = staticmethod(search.search_quotes)
 

@@ -141,6 +141,20 @@ def article_parts(
     return _windowed(conn, stmt, [parts.c.position], window), total
 
 
+def part_position(conn: Connection, article_id: str, kind: str, part_id: str) -> int | None:
+    """The position of one part (by its id) in an article's latest version, or None."""
+    return conn.execute(
+        select(parts.c.position)
+        .select_from(parts.join(articles, parts.c.article_id == articles.c.id))
+        .where(
+            parts.c.article_id == article_id,
+            parts.c.version == articles.c.latest_version,
+            parts.c.kind == kind,
+            parts.c.part_id == part_id,
+        )
+    ).scalar()
+
+
 def versions(conn: Connection, article_id: str, window: Window) -> tuple[Slice, int]:
     where = article_versions.c.article_id == article_id
     total = latest_version(conn, article_id) or 0  # versions are 1..latest
