@@ -43,7 +43,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import orjson
-from flask import Flask, Response, g, request
+from flask import Flask, Response, current_app, g, request
 from flask_smorest import abort
 from marshmallow import Schema, fields
 
@@ -238,9 +238,16 @@ class ExportStream:
     def __init__(self, chunks, lines, item, held, path: str) -> None:
         self._chunks, self._lines, self._item = chunks, lines, item
         self._held, self._path = held, path
+        self._app = current_app._get_current_object()
         self.items = 0
 
     def __iter__(self) -> Iterator[bytes]:
+        # The request is answered; the reads go on in an app context of their own (the
+        # resource's fetch finds the store through it).
+        with self._app.app_context():
+            yield from self._body()
+
+    def _body(self) -> Iterator[bytes]:
         try:
             header = self._lines(None)
             if header:

@@ -121,6 +121,11 @@ class ArticleStore:
             after=after,
         )
 
+    def copy_article(self, article_id: str, new_ids: Sequence[str]) -> int:
+        """Copies of a stored article under new ids, for load tests and benchmarks (only the
+        article list sees them: :func:`~api.store.writes.copy_article`)."""
+        return writes.copy_article(self.engine, article_id, new_ids)
+
     def retract(self, article_id: str, reason: str) -> Retraction | None:
         """Take an article down: 410 from now on, out of every list and aggregate."""
         return writes.retract(self.engine, article_id, reason)
