@@ -192,7 +192,11 @@ def stream(
     store().release_reads(token)
     lines = _ndjson if media == NDJSON else _csv_rows((*form.columns, *columns))
     body = ExportStream(
-        _chunks(first, fetch, key_of, descending, held), lines, item, held, request.path
+        _chunks(current_app._get_current_object(), first, fetch, key_of, descending, held),
+        lines,
+        item,
+        held,
+        request.path,
     )
     response = Response(
         body,
@@ -217,7 +221,7 @@ class ExportResponse(Exception):
         self.response = response
 
 
-def _chunks(first, fetch, key_of, descending: bool, held) -> Iterator[list]:
+def _chunks(app, first, fetch, key_of, descending: bool, held) -> Iterator[list]:
     """The rows chunk by chunk: keyset windows after the last row of the one before, each read
     in a transaction of its own."""
     found = first
@@ -227,7 +231,10 @@ def _chunks(first, fetch, key_of, descending: bool, held) -> Iterator[list]:
         if not found.has_more or not found.rows:
             return
         window = Window(limit=EXPORT_CHUNK, after=key_of(found.rows[-1]), descending=descending)
-        found = fetch(window)[0]
+        # The request is answered: each read has an app context of its own (the resource's
+        # fetch finds the store through it), never held across a yield.
+        with app.app_context():
+            found = fetch(window)[0]
         held.end_snapshots()
 
 
@@ -238,14 +245,12 @@ class ExportStream:
     def __init__(self, chunks, lines, item, held, path: str) -> None:
         self._chunks, self._lines, self._item = chunks, lines, item
         self._held, self._path = held, path
-        self._app = current_app._get_current_object()
         self.items = 0
+        self._running: Iterator[bytes] | None = None
 
     def __iter__(self) -> Iterator[bytes]:
-        # The request is answered; the reads go on in an app context of their own (the
-        # resource's fetch finds the store through it).
-        with self._app.app_context():
-            yield from self._body()
+        self._running = self._body()
+        return self._running
 
     def _body(self) -> Iterator[bytes]:
         try:
@@ -264,6 +269,8 @@ class ExportStream:
             self._held.close()
 
     def close(self) -> None:
+        if self._running is not None:
+            self._running.close()
         self._chunks.close()
         self._held.close()
 
