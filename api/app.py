@@ -77,8 +77,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     # registered first so that it runs last, on the final body and its identity ETag.
     if app.config["COMPRESS_RESPONSES"]:
         compression.init_app(app)
+    export.init_app(app)  # its Vary runs after http's hooks (X-Request-ID), before compression's
     http.init_app(app)
-    export.init_app(app)  # after http's Accept check (before_request hooks run in order)
     hardening.init_app(app)
     auth.init_app(app)
     observability.init_app(app)

@@ -148,6 +148,18 @@ def init_app(app: Flask) -> None:
 
     app.register_error_handler(ExportResponse, lambda exported: exported.response)
 
+    @app.after_request
+    def _vary(response: Response) -> Response:
+        """A collection answers by ``Accept`` (a page or an export), so a cache (nginx keys by
+        URL) must keep the two apart: ``Vary: Accept`` (compression adds Accept-Encoding)."""
+        if view_form(app.view_functions.get(request.endpoint or "")) is not None:
+            vary = response.headers.get("Vary")
+            if not vary:
+                response.headers["Vary"] = "Accept"
+            elif "accept" not in [v.strip().lower() for v in vary.split(",")]:
+                response.headers["Vary"] = f"{vary}, Accept"
+        return response
+
     @app.teardown_request
     def _release(_error=None):
         held = g.pop("export_held", None)
@@ -205,7 +217,6 @@ def stream(
             ("Content-Type", NDJSON if media == NDJSON else CSV_CONTENT_TYPE),
             ("Cache-Control", NO_STORE),
             ("X-Accel-Buffering", "no"),
-            ("Vary", "Accept"),
         ],
         direct_passthrough=True,
     )

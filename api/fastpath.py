@@ -79,6 +79,7 @@ ARTICLE = "/v1/articles/<article_id>"
 VERSION = "/v1/articles/<article_id>/versions/<int(min=1):version>"
 ARTICLES = "/v1/articles"
 PARTS = {f"/v1/articles/<article_id>/{kind}": kind for kind in INCLUDES}
+_COLLECTIONS = frozenset((ARTICLES, *PARTS))
 
 
 #: Paths whose routing is remembered (then forgotten all at once).
@@ -181,12 +182,14 @@ class FastPath:
         origin = environ.get("HTTP_ORIGIN")
         cors = [("Access-Control-Allow-Origin", origin or "*")]
         cors.append(("Access-Control-Expose-Headers", _EXPOSED))
+        # A collection answers by Accept too (a page, or a bulk export: api/export.py).
+        vary = "Accept, Accept-Encoding" if rule.rule in _COLLECTIONS else "Accept-Encoding"
         if origin:
-            cors.append(("Vary", "Origin, Accept-Encoding"))
+            cors.append(("Vary", f"Origin, {vary}"))
         tail = [*cors, *self.rate_limit.headers(rate)] if self.rate_limit else cors
         tail += [*_SECURITY, ("X-Request-ID", request_id)]
         if not origin:
-            tail.append(("Vary", "Accept-Encoding"))
+            tail.append(("Vary", vary))
 
         body = None
         if etag is None:  # a list: its ETag is its body's hash, as the app's
