@@ -12,7 +12,8 @@ with one row per item under a header row. No envelope, no pages:
   chunk, so a stream to a slow client holds no snapshot.
 * **Same filters, same errors.** The query is parsed and checked as for a page, and the first
   chunk is read before the answer starts: a bad parameter, an unknown article, a bad cursor is
-  still a problem+json 4xx. ``page`` and ``page_size`` are a 400 (an export has no pages).
+  still a problem+json 4xx. ``page`` is a 400 (an export has no pages); ``page_size`` is
+  ignored (a generated client sends its default with every call).
 * **Resumable.** An export starts where ``cursor`` (from a page's ``links.next``) or ``after``
   (the key of the last item received: ``PageQuerySchema.after`` says what it is per
   collection) says, so a client that

@@ -132,9 +132,10 @@ def export_or_none(
         return
     if item is None:
         export.refuse_unexportable()
-    for name in ("page", "page_size"):
-        if name in request.args:
-            bad_parameter(name, "An export has no pages: it streams every item; leave it out.")
+    # ``page_size`` is ignored (generated clients send its default); ``page`` cannot mean
+    # anything here.
+    if "page" in request.args:
+        bad_parameter("page", "An export has no pages: it streams every item; leave it out.")
     direction, key = start_key(args, scope, key_type, resume)
     if direction != "next":
         bad_parameter("cursor", "An export goes forwards: take the cursor from links.next.")
