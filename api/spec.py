@@ -246,6 +246,21 @@ CURSOR_EXAMPLES = {
     "getEntity": ("entity:person:donald-trump", EXAMPLE_ARTICLE),
 }
 
+#: ``after`` of each collection, as an example that works on the seed (the key of its item).
+AFTER_EXAMPLES = {
+    "listArticles": EXAMPLE_ARTICLE,
+    "listArticleVersions": "1",
+    "listSections": "opening",
+    "listBullets": "b1",
+    "listArticleQuotes": "q1",
+    "listArticleEntities": "donald-trump",
+    "listQuotes": f"{EXAMPLE_ARTICLE}/q1",
+    "listEntities": "event:world-war-ii",
+    "getEntity": EXAMPLE_ARTICLE,
+    "listWebhooks": "wh_3b9d2f7a6c1e",
+    "listWebhookDeliveries": "1",
+}
+
 
 def _link(operation_id: str, description: str, **parameters: str) -> dict:
     return {"operationId": operation_id, "parameters": parameters, "description": description}
@@ -387,10 +402,13 @@ class ContractPlugin(BasePlugin):
             if form is not None:
                 _document_export(operation["responses"][200], form)
             cursor = CURSOR_EXAMPLES.get(operation.get("operationId", ""))
+            after = AFTER_EXAMPLES.get(operation.get("operationId", ""))
             for parameter in operation.get("parameters", []):
                 if isinstance(parameter, dict) and parameter.get("name") == "cursor" and cursor:
                     example = encode_cursor(cursor[0], "next", cursor[1])
                     parameter.setdefault("schema", {})["examples"] = [example]
+                if isinstance(parameter, dict) and parameter.get("name") == "after" and after:
+                    parameter.setdefault("schema", {})["examples"] = [after]
             operation.setdefault("parameters", []).extend(["IfNoneMatch", "RequestId"])
             links = LINKS.get(operation.get("operationId", ""))
             if links:

@@ -144,7 +144,7 @@ class PageQuerySchema(StrictSchema):
 
     after = fields.String(
         validate=validate.Length(min=1, max=MAX_AFTER_CHARS),
-        metadata={"description": AFTER_DESCRIPTION, "examples": ["council-budget"]},
+        metadata={"description": AFTER_DESCRIPTION},
     )
 
     @validates_schema
