@@ -142,9 +142,12 @@ def test_a_collection_without_a_flat_form_answers_406_naming_what_it_has(client,
     # Not a collection: no export at all.
     response = client.get(f"/v1/articles/{SEED_ID}", headers=NDJSON)
     assert response.status_code == 406
-    # Preferring JSON where it is offered: a page, as before.
+    # Preferring JSON where it is offered: a page, as before; and a page says it varies by
+    # Accept (a cache must not answer an export with it), a single resource does not.
     mixed = {"Accept": "application/json, application/x-ndjson;q=0.5"}
-    assert client.get("/v1/articles", headers=mixed).get_json()["data"]
+    page = client.get("/v1/articles", headers=mixed)
+    assert page.get_json()["data"] and page.headers["Vary"] == "Accept, Accept-Encoding"
+    assert client.get(f"/v1/articles/{SEED_ID}").headers["Vary"] == "Accept-Encoding"
 
 
 def test_resume_with_after_or_a_cursor_continues_where_the_client_stopped(client, corpus):
