@@ -221,6 +221,17 @@ def test_search_exports_every_hit_in_rank_order_with_its_search_columns(client, 
     assert rows and all(row["search.rank"] and row["search.snippet"] for row in rows)
 
 
+def test_an_export_of_parts_is_of_one_version_while_a_new_one_lands(client, store, monkeypatch):
+    monkeypatch.setattr(export, "EXPORT_CHUNK", 1)
+    first = b"# Delta depot\n\nThe depot lists its lines:\n\n* one\n* two\n* three\n"
+    store_article(store, first, "delta.txt")
+    response = client.get("/v1/articles/delta/bullets", headers=NDJSON)  # one window read
+    store_article(store, first.replace(b"* t", b"* later t"), "delta.txt")  # version 2
+    assert [b["text"] for b in lines(response)] == ["one", "two", "three"]
+    again = lines(client.get("/v1/articles/delta/bullets", headers=NDJSON))
+    assert [b["text"] for b in again] == ["one", "later two", "later three"]
+
+
 def held_connections(client, store) -> int:
     """Connections checked out of the pool after a page was read (this thread's fast reader
     holds one for good): what an export must come back to."""
@@ -235,6 +246,7 @@ def test_head_answers_the_headers_and_releases_its_reads(client, corpus):
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "application/x-ndjson"
     assert response.get_data() == b""
+    response.close()  # what a WSGI server does with every answer (a HEAD's body is not read)
     assert corpus.engine.pool.checkedout() == before
 
 
@@ -272,6 +284,7 @@ def test_the_fast_path_leaves_exports_to_the_app(db_url):
             for accept in ("application/x-ndjson", "text/csv;q=0.9, application/json;q=0.1"):
                 response = client.get(url, headers={"Accept": accept})
                 assert response.status_code == (400 if "page=" in url else 200), url
+                response.close()
         assert fast.answered == 1
         assert client.get("/v1/articles", headers=NDJSON).get_data().count(b"\n") == 1
     finally:

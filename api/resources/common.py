@@ -17,7 +17,7 @@ from werkzeug.exceptions import HTTPException
 from schemas.article import INCLUDES
 
 from ..contract import GONE, IMMUTABLE, JSON, MAX_VERSION, NO_STORE
-from ..export import SEARCH_COLUMNS
+from ..export import SEARCH_COLUMNS, requested
 from ..http import (
     conditional,
     envelope,
@@ -169,7 +169,10 @@ def part_page_body(
         item=lambda row: row.body,
         resume=resume,
     )
-    if not filters:  # one statement (a window past the end still tells a missing article)
+    # An export reads many windows: all of one version (the latest when it starts).
+    exporting = path is None and requested() is not None
+    if not filters and not exporting:
+        # One statement (a window past the end still tells a missing article).
         try:
             page = page_of(unfiltered)
         except HTTPException as error:
