@@ -344,3 +344,36 @@ def test_export_of_100000_articles_streams_in_order_in_flat_memory(tmp_path, db_
     assert growth < 32 * 1024, (samples, total_bytes)
     assert total_bytes > 200 * EXPORT_CHUNK * 100
     assert elapsed < 60, elapsed
+
+
+def test_admin_collections_export_behind_their_key(client, store):
+    from api import auth
+
+    token = auth.new_token()
+    store.create_key(token.key_id, "ops", "admin", token.token_hash)
+    admin = {"Authorization": f"Bearer {token.token}"}
+    for n in range(3):
+        store.create_webhook(
+            {
+                "id": f"wh_{n:012x}",
+                "url": f"https://203.0.113.9/hook-{n}",
+                "events": "article.created,article.updated",
+                "secret": "whsec_test",
+                "owner": "key:ops",
+            }
+        )
+    refused = client.get("/v1/webhooks", headers=NDJSON)
+    assert refused.status_code == 401  # the key check comes first, as for a page
+    hooks = lines(client.get("/v1/webhooks", headers={**NDJSON, **admin}))
+    assert [h["id"] for h in hooks] == [f"wh_{n:012x}" for n in range(3)]
+    assert all("secret" not in h for h in hooks)
+    rows = list(
+        csv.DictReader(io.StringIO(client.get("/v1/webhooks", headers={**CSV, **admin}).text))
+    )
+    assert rows[0]["events"] == "article.created|article.updated"
+    assert rows[0]["links.deliveries"] == f"/v1/webhooks/{hooks[0]['id']}/deliveries"
+    after = lines(client.get(f"/v1/webhooks?after={hooks[0]['id']}", headers={**NDJSON, **admin}))
+    assert after == hooks[1:]
+    deliveries = f"/v1/webhooks/{hooks[0]['id']}/deliveries"
+    assert client.get(deliveries, headers={**NDJSON, **admin}).get_data() == b""
+    assert client.get(deliveries, headers={**CSV, **admin}).status_code == 406  # no flat form
