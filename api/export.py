@@ -16,9 +16,8 @@ with one row per item under a header row. No envelope, no pages:
   ignored (a generated client sends its default with every call).
 * **Resumable.** An export starts where ``cursor`` (from a page's ``links.next``) or ``after``
   (the key of the last item received: ``PageQuerySchema.after`` says what it is per
-  collection) says, so a client that
-  lost the connection asks again from its last complete line. Search exports (``q``) are
-  ranked, and start over.
+  collection) says, so a client that lost the connection asks again from its last complete
+  line. Search exports (``q``) are ranked, and start over.
 * **Errors after the start** cannot change the status: the failure is logged and the stream is
   broken off (the server closes the connection without the final chunk), so a client sees an
   incomplete transfer, never a short export that looks whole.
@@ -27,7 +26,7 @@ with one row per item under a header row. No envelope, no pages:
 
 CSV (RFC 4180: CRLF line ends, fields with ``,``, ``"`` or line breaks quoted, ``"`` doubled,
 UTF-8): the columns are the item schema's fields in their declared order — a nested object's
-fields under dotted names (``counts.words``), a list of strings joined with ``|``, a list of
+fields under dotted names (``counts.quotes``), a list of strings joined with ``|``, a list of
 objects left out. A collection whose items are mostly lists of objects (sections and their
 paragraphs, deliveries and their attempts) has no flat form and answers ``text/csv`` with a 406
 naming what it has. A text cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
@@ -140,8 +139,8 @@ def init_app(app: Flask) -> None:
         form = view_form(app.view_functions.get(request.endpoint or ""))
         if form is None:
             return
-        media = negotiate(accept, (JSON, NDJSON, CSV))
-        if media == JSON or media is None:
+        media = negotiate(accept, (JSON, *EXPORT_TYPES))
+        if media not in EXPORT_TYPES:
             return
         g.export = media
         g.export_form = form
