@@ -14,7 +14,7 @@ import flask_swagger_ui
 from flask import Flask, send_from_directory
 from flask_cors import CORS
 
-from . import auth, compression, fastpath, hardening, http, observability
+from . import auth, compression, export, fastpath, hardening, http, observability
 from .contract import EXPOSED_HEADERS, shared_revalidate
 from .resources import BLUEPRINTS
 from .settings import Settings
@@ -77,6 +77,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     # registered first so that it runs last, on the final body and its identity ETag.
     if app.config["COMPRESS_RESPONSES"]:
         compression.init_app(app)
+    export.init_app(app)  # its Vary runs after http's hooks (X-Request-ID), before compression's
     http.init_app(app)
     hardening.init_app(app)
     auth.init_app(app)

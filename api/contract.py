@@ -7,6 +7,9 @@ from __future__ import annotations
 #: Media types the API answers with.
 JSON = "application/json"
 PROBLEM = "application/problem+json"
+#: Bulk export of a collection (``api/export.py``): one item per line, or one row per item.
+NDJSON = "application/x-ndjson"
+CSV = "text/csv"
 
 #: ``Cache-Control`` of a specific version's URL (its bytes never change) …
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -94,6 +97,10 @@ MAX_ABOUT_VALUES = 5
 #: Cursors are unpadded base64url tokens, at most this long.
 CURSOR_PATTERN = r"^[A-Za-z0-9_-]+$"
 MAX_CURSOR_CHARS = 512
+#: Items a bulk export reads per statement (each chunk its own short read).
+EXPORT_CHUNK = 500
+#: Longest ``after`` (an export's resume point: the key of the last item received).
+MAX_AFTER_CHARS = 512
 #: Longest accepted ``q``.
 MAX_QUERY_LENGTH = 200
 #: Largest integer a stored column holds (32-bit on every backend: versions, positions), and so

@@ -21,9 +21,10 @@ CORS for any origin, the request id, security headers, metrics and the access li
 It hands to the Flask app every request it is not sure to answer exactly as the app would: any
 other method, any request with ``Authorization``, any path it does not route here (new routes
 included), any other parameter or any value it does not know to be valid (the app answers the
-400), an ``Accept`` that is not plainly JSON, a path it must refuse (``//``, too long), a
-request the rate limit refuses, an article that does not exist (or is retracted: the app's
-410), a CORS set-up other than ``*``, and every request when reads need a key.
+400), an ``Accept`` that is not plainly JSON (a 406, or a bulk export), a path it must refuse
+(``//``, too long), a request the rate limit refuses, an article that does not exist (or is
+retracted: the app's 410), a CORS set-up other than ``*``, and every request when reads need a
+key.
 ``tests/test_fastpath.py`` checks that both answer every route and parameter combination with
 the same status, headers and body.
 """
@@ -57,6 +58,7 @@ from . import compression, fields
 from .contract import (
     API_CSP,
     CANONICAL_INTEGER,
+    CSV,
     CURSOR_PATTERN,
     DEFAULT_PAGE_SIZE,
     EXPOSED_HEADERS,
@@ -68,6 +70,7 @@ from .contract import (
     MAX_PATH_CHARS,
     MAX_QUERY_CHARS,
     MAX_VERSION,
+    NDJSON,
     REQUEST_ID_PATTERN,
     SECURITY_HEADERS,
 )
@@ -82,12 +85,15 @@ _REQUEST_ID = re.compile(REQUEST_ID_PATTERN)
 _EXPOSED = ", ".join(sorted(EXPOSED_HEADERS))
 _SECURITY = [*SECURITY_HEADERS, ("Content-Security-Policy", API_CSP)]
 _STATUS = {200: "200 OK", 304: "304 NOT MODIFIED"}
+#: What an Accept header is weighed against: JSON is answered here, the exports by the app.
+_OFFERS = (JSON, NDJSON, CSV)
 
 #: The routes answered here, by the app's rule.
 ARTICLE = "/v1/articles/<article_id>"
 VERSION = "/v1/articles/<article_id>/versions/<int(min=1):version>"
 ARTICLES = "/v1/articles"
 PARTS = {f"/v1/articles/<article_id>/{kind}": kind for kind in INCLUDES}
+_COLLECTIONS = frozenset((ARTICLES, *PARTS))
 
 
 #: Paths whose routing is remembered (then forgotten all at once).
@@ -158,8 +164,8 @@ class FastPath:
         ):
             raise Fallback
         accept = environ.get("HTTP_ACCEPT")
-        if accept and accept != "*/*" and accept != JSON and negotiate(accept, (JSON,)) is None:
-            raise Fallback  # the app's 406
+        if accept and accept != "*/*" and accept != JSON and negotiate(accept, _OFFERS) != JSON:
+            raise Fallback  # the app's 406, or a bulk export (api/export.py)
         matched = self._matched.get(path)
         if matched is None:  # the app's URL map decides, once per path
             try:
@@ -194,12 +200,14 @@ class FastPath:
         origin = environ.get("HTTP_ORIGIN")
         cors = [("Access-Control-Allow-Origin", origin or "*")]
         cors.append(("Access-Control-Expose-Headers", _EXPOSED))
+        # A collection answers by Accept too (a page, or a bulk export: api/export.py).
+        vary = "Accept, Accept-Encoding" if rule.rule in _COLLECTIONS else "Accept-Encoding"
         if origin:
-            cors.append(("Vary", "Origin, Accept-Encoding"))
+            cors.append(("Vary", f"Origin, {vary}"))
         tail = [*cors, *self.rate_limit.headers(rate)] if self.rate_limit else cors
         tail += [*_SECURITY, ("X-Request-ID", request_id)]
         if not origin:
-            tail.append(("Vary", "Accept-Encoding"))
+            tail.append(("Vary", vary))
 
         body = None
         if etag is None:  # a list: its ETag is its body's hash, as the app's

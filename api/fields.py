@@ -89,6 +89,23 @@ def project(value, tree: Tree):
     }
 
 
+def project_item(body: bytes, tree: Tree) -> bytes:
+    """One serialised item cut to ``tree`` (an export's line)."""
+    return orjson.dumps(project(orjson.loads(body), tree))
+
+
+def selects(tree: Tree, path: list[str]) -> bool:
+    """Whether ``tree`` keeps the member at ``path`` (``["counts", "quotes"]``): a CSV column."""
+    node: Tree | None = tree
+    for part in path:
+        if node is None:
+            return True
+        if part not in node:
+            return False
+        node = node[part]
+    return True
+
+
 def project_envelope(body: bytes, tree: Tree) -> bytes:
     """A ``{data, links, meta}`` body with ``data`` (an item, or each item of a list) cut to
     ``tree``."""

@@ -184,13 +184,10 @@ def init_app(app: Flask) -> None:
         accept = request.environ.get("HTTP_ACCEPT")
         if not accept or accept == "*/*" or request.path.startswith("/docs"):
             return  # the common cases, decided without parsing the header
-        view = current_app.view_functions.get(request.endpoint or "")
-        offered = getattr(view, "produces", API_MEDIA_TYPES)
+        offered = view_produces(current_app.view_functions.get(request.endpoint or ""))
         if accept != offered[0] and negotiate(accept, offered) is None:
-            abort(
-                406,
-                message=f"This URL answers {offered[0]}; the Accept header rules it out.",
-            )
+            answers = ", ".join(offered)
+            abort(406, message=f"This URL answers {answers}; the Accept header rules it out.")
 
     @app.after_request
     def _conditional(response: Response) -> Response:
@@ -214,6 +211,17 @@ def init_app(app: Flask) -> None:
 
 #: What an API route answers with (its errors are problem documents whatever ``Accept`` says).
 API_MEDIA_TYPES = (JSON,)
+
+
+def view_produces(view) -> tuple[str, ...]:
+    """What a view function answers with: its own :func:`produces`, or its method's (a
+    ``MethodView``; collections add their exports, :func:`api.spec.read_operation`), or JSON."""
+    handler = getattr(
+        getattr(view, "view_class", None),
+        "get" if request.method == "HEAD" else request.method.lower(),
+        None,
+    )
+    return getattr(handler, "produces", None) or getattr(view, "produces", API_MEDIA_TYPES)
 
 
 def produces(*media_types: str):

@@ -6,6 +6,12 @@
   deep page costs what the first costs and pages stay stable while new items arrive. The first
   request of a walk sends neither parameter.
 
+* export (``Accept: application/x-ndjson`` or ``text/csv``, :mod:`api.export`): every item,
+  streamed, from the same ``fetch``; the resource gives ``item`` (a row's item bytes).
+
+``after`` (the key of an item, as the client sees it) starts a walk or an export after that
+item: how a broken export resumes without any cursor in its lines.
+
 A cursor is opaque to clients: base64url JSON naming the collection's ordering (its scope), the
 direction and the key of the item it continues from. A cursor from another collection, a
 mangled one, or one whose integer key no stored column can hold (a forged ``2**63``) is a 400
@@ -17,6 +23,7 @@ from __future__ import annotations
 import base64
 import binascii
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -24,13 +31,15 @@ import orjson
 from flask import request
 from flask_smorest import abort
 
-from .contract import MAX_STORED_INT
+from . import export
+from .contract import CANONICAL_INTEGER, MAX_STORED_INT
 from .http import link_to
 from .store import Key, Slice, Window
 
 KeyType = type | tuple[type, ...]
 
-PAGING_PARAMS = ("page", "cursor", "page_size")
+PAGING_PARAMS = ("page", "cursor", "page_size", "after")
+_INTEGER = re.compile(CANONICAL_INTEGER)
 
 
 @dataclass(slots=True)
@@ -86,6 +95,62 @@ def bad_parameter(name: str, detail: str):
     abort(400, message=detail, errors={"query": {name: [detail]}})
 
 
+def after_key(text: str, key_type: KeyType) -> Key:
+    """``after`` as a key of the collection: the text itself, or a canonical integer a stored
+    column holds; anything else is a 400 naming ``after``."""
+    if key_type is str:
+        return text
+    if key_type is int and _INTEGER.fullmatch(text) and int(text) <= MAX_STORED_INT:
+        return int(text)
+    bad_parameter("after", "Not a key of this collection: the last item's key (see `after`).")
+
+
+def start_key(args: dict, scope: str, key_type: KeyType, resume=None) -> tuple[str, Key | None]:
+    """Where a walk starts: ``(direction, key)`` from ``cursor`` or ``after``, else the start."""
+    if "cursor" in args:
+        return decode_cursor(args["cursor"], scope, key_type)
+    if "after" in args:
+        return "next", (resume or (lambda text: after_key(text, key_type)))(args["after"])
+    return "next", None
+
+
+def export_or_none(
+    args: dict,
+    fetch,
+    *,
+    scope: str,
+    key_of,
+    key_type: KeyType,
+    descending: bool,
+    item=None,
+    items=None,
+    resume=None,
+    columns: tuple[str, ...] = (),
+) -> None:
+    """When the request asked for an export: answer it (raises :class:`export.ExportResponse`),
+    after the checks a page makes; else return. ``item`` makes one row's bytes; ``items`` (in
+    its place) a chunk's, when they need one more read."""
+    if export.requested() is None:
+        return
+    if item is None and items is None:
+        export.refuse_unexportable()
+    # ``page_size`` is ignored (generated clients send its default); ``page`` cannot mean
+    # anything here.
+    if "page" in request.args:
+        bad_parameter("page", "An export has no pages: it streams every item; leave it out.")
+    direction, key = start_key(args, scope, key_type, resume)
+    if direction != "next":
+        bad_parameter("cursor", "An export goes forwards: take the cursor from links.next.")
+    export.stream(
+        fetch,
+        start=key,
+        key_of=key_of,
+        items=items or (lambda rows: [item(row) for row in rows]),
+        descending=descending,
+        columns=columns,
+    )
+
+
 def paginate(
     args: dict,
     fetch: Callable[[Window], tuple[Slice, int]],
@@ -96,12 +161,30 @@ def paginate(
     descending: bool = False,
     path: str | None = None,
     params: list[tuple[str, str]] | None = None,
+    item: Callable[[object], bytes] | None = None,
+    items: Callable[[list], list[bytes]] | None = None,
+    resume: Callable[[str], Key] | None = None,
 ) -> Page:
     """Read one page of a collection; ``fetch`` returns the window's rows and the total count.
 
     ``path`` and ``params`` (the request's path and query items) default to Flask's request;
-    :mod:`api.fastpath` passes its own.
+    :mod:`api.fastpath` passes its own. ``item`` makes a row's item bytes (``items``: a chunk's
+    rows' at once): with it, a request for an export is answered with every item
+    (:mod:`api.export`) instead of a page.
+    ``resume`` reads ``after`` as a key, when the key is not the text itself.
     """
+    if path is None:
+        export_or_none(
+            args,
+            fetch,
+            scope=scope,
+            key_of=key_of,
+            key_type=key_type,
+            descending=descending,
+            item=item,
+            items=items,
+            resume=resume,
+        )
     size = args["page_size"]
     if path is None or params is None:
         path, params = request.path, list(request.args.items(multi=True))
@@ -130,9 +213,7 @@ def paginate(
             "total_pages": pages,
         }
     else:
-        direction, key = "next", None
-        if "cursor" in args:
-            direction, key = decode_cursor(args["cursor"], scope, key_type)
+        direction, key = start_key(args, scope, key_type, resume)
         window = Window(
             limit=size,
             after=key if direction == "next" else None,

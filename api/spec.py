@@ -29,12 +29,14 @@ from schemas.article import INCLUDE_CHOICES, ArticleWriteSchema
 from schemas.common import NamedChoices, ProblemSchema
 
 from .contract import (
+    CSV,
     ETAG_PATTERN,
     GONE,
     IMMUTABLE,
     MAX_PATH_CHARS,
     MAX_QUERY_CHARS,
     MAX_SHARED_CACHE_SECONDS,
+    NDJSON,
     NO_STORE,
     PROBLEM,
     REQUEST_ID_PATTERN,
@@ -43,6 +45,7 @@ from .contract import (
     shared_revalidate,
 )
 from .errors import from_http_exception
+from .export import CSV_CONTENT_TYPE, LIST_SEPARATOR, collection_form
 from .pagination import encode_cursor
 from .query import QUERY_PARSER
 from .settings import default
@@ -245,6 +248,21 @@ CURSOR_EXAMPLES = {
     "listEntityQuotes": ("entity-quotes:person:donald-trump", [EXAMPLE_ARTICLE, 0]),
 }
 
+#: ``after`` of each collection, as an example that works on the seed (the key of its item).
+AFTER_EXAMPLES = {
+    "listArticles": EXAMPLE_ARTICLE,
+    "listArticleVersions": "1",
+    "listSections": "opening",
+    "listBullets": "b1",
+    "listArticleQuotes": "q1",
+    "listArticleEntities": "donald-trump",
+    "listQuotes": f"{EXAMPLE_ARTICLE}/q1",
+    "listEntities": "event:world-war-ii",
+    "getEntity": EXAMPLE_ARTICLE,
+    "listWebhooks": "wh_3b9d2f7a6c1e",
+    "listWebhookDeliveries": "1",
+}
+
 
 def _link(operation_id: str, description: str, **parameters: str) -> dict:
     return {"operationId": operation_id, "parameters": parameters, "description": description}
@@ -410,7 +428,11 @@ class ContractPlugin(BasePlugin):
                 self._write_helper(path, method, operation)
                 continue
             scope = operation.pop("x-scope", None)
+            form = operation.pop("x-export", None)
+            if form is not None:
+                _document_export(operation["responses"][200], form)
             cursor = CURSOR_EXAMPLES.get(operation.get("operationId", ""))
+            after = AFTER_EXAMPLES.get(operation.get("operationId", ""))
             for parameter in operation.get("parameters", []):
                 if isinstance(parameter, dict) and parameter.get("name") == "cursor" and cursor:
                     example = encode_cursor(cursor[0], "next", cursor[1])
@@ -418,6 +440,8 @@ class ContractPlugin(BasePlugin):
                 named = FIELD_EXAMPLES.get(operation.get("operationId", ""))
                 if isinstance(parameter, dict) and parameter.get("name") == "fields" and named:
                     parameter.setdefault("schema", {})["examples"] = [named]
+                if isinstance(parameter, dict) and parameter.get("name") == "after" and after:
+                    parameter.setdefault("schema", {})["examples"] = [after]
             operation.setdefault("parameters", []).extend(["IfNoneMatch", "RequestId"])
             links = LINKS.get(operation.get("operationId", ""))
             if links:
@@ -462,6 +486,36 @@ class ContractPlugin(BasePlugin):
         for code in codes:
             responses.setdefault(str(code), ERROR_RESPONSES[code][0])
         operation["responses"] = dict(sorted(responses.items()))
+
+
+def _document_export(response: dict, form) -> None:
+    """A collection's 200 in its export media types too (``api.export``): NDJSON lines of the
+    item schema, and CSV with its columns."""
+    item = schema_name(form.item_schema)
+    content = response.setdefault("content", {})
+    content[NDJSON] = {
+        "schema": {
+            "$ref": f"#/components/schemas/{item}",
+            "description": f"With `Accept: {NDJSON}`: every matching item, one `{item}` per "
+            "line (no envelope, no pages), streamed; resume with `after` or `cursor`.",
+        }
+    }
+    if form.columns is not None:
+        content[CSV] = {
+            "schema": {
+                "type": "string",
+                "description": f"With `Accept: {CSV}`: every matching item as one RFC 4180 "
+                f"row under a header row, columns `{', '.join(form.columns)}` (nested fields "
+                f"dotted, lists of strings joined by `{LIST_SEPARATOR}`; a text cell starting "
+                "with `=`, `+`, `-` or `@` is prefixed with `'`).",
+            },
+            "example": ",".join(form.columns) + "\r\n",
+        }
+    response["description"] += (
+        f" With `Accept: {NDJSON}`"
+        + (f" or `{CSV_CONTENT_TYPE.split(';')[0]}`" if form.columns is not None else "")
+        + ": every matching item, streamed (`Cache-Control: no-store`; no ETag)."
+    )
 
 
 def enum_component(self, field, ret, **kwargs) -> dict:
@@ -667,11 +721,16 @@ def read_operation(
     schema,
     *,
     collection: bool = False,
+    flat: bool = True,
     scope: str | None = None,
     description: str | None = None,
 ):
     """Decorators documenting a GET: its id, its 200 and 304 and their headers, and the key
     scope it needs when it is not a public read (jobs: ``write``, webhooks: ``admin``).
+
+    A collection also answers bulk exports (:mod:`api.export`): NDJSON of its items, and CSV
+    unless ``flat`` is False; the view is marked with its :class:`~api.export.Form` (for the
+    ``Accept`` check) and the 200 documents both media types.
 
     The error answers every GET shares are added by :class:`ContractPlugin`.
     """
@@ -687,11 +746,17 @@ def read_operation(
     doc: dict = {"operationId": operation_id}
     if scope is not None:
         doc["x-scope"] = scope
+    form = collection_form(schema, flat=flat) if collection else None
+    if form is not None:
+        doc["x-export"] = form
 
     def decorate(view):
         item = item_schema(schema)
         FIELD_EXAMPLES[operation_id] = _field_example(item)
         view = _selecting(view, item)
+        if form is not None:
+            view.export_form = form
+            view.produces = form.media_types
         view = blp.response(200, schema, description=description, headers=headers)(view)
         view = blp.alt_response(
             304,

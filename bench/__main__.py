@@ -2,4 +2,8 @@ import sys
 
 from bench.run import main
 
+if sys.argv[1:2] == ["export"]:  # python -m bench export: the bulk export's benchmark
+    from bench.export import main as export_main
+
+    sys.exit(export_main(sys.argv[2:]))
 sys.exit(main())

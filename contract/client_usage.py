@@ -388,10 +388,56 @@ def diffs_and_annotations(base_url: str) -> dict:
     return {"annotation_types": kinds, "spans": len(spans), "identical": diff.identical}
 
 
+# -- Bulk export.
+# The generated functions parse a 200 as the JSON page, so an export goes through the generated
+# client's own httpx client with the request the generated function builds (`_get_kwargs`, its
+# `page_size` default included: an export ignores it) and `Accept: application/x-ndjson`; each
+# line is parsed into the generated item model. `after` is a generated parameter.
+
+NDJSON = "application/x-ndjson"
+
+
+def bulk_export(base_url: str) -> dict:
+    """Every article exported as NDJSON equals the JSON pages; `after` resumes after an item;
+    quotes export as CSV with the documented header; sections have no flat form (406)."""
+    from article_api_client.models import ArticleSummary, CorpusQuote
+
+    client = Client(base_url=base_url, raise_on_unexpected_status=True)
+    http = client.get_httpx_client()
+    request = list_articles._get_kwargs()
+    request["headers"] = {**request.get("headers", {}), "Accept": NDJSON}
+    with http.stream(**request) as response:
+        assert response.status_code == 200, response.read()
+        assert response.headers["content-type"] == NDJSON
+        assert "etag" not in response.headers and response.headers["cache-control"] == "no-store"
+        exported = [
+            ArticleSummary.from_dict(json.loads(line)) for line in response.iter_lines() if line
+        ]
+    page = list_articles.sync(client=client, page_size=100)
+    assert isinstance(page, ArticleList)
+    assert [a.id for a in exported] == [a.id for a in page.data]
+    resumed = list_articles._get_kwargs(after=exported[0].id)
+    resumed["headers"] = {**resumed.get("headers", {}), "Accept": NDJSON}
+    with http.stream(**resumed) as response:
+        rest = [json.loads(line)["id"] for line in response.iter_lines() if line]
+    assert rest == [a.id for a in exported[1:]]
+    after_page = list_articles.sync(client=client, after=exported[0].id, page_size=100)
+    assert [a.id for a in after_page.data] == rest  # `after` starts a page walk too
+    quotes = http.get("/v1/quotes", headers={"Accept": NDJSON})
+    parsed = [CorpusQuote.from_dict(json.loads(line)) for line in quotes.text.splitlines()]
+    assert parsed and all(quote.article_id for quote in parsed)
+    table = http.get("/v1/quotes", headers={"Accept": "text/csv"})
+    assert table.status_code == 200 and table.text.startswith("id,section_id,text,")
+    flat = http.get(f"/v1/articles/{SEED_ID}/sections", headers={"Accept": "text/csv"})
+    assert flat.status_code == 406 and Problem.from_dict(flat.json()).status == 406
+    return {"articles": len(exported), "quotes": len(parsed)}
+
+
 if __name__ == "__main__":
     result = main(sys.argv[1])
     result["rate_limited"] = rate_limited(sys.argv[2])
     result["write"] = write(sys.argv[1], sys.argv[3])
     result["quotes_about"] = quotes_about(sys.argv[1])
     result["diffs_and_annotations"] = diffs_and_annotations(sys.argv[1])
+    result["export"] = bulk_export(sys.argv[1])
     print(json.dumps(result))

@@ -360,6 +360,7 @@ async function main(base: string, limited: string, token: string): Promise<void>
     rateLimited: (await until429(limited)).retryAfter,
     write: (await writeWithKey(base, token)).state,
     quotesAbout: await quotesAbout(base),
+    exported: await bulkExport(base),
     annotated: await annotatedAndDiffed(base, article.id),
   };
   console.log(JSON.stringify(report));
@@ -417,4 +418,45 @@ export async function quotesAbout(base: string): Promise<{ about: number; said: 
   const problem = (await missing.json()) as UnknownEntity;
   check(missing.status === 404 && problem.status === 404, "an unknown entity is a 404");
   return { about: quotes.length, said: total };
+}
+
+// -- Bulk export: every article as NDJSON, resumed with `after`.
+// Typed by the spec: a line of `application/x-ndjson` is the collection's item schema, and the
+// CSV header is the documented column list.
+type ExportedArticle =
+  paths["/v1/articles"]["get"]["responses"][200]["content"]["application/x-ndjson"];
+type ExportedQuote =
+  operations["listQuotes"]["responses"][200]["content"]["application/x-ndjson"];
+type QuotesCsv = operations["listQuotes"]["responses"][200]["content"]["text/csv"];
+type ExportQuery = NonNullable<operations["listArticles"]["parameters"]["query"]>;
+
+async function exportLines<T>(url: string): Promise<T[]> {
+  const response = await fetch(url, { headers: { Accept: "application/x-ndjson" } });
+  if (response.status !== 200) throw new ApiError((await response.json()) as Problem);
+  const text = await response.text();
+  return text.split("\n").filter((line) => line !== "").map((line) => JSON.parse(line) as T);
+}
+
+async function bulkExport(base: string): Promise<{ articles: number; quotes: number }> {
+  const all = await exportLines<ExportedArticle>(`${base}/v1/articles`);
+  const pages = await getJson<ArticleList>(`${base}/v1/articles?page_size=100`);
+  const paged: ArticleSummary[] = pages.body?.data ?? [];
+  check(all.length === paged.length && all.every((a, i) => a.id === paged[i]?.id), "export");
+  const first = all[0];
+  check(first !== undefined, "an exported article");
+  const query: ExportQuery = { after: first.id };
+  const rest = await exportLines<ExportedArticle>(
+    `${base}/v1/articles?after=${encodeURIComponent(query.after ?? "")}`,
+  );
+  check(rest.length === all.length - 1 && rest[0]?.id === all[1]?.id, "resume with after");
+  const quotes = await exportLines<ExportedQuote>(`${base}/v1/quotes`);
+  check(quotes.every((q) => typeof q.article_id === "string"), "quotes export");
+  const csv = await fetch(`${base}/v1/quotes`, { headers: { Accept: "text/csv" } });
+  const body: QuotesCsv = await csv.text();
+  check(body.startsWith("id,section_id,text,"), "quotes CSV header");
+  const sections = await fetch(`${base}/v1/articles/${first.id}/sections`, {
+    headers: { Accept: "text/csv" },
+  });
+  check(sections.status === 406, "sections have no flat form");
+  return { articles: all.length, quotes: quotes.length };
 }

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from marshmallow import fields, validate
+from marshmallow import ValidationError, fields, validate, validates_schema
 
-from api.contract import MAX_FEED_WAIT, MAX_PAGE_SIZE
+from api.contract import MAX_FEED_WAIT, MAX_PAGE_SIZE, MAX_STORED_INT
 from api.store import EVENT_TYPES
 from api.store.changes import message_id
 
@@ -116,6 +116,14 @@ class ChangesQuerySchema(StrictSchema):
             "`links.next` of the last call. Without it the feed starts at its first event."
         },
     )
+    after = QueryInteger(
+        validate=validate.Range(min=0, max=MAX_STORED_INT),
+        metadata={
+            "description": "Start after the event with this `seq` (the last one received: how "
+            "a broken export resumes). Cannot be combined with `cursor`.",
+            "examples": [1234],
+        },
+    )
     since = UtcDateTime(
         metadata={
             "description": "Only events committed at or after this RFC 3339 time.",
@@ -139,6 +147,12 @@ class ChangesQuerySchema(StrictSchema):
             "examples": [25],
         },
     )
+
+    @validates_schema
+    def _one_start(self, data, **kwargs):
+        if "after" in data and "cursor" in data:
+            raise ValidationError("Use either `cursor` or `after`, not both.", "after")
+
     page_size = QueryInteger(
         load_default=MAX_PAGE_SIZE,
         validate=validate.Range(min=1, max=MAX_PAGE_SIZE),

@@ -12,12 +12,22 @@ from api.contract import (
     CANONICAL_INTEGER,
     CURSOR_PATTERN,
     DEFAULT_PAGE_SIZE,
+    MAX_AFTER_CHARS,
     MAX_CURSOR_CHARS,
     MAX_PAGE,
     MAX_PAGE_SIZE,
     MAX_QUERY_LENGTH,
 )
 from api.fields import FIELD_PATTERN, MAX_FIELDS
+
+#: ``after``: the key of an item, as the client sees it (``api/export.py``).
+AFTER_DESCRIPTION = (
+    "Start after this item (keyset; for resuming an export, also on pages): the sort key of "
+    "the last item received — an article's `id`, an entity's `key`, an entity's article's "
+    "`article_id`, a version's `version`, a webhook's `id`, a delivery's `id`, an article's "
+    "part's `id`, a quote across articles' `article_id` and `id` joined by `/` "
+    "(`council-budget/q3`). Cannot be combined with `cursor` or `page`."
+)
 
 
 class StrictSchema(Schema):
@@ -177,10 +187,17 @@ class PageQuerySchema(FieldsQuerySchema):
         },
     )
 
+    after = fields.String(
+        validate=validate.Length(min=1, max=MAX_AFTER_CHARS),
+        metadata={"description": AFTER_DESCRIPTION},
+    )
+
     @validates_schema
     def _one_mode(self, data, **kwargs):
         if "page" in data and "cursor" in data:
             raise ValidationError("Use either `page` or `cursor`, not both.", "cursor")
+        if "after" in data and ("page" in data or "cursor" in data):
+            raise ValidationError("`after` starts a walk: leave out `page` and `cursor`.", "after")
 
 
 A = "/v1/articles/000-8cbe90a26df69869"

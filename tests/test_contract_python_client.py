@@ -119,3 +119,7 @@ def test_generated_client_works_against_the_live_server(
     annotated = report["diffs_and_annotations"]
     assert {"quote", "entity_mention", "paragraph", "heading"} <= set(annotated["annotation_types"])
     assert annotated["identical"] is True
+    assert report["editorial"]["dated"] >= 1 and report["editorial"]["tags"] >= 1
+    assert report["fields"]["items"] >= 1 and report["fields"]["quotes"] >= 1
+    assert report["quotes_about"]["about"] >= 1
+    assert report["export"]["articles"] == len(live_server.article_ids)

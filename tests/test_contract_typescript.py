@@ -68,3 +68,6 @@ def test_the_typed_client_runs_against_the_live_server(
     assert report["rateLimited"] >= 1
     assert report["write"] == "queued"
     assert "quote" in report["annotated"]["types"] and report["annotated"]["identical"] is True
+    assert report["editorial"]["tags"] >= 1 and report["editorial"]["slim"] >= 1
+    assert report["quotesAbout"]["about"] >= 1
+    assert report["exported"]["articles"] == len(live_server.article_ids)

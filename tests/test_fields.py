@@ -183,3 +183,21 @@ def test_cut_items_match_their_documented_members(client, seeded, url, component
     for item in items:
         validator.validate(item)
         assert set(item) <= {name.split(".")[0] for name in url.split("fields=")[1].split(",")}
+
+
+def test_an_export_is_cut_to_the_fields_too(client, seeded):
+    """NDJSON lines carry only the named members; CSV only their columns."""
+    import json
+
+    lines = client.get(
+        f"/v1/articles/{SEED_ID}/quotes?fields=id,speaker.name",
+        headers={"Accept": "application/x-ndjson"},
+    ).get_data(as_text=True)
+    items = [json.loads(line) for line in lines.splitlines() if line]
+    assert items and all(set(item) <= {"id", "speaker"} for item in items)
+    assert all(set(item.get("speaker") or {}) <= {"name"} for item in items)
+    csv = client.get(
+        f"/v1/articles/{SEED_ID}/quotes?fields=id,speaker.name", headers={"Accept": "text/csv"}
+    ).get_data(as_text=True)
+    assert csv.splitlines()[0] == "id,speaker.name"
+    assert len(csv.splitlines()) == len(items) + 1

@@ -5,16 +5,17 @@ from __future__ import annotations
 import time
 
 import orjson
-from flask import current_app
+from flask import current_app, request
 from flask.views import MethodView
 
 from schemas.change import ChangesQuerySchema, ChangesResponseSchema, change_document
 
+from .. import export
 from ..contract import NO_STORE
 from ..http import envelope, json_array, json_response, link_to, self_url, store
-from ..pagination import decode_cursor, encode_cursor
+from ..pagination import bad_parameter, decode_cursor, encode_cursor
 from ..spec import Blueprint, read_operation
-from ..store import utc_text
+from ..store import Slice, Window, utc_text
 
 blp = Blueprint(
     "changes",
@@ -26,6 +27,31 @@ blp = Blueprint(
 #: How often a long-poll looks for new events.
 POLL_SECONDS = 0.2
 _SCOPE = "changes"
+
+
+def export_changes(args: dict, after: int, since: str | None) -> None:
+    """Every event after ``after`` up to the newest, streamed (:mod:`api.export`)."""
+    if "wait" in request.args:
+        bad_parameter("wait", "An export ends at the newest event; it does not wait.")
+
+    def fetch(window: Window):
+        with store().reading() as conn:
+            rows = store().changes(
+                conn,
+                after=window.after or 0,
+                since=since,
+                types=args.get("type"),
+                article_id=args.get("article_id"),
+                limit=window.limit + 1,
+            )
+        return Slice(rows[: window.limit], len(rows) > window.limit), None
+
+    export.stream(
+        fetch,
+        start=after,
+        key_of=lambda row: row.seq,
+        items=lambda rows: [orjson.dumps(change_document(row)) for row in rows],
+    )
 
 
 @blp.route("")
@@ -43,7 +69,11 @@ class Changes(MethodView):
         after = 0
         if "cursor" in args:
             after = decode_cursor(args["cursor"], _SCOPE, int)[1]
+        elif "after" in args:
+            after = args["after"]
         since = utc_text(args["since"]) if "since" in args else None
+        if export.requested():
+            export_changes(args, after, since)
         deadline = time.monotonic() + min(args["wait"], current_app.config["FEED_MAX_WAIT"])
         while True:
             with store().reading() as conn:
@@ -67,7 +97,8 @@ class Changes(MethodView):
             position = max(position, last)
         cursor = encode_cursor(_SCOPE, "next", position)
         # The next call resumes from the cursor: `since` is behind it, `wait` is the caller's.
-        kept = [(k, v) for k, v in sorted(args.items()) if k not in ("cursor", "wait", "since")]
+        dropped = ("cursor", "after", "wait", "since")
+        kept = [(k, v) for k, v in sorted(args.items()) if k not in dropped]
         params = [(k, ",".join(v) if isinstance(v, list) else str(v)) for k, v in kept]
         next_url = link_to("/v1/changes", [*params, ("cursor", cursor)])
         links = {"self": self_url(), "next": next_url}

@@ -18,6 +18,7 @@ from schemas.article import DEFAULT_FACET_SIZE, DEFAULT_SORT, INCLUDES
 
 from .. import annotations
 from ..contract import GONE, IMMUTABLE, JSON, MAX_VERSION, NO_STORE
+from ..export import SEARCH_COLUMNS, requested
 from ..http import (
     conditional,
     envelope,
@@ -28,7 +29,7 @@ from ..http import (
     splice,
     store,
 )
-from ..pagination import bad_parameter, paginate
+from ..pagination import bad_parameter, export_or_none, paginate
 from ..store import ArticleFilter, SearchQueryError, Slice, Window
 
 
@@ -126,6 +127,15 @@ def article_list_body(
     Also :mod:`api.fastpath`'s, which passes the request's ``path`` and ``params``."""
     sort = args.get("sort", DEFAULT_SORT)
     key = sort.lstrip("-")
+
+    def resume(after: str):
+        """``after`` (the last article's id) as the key of a date-sorted walk."""
+        with article_store.reading() as conn:
+            published = article_store.published_at_of(conn, after)
+        if published is None:
+            bad_parameter("after", f"No article {after!r}: send the last item's `id`.")
+        return published, after
+
     paged = functools.partial(
         paginate,
         args,
@@ -135,6 +145,8 @@ def article_list_body(
         descending=sort.startswith("-"),
         path=path,
         params=params,
+        item=lambda row: row[1],
+        resume=None if key == "id" else resume,
     )
     meta = {}
     if "facets" in args:  # the page and its counts from one snapshot
@@ -205,6 +217,14 @@ def part_page_body(
             gone_or_404(article_id, article_store=article_store)
         return found
 
+    def resume(part_id: str) -> int:
+        """``after``: the id of the last part received."""
+        with article_store.reading() as conn:
+            found = article_store.part_position(conn, article_id, kind, part_id)
+        if found is None:
+            bad_parameter("after", f"Article {article_id!r} has no {kind} {part_id!r}.")
+        return found
+
     page_of = functools.partial(
         paginate,
         args,
@@ -213,8 +233,13 @@ def part_page_body(
         key_type=int,
         path=path,
         params=params,
+        item=lambda row: row.body,
+        resume=resume,
     )
-    if not filters:  # one statement (a window past the end still tells a missing article)
+    # An export reads many windows: all of one version (the latest when it starts).
+    exporting = path is None and requested() is not None
+    if not filters and not exporting:
+        # One statement (a window past the end still tells a missing article).
         try:
             page = page_of(unfiltered)
         except HTTPException as error:
@@ -234,33 +259,53 @@ def part_page_body(
     return body, page.link_header
 
 
+def part_key(conn: Connection, kind: str, after: str) -> tuple[str, int]:
+    """``after`` of a collection of parts across articles (``article_id/part_id``, the last
+    item's two fields) as its key, ``(article_id, position)``."""
+    article_id, _, part_id = after.partition("/")
+    found = store().part_position(conn, article_id, kind, part_id) if part_id else None
+    if found is None:
+        bad_parameter("after", f"No {kind} {after!r}: send the last item's `article_id/id`.")
+    return article_id, found
+
+
 def search_page(args: dict, fetch, scope: str, item=lambda row: row[1], items=None):
     """One page of ranked search results: each item's stored bytes plus its ``search`` hit.
 
     Pages in rank order; a cursor holds the rank position of the item it continues from and
     the query's fingerprint (so it only continues the same search). ``items`` (the page's rows
     to their bytes, in order) replaces ``item`` when the items need one more read for the page.
+    An export request gets every result in rank order (a ranking is not resumed with
+    ``after``).
     """
     if "sort" in request.args:
         bad_parameter("sort", "Search results are ranked; `sort` cannot be combined with `q`.")
+    if "after" in args:
+        bad_parameter("after", "Search results are ranked: continue with `cursor`.")
     digest = hashlib.blake2b(args["q"].encode(), digest_size=6).hexdigest()
+
+    def hit_items(hits) -> list[bytes]:
+        served = items([hit.row for hit in hits]) if items else [item(hit.row) for hit in hits]
+        return [
+            splice(each, [("search", orjson.dumps({"rank": hit.rank, "snippet": hit.snippet}))])
+            for each, hit in zip(served, hits, strict=True)
+        ]
+
+    ranked = {"scope": f"{scope}:q:{digest}", "key_of": lambda hit: hit.ordinal, "key_type": int}
     try:
         with store().reading() as conn:
-            page = paginate(
+            export_or_none(
                 args,
                 lambda window: fetch(conn, window),
-                scope=f"{scope}:q:{digest}",
-                key_of=lambda hit: hit.ordinal,
-                key_type=int,
+                descending=False,
+                items=hit_items,
+                columns=SEARCH_COLUMNS,
+                **ranked,
             )
+            page = paginate(args, lambda window: fetch(conn, window), **ranked)
     except SearchQueryError as error:
         bad_parameter("q", f"Nothing to search for: {error}")
-    served = items([hit.row for hit in page.rows]) if items else [item(h.row) for h in page.rows]
-    hits = (
-        splice(each, [("search", orjson.dumps({"rank": hit.rank, "snippet": hit.snippet}))])
-        for each, hit in zip(served, page.rows, strict=True)
-    )
-    body = envelope(json_array(hits), page.links, page.meta)
+    body = envelope(json_array(hit_items(page.rows)), page.links, page.meta)
     return json_response(body, link=page.link_header)
 
 

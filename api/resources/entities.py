@@ -41,6 +41,21 @@ def corpus_entity(row) -> dict:
     }
 
 
+def entity_article(row) -> dict:
+    """One article mentioning an entity: how it names it, how often, how salient it is."""
+    entity = orjson.loads(row.body)
+    return {
+        "article_id": row.article_id,
+        "title": row.title,
+        "entity_id": entity["id"],
+        "name": entity["name"],
+        "aliases": entity["aliases"],
+        "mention_count": entity["mention_count"],
+        "salience": entity["salience"],
+        "url": f"/v1/articles/{row.article_id}",
+    }
+
+
 @blp.route("/articles/<article_id>/entities")
 class ArticleEntities(MethodView):
     @blp.arguments(EntityQuerySchema, location="query", as_kwargs=True)
@@ -72,6 +87,7 @@ class Entities(MethodView):
                 ),
                 scope="entities",
                 key_of=lambda row: row.key,
+                item=lambda row: orjson.dumps(corpus_entity(row)),
             )
         items = (orjson.dumps(corpus_entity(row)) for row in page.rows)
         return json_response(
@@ -99,22 +115,9 @@ class EntityItem(MethodView):
                 lambda window: store().entity_mentions(conn, entity_key, window),
                 scope=f"entity:{entity_key}",
                 key_of=lambda row: row.article_id,
+                item=lambda row: orjson.dumps(entity_article(row)),
             )
-        articles = []
-        for row in page.rows:
-            entity = orjson.loads(row.body)
-            articles.append(
-                {
-                    "article_id": row.article_id,
-                    "title": row.title,
-                    "entity_id": entity["id"],
-                    "name": entity["name"],
-                    "aliases": entity["aliases"],
-                    "mention_count": entity["mention_count"],
-                    "salience": entity["salience"],
-                    "url": f"/v1/articles/{row.article_id}",
-                }
-            )
+        articles = [entity_article(row) for row in page.rows]
         data = corpus_entity(summary) | {"articles": articles}
         return json_response(
             envelope(orjson.dumps(data), page.links, page.meta), link=page.link_header

@@ -18,7 +18,7 @@ from ..http import envelope, json_array, json_response, splice, store
 from ..ids import name_keys
 from ..pagination import paginate
 from ..spec import Blueprint, read_operation
-from .common import part_page, search_page
+from .common import part_key, part_page, search_page
 
 blp = Blueprint(
     "quotes",
@@ -75,6 +75,13 @@ def corpus_items(conn, rows) -> list[bytes]:
     ]
 
 
+def exported_items(rows) -> list[bytes]:
+    """:func:`corpus_items` in a read of its own (an export's chunk, a search page): versions
+    never change, so any snapshot agrees."""
+    with store().reading() as conn:
+        return corpus_items(conn, rows)
+
+
 def corpus_quote_page(args: dict, scope: str, entity_key: str | None = None, **filters):
     """One page of quotes across articles, by article id then document order; with
     ``entity_key``, a 404 first when the corpus has no such entity (in the same snapshot)."""
@@ -87,6 +94,8 @@ def corpus_quote_page(args: dict, scope: str, entity_key: str | None = None, **f
             scope=scope,
             key_of=lambda row: (row.article_id, row.position),
             key_type=(str, int),
+            items=exported_items,
+            resume=lambda after: part_key(conn, "quotes", after),
         )
         items = corpus_items(conn, page.rows)
     body = envelope(json_array(items), page.links, page.meta)
@@ -122,16 +131,11 @@ class Quotes(MethodView):
         """
         filters = quote_filters(args)
         if "q" in args:
-
-            def items(rows):
-                with store().reading() as conn:  # versions never change: any snapshot agrees
-                    return corpus_items(conn, rows)
-
             return search_page(
                 args,
                 lambda conn, window: store().search_quotes(conn, args["q"], window, **filters),
                 "quotes",
-                items=items,
+                items=exported_items,
             )
         return corpus_quote_page(args, "quotes", **filters)
 

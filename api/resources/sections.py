@@ -24,7 +24,7 @@ blp = Blueprint(
 @blp.route("/<article_id>/sections")
 class Sections(MethodView):
     @blp.arguments(PageQuerySchema, location="query", as_kwargs=True)
-    @read_operation(blp, "listSections", SectionListResponseSchema, collection=True)
+    @read_operation(blp, "listSections", SectionListResponseSchema, collection=True, flat=False)
     def get(self, article_id: str, **args):
         """List an article's sections
 

@@ -31,6 +31,21 @@ blp = Blueprint(
 )
 
 
+def version_item(article_id: str, row) -> bytes:
+    return orjson.dumps(
+        {
+            "version": row.version,
+            "content_hash": row.content_hash,
+            "parser_version": row.parser_version,
+            "ingested_at": row.ingested_at,
+            "url": f"/v1/articles/{article_id}/versions/{row.version}",
+            "diff": f"/v1/articles/{article_id}/versions/{row.version - 1}/diff/{row.version}"
+            if row.version > 1
+            else None,
+        }
+    )
+
+
 @blp.route("/<article_id>/versions")
 class ArticleVersions(MethodView):
     @blp.arguments(PageQuerySchema, location="query", as_kwargs=True)
@@ -49,23 +64,9 @@ class ArticleVersions(MethodView):
                 key_of=lambda row: row.version,
                 key_type=int,
                 descending=True,
+                item=lambda row: version_item(article_id, row),
             )
-        items = (
-            orjson.dumps(
-                {
-                    "version": row.version,
-                    "content_hash": row.content_hash,
-                    "parser_version": row.parser_version,
-                    "ingested_at": row.ingested_at,
-                    "url": f"/v1/articles/{article_id}/versions/{row.version}",
-                    "diff": f"/v1/articles/{article_id}/versions/{row.version - 1}/diff/"
-                    f"{row.version}"
-                    if row.version > 1
-                    else None,
-                }
-            )
-            for row in page.rows
-        )
+        items = (version_item(article_id, row) for row in page.rows)
         return json_response(
             envelope(json_array(items), page.links, page.meta), link=page.link_header
         )

@@ -138,6 +138,7 @@ class Webhooks(MethodView):
             lambda window: _listed(hooks, window, lambda hook: hook.id),
             scope="webhooks",
             key_of=lambda hook: hook.id,
+            item=lambda hook: orjson.dumps(_document(hook)),
         )
         items = json_array(orjson.dumps(_document(hook)) for hook in page.rows)
         return json_response(
@@ -191,6 +192,7 @@ class WebhookDeliveries(MethodView):
         "listWebhookDeliveries",
         DeliveryListResponseSchema,
         collection=True,
+        flat=False,
         scope="admin",
         description=f"OK: its most recent {DELIVERIES_SHOWN} deliveries, newest first, each "
         "with every attempt and the receiver's answers.",
@@ -212,6 +214,7 @@ class WebhookDeliveries(MethodView):
             scope=f"deliveries:{webhook_id}",
             key_of=lambda row: row[0].id,
             key_type=int,
+            item=lambda row: orjson.dumps(_delivery(*row)),
         )
         items = json_array(orjson.dumps(_delivery(*row)) for row in page.rows)
         return json_response(

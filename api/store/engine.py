@@ -17,7 +17,8 @@ NUL is sent with U+FFFD in its place (see :func:`_configure_postgresql`).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
+from contextvars import ContextVar
 from pathlib import Path
 
 from sqlalchemy import URL, Connection, Engine, create_engine, event
@@ -59,6 +60,49 @@ def snapshot(engine: Engine) -> Iterator[Connection]:
         if engine.dialect.name == "postgresql":
             conn = conn.execution_options(isolation_level="REPEATABLE READ")
         yield conn
+
+
+class HeldReads:
+    """Read connections kept past their ``with store.reading()`` block, for a streamed answer
+    (a bulk export) that reads on after its view has returned.
+
+    Each read still sees one snapshot: :meth:`end_snapshots` ends every held connection's
+    transaction after each chunk, and the next statement begins a new one, so a long stream
+    holds a connection but never a transaction (no PostgreSQL snapshot, no SQLite read mark
+    held back from a WAL checkpoint). :meth:`close` gives them back to the pool.
+    """
+
+    def __init__(self) -> None:
+        self.connections: list[Connection] = []
+
+    def end_snapshots(self) -> None:
+        for conn in self.connections:
+            conn.rollback()
+
+    def close(self) -> None:
+        while self.connections:
+            conn = self.connections.pop()
+            # A connection the server dropped: nothing left to give back.
+            with suppress(Exception):
+                conn.close()
+
+
+#: The held reads of this request, when it asked for them (:meth:`ArticleStore.hold_reads`).
+HELD: ContextVar[HeldReads | None] = ContextVar("article_store_held_reads", default=None)
+
+
+@contextmanager
+def held_snapshot(engine: Engine, held: HeldReads) -> Iterator[Connection]:
+    """:func:`snapshot`, but the connection outlives the block: its transaction ends there and
+    the connection joins ``held``, which closes it."""
+    conn = engine.connect()
+    held.connections.append(conn)
+    if engine.dialect.name == "postgresql":
+        conn = conn.execution_options(isolation_level="REPEATABLE READ")
+    try:
+        yield conn
+    finally:
+        conn.rollback()
 
 
 @contextmanager

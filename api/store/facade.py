@@ -67,8 +67,29 @@ class ArticleStore:
         _engine.close(self._readers, self.engine)
 
     def reading(self) -> AbstractContextManager[Connection]:
-        """A connection whose reads all see one snapshot, for the methods that take ``conn``."""
-        return _engine.snapshot(self.engine)
+        """A connection whose reads all see one snapshot, for the methods that take ``conn``.
+
+        While this context holds reads (:meth:`hold_reads`), the connection stays open after
+        the block (its transaction ended) for whoever took the :class:`~.engine.HeldReads`."""
+        held = _engine.HELD.get()
+        if held is None:
+            return _engine.snapshot(self.engine)
+        return _engine.held_snapshot(self.engine, held)
+
+    def hold_reads(self):
+        """From now on in this context, :meth:`reading` connections outlive their block, so a
+        streamed answer can go on reading through them (a bulk export, ``api/export.py``).
+
+        Returns the :class:`~.engine.HeldReads` and the token that :meth:`release_reads` takes.
+        """
+        held = _engine.HeldReads()
+        return held, _engine.HELD.set(held)
+
+    @staticmethod
+    def release_reads(token) -> None:
+        """Back to plain :meth:`reading` in this context (the held connections are whoever
+        took them to close)."""
+        _engine.HELD.reset(token)
 
     def _fast(self) -> FastReader:
         """This thread's :class:`FastReader` (made on first use)."""
@@ -103,6 +124,11 @@ class ArticleStore:
             restore=restore,
             after=after,
         )
+
+    def copy_article(self, article_id: str, new_ids: Sequence[str]) -> int:
+        """Copies of a stored article under new ids, for load tests and benchmarks (only the
+        article list sees them: :func:`~api.store.writes.copy_article`)."""
+        return writes.copy_article(self.engine, article_id, new_ids)
 
     def retract(self, article_id: str, reason: str) -> Retraction | None:
         """Take an article down: 410 from now on, out of every list and aggregate."""
@@ -247,6 +273,7 @@ class ArticleStore:
     # ``reads.article_parts(conn, ...)``.
 
     latest_version = staticmethod(reads.latest_version)
+    published_at_of = staticmethod(reads.published_at_of)
     retraction = staticmethod(reads.retraction)
     owner = staticmethod(reads.owner)
     sources = staticmethod(reads.sources)
@@ -276,6 +303,7 @@ class ArticleStore:
             self._facets[key] = found
         return found
 
+    part_position = staticmethod(reads.part_position)
     search_articles = staticmethod(search.search_articles)
     search_quotes = staticmethod(search.search_quotes)
 

@@ -91,6 +91,14 @@ def latest_version(conn: Connection, article_id: str) -> int | None:
     ).scalar()
 
 
+def published_at_of(conn: Connection, article_id: str) -> str | None:
+    """A live article's publication sort key (``articles.published_at``: "" when undated);
+    None if there is no such article."""
+    return conn.execute(
+        select(articles.c.published_at).where(articles.c.id == article_id, live())
+    ).scalar()
+
+
 def retraction(conn: Connection, article_id: str) -> tuple[str, str] | None:
     """``(retracted_at, reason)`` of a retracted article; None for a live or unknown one."""
     row = conn.execute(
@@ -142,6 +150,20 @@ def article_parts(
     total = conn.execute(select(func.count()).select_from(parts).where(*where)).scalar_one()
     stmt = select(parts.c.position, parts.c.body).where(*where)
     return _windowed(conn, stmt, [parts.c.position], window), total
+
+
+def part_position(conn: Connection, article_id: str, kind: str, part_id: str) -> int | None:
+    """The position of one part (by its id) in an article's latest version, or None."""
+    return conn.execute(
+        select(parts.c.position)
+        .select_from(parts.join(articles, parts.c.article_id == articles.c.id))
+        .where(
+            parts.c.article_id == article_id,
+            parts.c.version == articles.c.latest_version,
+            parts.c.kind == kind,
+            parts.c.part_id == part_id,
+        )
+    ).scalar()
 
 
 def versions(conn: Connection, article_id: str, window: Window) -> tuple[Slice, int]:
