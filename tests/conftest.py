@@ -232,3 +232,21 @@ def pytest_sessionfinish(session, exitstatus):
         for nodeid in _skipped:
             print(f"  {nodeid}")
         session.exitstatus = 1
+
+
+def assert_both_paths_agree(app, url: str) -> None:
+    """``url`` answered by the WSGI fast path, then by the app alone (the fast path switched
+    off): the same status (200), body and ETag."""
+    fast = app.extensions["article_fastpath"]
+    client = app.test_client()
+    before = fast.answered
+    via_fast = client.get(url)
+    assert fast.answered == before + 1, f"the fast path did not answer {url}"
+    fast.enabled = False
+    try:
+        via_app = client.get(url)
+    finally:
+        fast.enabled = True
+    assert via_fast.status_code == via_app.status_code == 200, url
+    assert via_fast.get_data() == via_app.get_data(), url
+    assert via_fast.headers["ETag"] == via_app.headers["ETag"], url
