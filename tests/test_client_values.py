@@ -145,7 +145,7 @@ def test_a_canonical_query_integer_is_accepted(client, loaded, url, name):
         ("/v1/articles", "sort=id&sort=-id", "sort"),
         ("/v1/articles", "q=trade&q=truce", "q"),
         ("/v1/articles", "since=2020-01-01T00:00:00Z&since=2021-01-01T00:00:00Z", "since"),
-        ("/v1/articles", "entity=a&entity=b", "entity"),
+        ("/v1/articles", "section=a&section=b", "section"),
         ("/v1/quotes", "speaker=a&speaker=b", "speaker"),
         ("/v1/quotes", "kind=speech&kind=term", "kind"),
         (f"{A}/entities", "type=PERSON&type=ORG", "type"),
