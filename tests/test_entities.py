@@ -163,3 +163,55 @@ def test_a_name_ending_in_an_acronym_is_no_person() -> None:
     assert not ends_in_acronym("Henry Ford III")
     assert not ends_in_acronym("Ana Ruiz")
     assert not ends_in_acronym("UN WFP")
+
+
+def _types(text: str) -> dict[str, str]:
+    return {e.name: e.type for e in parse_article(text, file_name="t.txt").entities}
+
+
+def test_a_town_the_model_takes_for_a_person_is_a_place() -> None:
+    # the gazetteer knows the town; the text uses it as a place ("in Kelowna")
+    types = _types(
+        "Wildfire smoke closed two schools in Kelowna on Tuesday, officials said.\n\n"
+        "Kelowna has had three such closures this year, said Dana Whitlock, a parent."
+    )
+    assert types.get("Kelowna") == "GPE"
+    assert types.get("Dana Whitlock") == "PERSON"
+
+
+def test_a_surname_that_is_also_a_town_stays_a_person() -> None:
+    # "Obama" is a town in Japan too, but "Mr Obama" and "Obama said" are a person
+    types = _types(
+        "Mr Obama spoke at a rally on Monday. Obama said the plan would cut costs.\n\n"
+        "Obama later signed the bill, and his lead in the polls grew."
+    )
+    assert types.get("Obama") == "PERSON"
+
+
+def test_a_town_that_plays_is_its_club_but_a_country_stays_a_place() -> None:
+    types = _types(
+        "Leicestershire beat Somerset by an innings on Friday, while England named a new "
+        "captain.\n\nSomerset captain Jo Hardy said the side would recover."
+    )
+    assert types.get("Somerset") == "ORG"
+    assert types.get("England") == "GPE"
+
+
+def test_photo_credits_and_bylines_are_no_entities() -> None:
+    text = (
+        "Harbour Trust backs new sea wall\n\n"
+        "Priya Raman, The Coastal Press\n\n"
+        "The trust voted on Monday to fund the wall, its chair Tomas Reyes said. "
+        "(Ola Brandt/Coastal Press)\n\n"
+        "Reyes said work would start in spring."
+    )
+    names = {e.name for e in parse_article(text, file_name="t.txt").entities}
+    assert "Tomas Reyes" in names
+    assert not names & {"Priya Raman", "Ola Brandt"}
+
+
+def test_lower_case_words_in_front_of_a_name_are_a_role() -> None:
+    text = "The ministry's spokesperson Lu Wen said talks would resume. Lu Wen gave no date."
+    document = parse_article(text, file_name="t.txt")
+    person = next(e for e in document.entities if e.type == "PERSON")
+    assert person.name == "Lu Wen"
