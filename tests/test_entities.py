@@ -215,3 +215,9 @@ def test_lower_case_words_in_front_of_a_name_are_a_role() -> None:
     document = parse_article(text, file_name="t.txt")
     person = next(e for e in document.entities if e.type == "PERSON")
     assert person.name == "Lu Wen"
+
+
+def test_a_country_the_model_takes_for_an_organisation_is_a_place() -> None:
+    # NER types "Moldova" ORG in front of "parliament"; the gazetteer knows the country
+    types = _types("The speaker of the Moldova parliament said on Friday that talks would resume.")
+    assert types.get("Moldova") == "GPE"

@@ -80,7 +80,7 @@ from .lexicon import (
     TIME_ZONES,
     TITLE_WORDS,
 )
-from .places import COUNTRY, place_kind
+from .places import CITY, COUNTRY, place_kind
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc, Span, Token
@@ -828,6 +828,8 @@ def _build(
         etype = _entity_type(unique, name)
         if etype == "PERSON" and _place_not_person(doc, unique, name):
             etype = "GPE"
+        if etype == "ORG" and _place_not_org(doc, unique, name):
+            etype = "GPE"
         if _team_not_place(doc, unique, name, etype):
             etype = "ORG"
         aliases: list[str] = []
@@ -926,6 +928,20 @@ def _used_as_place(doc: Doc, m: RawMention) -> bool:
         and doc[k + 1].ent_type_ == "GPE"
         and doc[k + 1].is_title | doc[k + 1].is_upper
     )
+
+
+def _place_not_org(doc: Doc, mentions: list[RawMention], name: str) -> bool:
+    """ "the Bucharest stock exchange", "Portugal": a country or US state typed ORG is the place
+    (its government or side too, as spaCy's own GPE), a city only where the text also uses it as
+    a place; not one that plays a match (a club), nor a name with an organisation's head word."""
+    if any(m.canonical or m.forced_type or m.honorific for m in mentions):
+        return False
+    kind = place_kind(name)
+    if kind is None or norm_key(name).split()[-1] in ORG_HEADS:
+        return False
+    if any(_plays(doc, m) for m in mentions):
+        return False
+    return kind != CITY or any(_used_as_place(doc, m) for m in mentions)
 
 
 def _team_not_place(doc: Doc, mentions: list[RawMention], name: str, etype: str) -> bool:
