@@ -221,3 +221,9 @@ def test_a_country_the_model_takes_for_an_organisation_is_a_place() -> None:
     # NER types "Moldova" ORG in front of "parliament"; the gazetteer knows the country
     types = _types("The speaker of the Moldova parliament said on Friday that talks would resume.")
     assert types.get("Moldova") == "GPE"
+
+
+def test_a_town_right_after_in_is_a_place_whatever_the_parse() -> None:
+    # the parser reads "Kelowna change" as a compound noun and NER types Kelowna ORG
+    types = _types("Bus services in Kelowna change on Monday, when the new timetable starts.")
+    assert types.get("Kelowna") == "GPE"

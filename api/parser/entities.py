@@ -917,6 +917,17 @@ def _used_as_place(doc: Doc, m: RawMention) -> bool:
     head = doc[m.tok_end - 1]
     if head.dep_ == "pobj" and head.head.lower_ in PLACE_PREPOSITIONS:
         return True
+    if (
+        m.tok_start > 0
+        and doc[m.tok_start - 1].lower_ in PLACE_PREPOSITIONS
+        and not (
+            m.tok_end < len(doc)
+            and (doc[m.tok_end].tag_ == "POS" or doc[m.tok_end].pos_ in ("VERB", "AUX"))
+        )
+    ):
+        # "in Kelowna" that the parser read as a compound ("in Kelowna change"); not "in
+        # Obama's", "from Obama being"
+        return True
     if head.dep_ == "pobj" and head.head.lower_ == "of" and head.head.head.lower_ in PLACE_NOUNS:
         return True
     if head.dep_ in ("appos", "compound") and head.head.lower_ in PLACE_NOUNS:
