@@ -243,3 +243,8 @@ def test_a_quote_signed_with_a_dash_and_a_name_is_that_persons() -> None:
     got = speakers(text)
     assert got["I will have to leave home an hour earlier every day."][0] == "Maren Olufsen"
     assert got["Nobody asked the people who ride the buses."][0] == "Tomas Reyes"
+    # the signature's name is the entity's mention, and the speaker is that entity
+    document = parse_article(text, file_name="attribution.txt")
+    ids = {e.id for e in document.entities}
+    signed = [q.speaker for q in document.quotes if q.speaker and q.speaker.entity_id in ids]
+    assert signed

@@ -769,7 +769,8 @@ def _signature(text: str, b: int, resolver: _Resolver) -> int:
     match = _SIGNATURE.match(text, b)
     if match is None:
         return -1
-    return resolver.named_at(match.group(1).rstrip("."), match.start(1))
+    # read at the end of the name, so that its own mention there is the entity it names
+    return resolver.named_at(match.group(1).rstrip("."), match.end(1))
 
 
 def _governing_cues(
