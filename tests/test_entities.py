@@ -227,3 +227,18 @@ def test_a_town_right_after_in_is_a_place_whatever_the_parse() -> None:
     # the parser reads "Kelowna change" as a compound noun and NER types Kelowna ORG
     types = _types("Bus services in Kelowna change on Monday, when the new timetable starts.")
     assert types.get("Kelowna") == "GPE"
+
+
+def test_a_web_address_is_no_entity() -> None:
+    from spacy.tokens import Span
+
+    text = "Storm warning for the coast tonight pic.twitter.com/Ab12Cd34 said Dana Whitlock."
+    document = parse_article(text, file_name="t.txt", with_language=False)
+    doc = nlp.load_model()(document.text)
+    url = next(t.i for t in doc if t.like_url)
+    # as the model sometimes tags it: the address a PERSON
+    doc.ents = [Span(doc, url, url + 1, label="PERSON"), *(e for e in doc.ents if e.start > url)]
+    nlp.annotate(document, doc)
+    names = {e.name for e in document.entities}
+    assert "Dana Whitlock" in names
+    assert not any("twitter" in n.lower() for n in names)

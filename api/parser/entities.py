@@ -436,8 +436,8 @@ def _clean(ent: Span, doc: Doc, text: str) -> list[RawMention | None]:
     if i >= j or not any(ch.isupper() for ch in doc[core:j].text):
         return [None]
     span_text = doc[core:j].text
-    if span_text in TIME_ZONES:
-        return [None]
+    if span_text in TIME_ZONES or any(t.like_url for t in doc[core:j]):
+        return [None]  # "pic.twitter.com/…", "cbc.ca": an address names no entity
     if (
         label in ("ORG", "NORP")
         and j - core == 1
