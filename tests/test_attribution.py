@@ -231,3 +231,20 @@ def test_a_first_name_given_to_both_leaves_the_gender_to_the_pronouns() -> None:
         'will do. "We will keep encouraging milk at school and at home," she said.'
     )
     assert got["We will keep encouraging milk at school and at home,"][0] == "Lee Harrow"
+
+
+def test_a_quote_signed_with_a_dash_and_a_name_is_that_persons() -> None:
+    text = (
+        "We asked readers what the new bus timetable means for them.\n\n"
+        "“I will have to leave home an hour earlier every day.” ― Maren Olufsen\n\n"
+        "“Nobody asked the people who ride the buses.” — Tomas Reyes.\n\n"
+        "The council said it would review the timetable in spring."
+    )
+    got = speakers(text)
+    assert got["I will have to leave home an hour earlier every day."][0] == "Maren Olufsen"
+    assert got["Nobody asked the people who ride the buses."][0] == "Tomas Reyes"
+    # the signature's name is the entity's mention, and the speaker is that entity
+    document = parse_article(text, file_name="attribution.txt")
+    ids = {e.id for e in document.entities}
+    signed = [q.speaker for q in document.quotes if q.speaker and q.speaker.entity_id in ids]
+    assert signed

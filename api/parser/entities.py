@@ -50,6 +50,7 @@ from typing import TYPE_CHECKING
 from ..ids import entity_slug, unique_id
 from .document import ArticleDocument, Entity, Mention
 from .lexicon import (
+    CUE_LEMMAS,
     DEMONYMS,
     EXPANSIONS,
     FEMALE_HONORIFICS,
@@ -60,6 +61,8 @@ from .lexicon import (
     HONORIFICS,
     MALE_HONORIFICS,
     MALE_WORDS,
+    MATCH_NOUNS,
+    MATCH_VERBS,
     MEMBER_ROLES,
     NAME_FUNCTION_WORDS,
     NATIONALITY_ADJECTIVE_SUFFIXES,
@@ -67,12 +70,17 @@ from .lexicon import (
     ORG_HEADS,
     PARTY_FORM_ARTICLES,
     PARTY_FORMS,
+    PLACE_NOUNS,
+    PLACE_PREPOSITIONS,
     POLITICAL_NOUNS,
     PORTFOLIO_HEADS,
     SAINT_WORDS,
+    TEAM_NOUNS,
+    TEAM_ROLES,
     TIME_ZONES,
     TITLE_WORDS,
 )
+from .places import CITY, COUNTRY, place_kind
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc, Span, Token
@@ -194,12 +202,38 @@ def _raw_mentions(
                     lower_words = {t.lower_ for t in doc if t.is_lower}
                 if text[piece.core_start : piece.end].lower() in lower_words:
                     continue
+            if _in_credit(text, piece):
+                continue
             out.append(piece)
     out.extend(_party_forms(doc, text, out))
     out.extend(_places_after(doc, out))
     out = _split_modifiers(doc, text, out)
     out.sort(key=lambda m: m.start)
     return out
+
+
+#: After a name, a photo credit's slash and agency: "(Jo Lee/Reuters)", "Jo Lee / AP".
+_CREDIT_AFTER = re.compile(r"[ \t]*/[ \t]*[A-Z]")
+#: After a name opening its line, the rest of a byline: "Jo Lee, The Associated Press".
+_BYLINE_REST = re.compile(r",[ \t]+(?:[A-Z][\w.&'’-]*[ \t]*){1,5}")
+
+
+def _in_credit(text: str, m: RawMention) -> bool:
+    """A photographer's or wire reporter's name in a credit or byline is page furniture, not a
+    person the article is about (nor an antecedent for "he" or "she")."""
+    if m.label not in ("PERSON", "ORG"):
+        return False  # "European / Mediterranean"
+    if _CREDIT_AFTER.match(text, m.end):
+        return True
+    if m.label != "PERSON":
+        return False  # "Toronto, Ont." opening a dateline is a place
+    line_start = text.rfind("\n", 0, m.start) + 1
+    line_end = text.find("\n", m.end)
+    line_end = len(text) if line_end < 0 else line_end
+    return (
+        not text[line_start : m.start].strip()
+        and _BYLINE_REST.fullmatch(text, m.end, line_end) is not None
+    )
 
 
 def _places_after(doc: Doc, found: list[RawMention]) -> list[RawMention]:
@@ -333,10 +367,13 @@ def _capitalised_by_position(m: RawMention, doc: Doc, headings: list[tuple[int, 
 def _clean(ent: Span, doc: Doc, text: str) -> list[RawMention | None]:
     label = ent.label_
     i, j = ent.start, ent.end
-    # cut at a line break
+    # cut at a line break, and at a slash ("Jo Lee/Reuters": a name and an agency)
     for k in range(i, j):
         if "\n" in doc[k].text_with_ws and k + 1 < j:
             j = k + 1
+            break
+        if doc[k].text == "/" and k > i:
+            j = k
             break
     while i < j and (doc[i].is_space or (doc[i].is_punct and doc[i].text not in "&")):
         i += 1
@@ -376,8 +413,16 @@ def _clean(ent: Span, doc: Doc, text: str) -> list[RawMention | None]:
         else:
             while j > i and doc[j - 1].lower_ in FUNCTION_TAIL:
                 j -= 1
-    # leading job titles: "Commerce Secretary", "President", "Deputy Prime Minister"
+    # leading job titles: "Commerce Secretary", "President", "Deputy Prime Minister"; a name
+    # starts with a capital, so lower-case words in front of one are a role ("spokesperson")
     role = None
+    lower_end = i
+    if label == "PERSON":
+        while lower_end < j - 1 and doc[lower_end].is_lower and doc[lower_end].is_alpha:
+            lower_end += 1
+    if lower_end > i:
+        role = " ".join(t.lower_ for t in doc[i:lower_end])
+        i = lower_end
     title_end = _title_prefix(doc, i, j)
     if title_end > i:
         role = " ".join(t.lower_ for t in doc[i:title_end])
@@ -391,8 +436,8 @@ def _clean(ent: Span, doc: Doc, text: str) -> list[RawMention | None]:
     if i >= j or not any(ch.isupper() for ch in doc[core:j].text):
         return [None]
     span_text = doc[core:j].text
-    if span_text in TIME_ZONES:
-        return [None]
+    if span_text in TIME_ZONES or any(t.like_url for t in doc[core:j]):
+        return [None]  # "pic.twitter.com/…", "cbc.ca": an address names no entity
     if (
         label in ("ORG", "NORP")
         and j - core == 1
@@ -781,6 +826,12 @@ def _build(
             cores = [text[m.core_start : m.end] for m in prose or unique]
             name = max(cores, key=lambda c: (len(c.split()), len(c), -cores.index(c)))
         etype = _entity_type(unique, name)
+        if etype == "PERSON" and _place_not_person(doc, unique, name):
+            etype = "GPE"
+        if etype == "ORG" and _place_not_org(doc, unique, name):
+            etype = "GPE"
+        if _team_not_place(doc, unique, name, etype):
+            etype = "ORG"
         aliases: list[str] = []
         seen = {norm_key(name)}
         for m in unique:
@@ -838,6 +889,125 @@ def _build(
     mention_starts.sort()
     roles.sort(key=lambda r: r[1])
     return EntityAnalysis(entities, token_entity, roles, gender, mention_starts)
+
+
+def _place_not_person(doc: Doc, mentions: list[RawMention], name: str) -> bool:
+    """ "Kelowna", "North Carolina" typed PERSON: a name the gazetteer knows as a place, with
+    nothing that makes it a person: no honorific or job title, no first name in front ("Sydney",
+    "Austin" are given names too), never the subject of a speech verb ("Hamilton said")."""
+    if place_kind(name) is None or any(m.honorific or m.role for m in mentions):
+        return False
+    if _given_as(name.split()[0]) != "unknown":
+        return False
+    for m in mentions:
+        head = doc[m.tok_end - 1]
+        if head.dep_ in ("nsubj", "nsubjpass") and head.head.lemma_.lower() in CUE_LEMMAS:
+            return False
+    # a one-word town's name is also a surname ("Obama" is a town too): the text must use it
+    # as a place somewhere ("in Kelowna", "Nanaimo, B.C.")
+    return (
+        len(name.split()) > 1
+        or place_kind(name) == COUNTRY
+        or any(_used_as_place(doc, m) for m in mentions)
+    )
+
+
+def _used_as_place(doc: Doc, m: RawMention) -> bool:
+    """ "in Kelowna", "the town of Goma", "the capital Grozny", "Nanaimo, B.C." """
+    head = doc[m.tok_end - 1]
+    if head.dep_ == "pobj" and head.head.lower_ in PLACE_PREPOSITIONS:
+        return True
+    if (
+        m.tok_start > 0
+        and doc[m.tok_start - 1].lower_ in PLACE_PREPOSITIONS
+        and not (
+            m.tok_end < len(doc)
+            and (doc[m.tok_end].tag_ == "POS" or doc[m.tok_end].pos_ in ("VERB", "AUX"))
+        )
+    ):
+        # "in Kelowna" that the parser read as a compound ("in Kelowna change"); not "in
+        # Obama's", "from Obama being"
+        return True
+    if head.dep_ == "pobj" and head.head.lower_ == "of" and head.head.head.lower_ in PLACE_NOUNS:
+        return True
+    if head.dep_ in ("appos", "compound") and head.head.lower_ in PLACE_NOUNS:
+        return True
+    k = m.tok_end
+    return (
+        k + 1 < len(doc)
+        and doc[k].text == ","
+        and doc[k + 1].ent_type_ == "GPE"
+        and doc[k + 1].is_title | doc[k + 1].is_upper
+    )
+
+
+def _place_not_org(doc: Doc, mentions: list[RawMention], name: str) -> bool:
+    """ "the Bucharest stock exchange", "Portugal": a country or US state typed ORG is the place
+    (its government or side too, as spaCy's own GPE), a city only where the text also uses it as
+    a place; not one that plays a match (a club), nor a name with an organisation's head word."""
+    if any(m.canonical or m.forced_type or m.honorific for m in mentions):
+        return False
+    kind = place_kind(name)
+    if kind is None or norm_key(name).split()[-1] in ORG_HEADS:
+        return False
+    if any(_plays(doc, m) for m in mentions):
+        return False
+    return kind != CITY or any(_used_as_place(doc, m) for m in mentions)
+
+
+def _team_not_place(doc: Doc, mentions: list[RawMention], name: str, etype: str) -> bool:
+    """ "Leeds beat Hull", "Surrey captain Chris Lewis", "a victory over Minnesota": a city,
+    county or state that plays is the club named after it (a country stays a place: its
+    national side is named as the country). Most of its mentions must be in such a role, or
+    one where no mention is a place."""
+    if not any(m.canonical is None for m in mentions):
+        return False
+    kind = place_kind(name)
+    if (
+        kind == COUNTRY
+        or (etype == "PERSON" and kind is None)
+        or etype
+        not in (
+            "GPE",
+            "LOC",
+            "PERSON",
+        )
+    ):
+        return False
+    if any(m.honorific or m.role for m in mentions):
+        return False  # "Mr Obama" (a town in Japan too)
+    # a person typed so may beat a rival or hold a lead: only a team role makes one a club
+    playing = sum(_plays(doc, m, roles_only=etype == "PERSON") for m in mentions)
+    if playing * 2 > len(mentions):
+        return True
+    # one match is enough where the text never uses the name as a place ("in Leeds")
+    return playing > 0 and not any(_used_as_place(doc, m) for m in mentions)
+
+
+def _plays(doc: Doc, m: RawMention, roles_only: bool = False) -> bool:
+    head = doc[m.tok_end - 1]
+    up = head.head
+    if roles_only:
+        return _team_role_after(doc, m)
+    if head.dep_ in ("nsubj", "dobj", "nsubjpass") and up.lemma_.lower() in MATCH_VERBS:
+        return True
+    if head.dep_ == "pobj" and up.lower_ in ("over", "against", "to", "for"):
+        noun = up.head
+        return noun.lower_ in MATCH_NOUNS or (
+            up.lower_ != "over" and noun.lemma_.lower() in MATCH_VERBS | {"play", "loan", "move"}
+        )
+    if head.dep_ == "appos" and up.lower_ in TEAM_NOUNS:
+        return True  # "serie A club Atalanta"
+    if head.dep_ == "poss" and up.lower_ in MATCH_NOUNS:
+        return True  # "Cleveland's lead over the White Sox"
+    return _team_role_after(doc, m)
+
+
+def _team_role_after(doc: Doc, m: RawMention) -> bool:
+    """The role right after the name ("Surrey captain", "Norwich's striker"), not further on
+    ("the Dole campaign manager")."""
+    nxt = m.tok_end + (1 if m.tok_end < len(doc) and doc[m.tok_end].tag_ == "POS" else 0)
+    return nxt < len(doc) and doc[nxt].lower_ in TEAM_ROLES
 
 
 def _gendered_noun(doc: Doc, mentions: list[RawMention]) -> str | None:

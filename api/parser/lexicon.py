@@ -83,6 +83,11 @@ TITLE_WORDS = frozenset(
         "mp",
         "mep",
         "msp",
+        "mla",
+        "mpp",
+        "cpl",
+        "corporal",
+        "supt",
         "senior",
         "junior",
         "former",
@@ -222,6 +227,94 @@ MEMBER_ROLES = frozenset(
         "shareholders",
     }
 )
+#: Roles in a sports team: "Surrey captain Chris Lewis", "the Leeds striker" make the place
+#: named in front a club.
+TEAM_ROLES = frozenset(
+    {
+        "captain",
+        "skipper",
+        "coach",
+        "manager",
+        "striker",
+        "goalkeeper",
+        "keeper",
+        "defender",
+        "midfielder",
+        "winger",
+        "forward",
+        "batsman",
+        "bowler",
+        "pitcher",
+        "quarterback",
+        "scrum-half",
+        "fly-half",
+        "fans",
+        "supporters",
+    }
+)
+#: Nouns for a sports team that a club's name stands in apposition to ("serie A club Atalanta").
+TEAM_NOUNS = frozenset({"club", "side", "team"})
+#: Verbs of a match whose subject or object is a team: "Leeds beat Hull", "routed the Pirates".
+MATCH_VERBS = frozenset(
+    {
+        "beat",
+        "defeat",
+        "rout",
+        "thrash",
+        "trounce",
+        "edge",
+        "crush",
+        "hammer",
+        "down",
+        "outplay",
+        "draw",
+        "tie",
+        "trail",
+        "rally",
+        "dismiss",
+        "host",
+        "overcome",
+        "clinch",
+        "sweep",
+        "concede",
+        "shut",
+        "blank",
+        "whip",
+        "join",
+        "relegate",
+        "promote",
+    }
+)
+#: Nouns whose "over"/"against" object is a team: "a 5-4 victory over Minnesota".
+MATCH_NOUNS = frozenset(
+    {"victory", "win", "defeat", "loss", "match", "game", "draw", "final", "clash", "lead"}
+)
+#: Prepositions whose object is a place: "in Kelowna", "a man from Moncton".
+PLACE_PREPOSITIONS = frozenset(
+    {"in", "at", "from", "near", "outside", "across", "throughout", "around", "into", "inside"}
+)
+#: Nouns for a kind of place: "the town of Goma", "the capital Grozny".
+PLACE_NOUNS = frozenset(
+    {
+        "town",
+        "city",
+        "village",
+        "capital",
+        "province",
+        "region",
+        "county",
+        "state",
+        "district",
+        "port",
+        "suburb",
+        "island",
+        "neighbourhood",
+        "neighborhood",
+        "municipality",
+    }
+)
+#: Nations that GeoNames lists inside another country (a country for the gazetteer).
+NATIONS = ("England", "Scotland", "Wales", "Northern Ireland", "Czech Republic")
 #: Nouns for someone speaking for a body: "a spokesman for X" speaks for X.
 SPOKESPERSON_WORDS = frozenset(
     {

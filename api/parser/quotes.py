@@ -656,6 +656,8 @@ def extract(document: ArticleDocument, doc: Doc, analysis: EntityAnalysis) -> li
         modifier = short and _modifies_a_noun(doc, i, j)
         cue_tok = None
         labelled = -1 if metalinguistic else _transcript_label(inner, a, resolver)
+        if labelled < 0 and not metalinguistic:
+            labelled = _signature(text, b, resolver)
         if labelled >= 0:
             pass  # "OLSEN: We will…" names its speaker itself
         elif not metalinguistic:
@@ -753,6 +755,22 @@ def _transcript_label(inner: str, a: int, resolver: _Resolver) -> int:
     if known or (len(letters) >= 3 and label.isupper()):
         return resolver.named_at(label if known else label.title(), a)
     return -1
+
+
+#: After a closing mark, a dash and a name ending the paragraph: “…” ― Ana Ruiz
+_SIGNATURE = re.compile(
+    r"[”\"][ \t]*[―—]{1,2}[ \t]*([A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){1,3}?)\.?[ \t]*(?=\n|$)"
+)
+
+
+def _signature(text: str, b: int, resolver: _Resolver) -> int:
+    """“I will vote for the first time.” ― Ana Ruiz: a quote signed with a dash and the name of
+    who said it, the name ending the paragraph (a list of readers' or voters' words)."""
+    match = _SIGNATURE.match(text, b)
+    if match is None:
+        return -1
+    # read at the end of the name, so that its own mention there is the entity it names
+    return resolver.named_at(match.group(1).rstrip("."), match.end(1))
 
 
 def _governing_cues(
