@@ -123,7 +123,7 @@ def article_list_body(
     params: list[tuple[str, str]] | None = None,
 ) -> tuple[bytes, str]:
     """The body and ``Link`` of one page of the article list (no ``q``): the articles ``where``
-    keeps in ``args``' sort, and with ``facets`` their counts, read in the page's snapshot.
+    keeps in ``args``' sort, and with ``facets`` their counts (as of the newest event).
     Also :mod:`api.fastpath`'s, which passes the request's ``path`` and ``params``."""
     sort = args.get("sort", DEFAULT_SORT)
     key = sort.lstrip("-")
@@ -149,19 +149,14 @@ def article_list_body(
         resume=None if key == "id" else resume,
     )
     meta = {}
-    if "facets" in args:  # the page and its counts from one snapshot
-        with article_store.reading() as conn:
-            page = paged(
-                lambda window: article_store.filtered_articles(conn, window, where, sort=key)
-            )
-            size = args.get("facet_size", DEFAULT_FACET_SIZE)
-            counted = article_store.facet_counts(conn, args["facets"], where, size)
+    page = paged(lambda window: article_store.article_summaries(window, where, sort=key))
+    if "facets" in args:
+        size = args.get("facet_size", DEFAULT_FACET_SIZE)
+        counted = article_store.facet_counts(args["facets"], where, size)
         meta["facets"] = {
             facet: [{"value": v, "label": label, "count": n} for v, label, n in values]
             for facet, values in counted.items()
         }
-    else:
-        page = paged(lambda window: article_store.article_summaries(window, where, sort=key))
     body = envelope(json_array(row[1] for row in page.rows), page.links, page.meta | meta)
     return body, page.link_header
 

@@ -287,17 +287,18 @@ class ArticleStore:
     corpus_entities = staticmethod(reads.corpus_entities)
     entity_summary = staticmethod(reads.entity_summary)
     entity_mentions = staticmethod(reads.entity_mentions)
-    filtered_articles = staticmethod(reads.filtered_article_summaries)
 
-    def facet_counts(self, conn: Connection, facets, where: ArticleFilter, limit: int):
+    def facet_counts(self, facets, where: ArticleFilter, limit: int):
         """:func:`reads.article_facets_counts`, remembered per feed position: every write that
         can change a count (a new version, a retraction) records an event, so while the newest
-        event is the same, so are the counts (one indexed lookup instead of a query per facet;
-        each node keeps its own, all read the same store)."""
-        key = (_changes.last_seq(conn), where, tuple(facets), limit)
+        event is the same, so are the counts. A remembered answer costs one compiled lookup of
+        the newest event; each node keeps its own, all read the same store. (A page read beside
+        it may be one concurrent write apart.)"""
+        key = (self._fast().last_change(), where, tuple(facets), limit)
         found = self._facets.get(key)
         if found is None:
-            found = reads.article_facets_counts(conn, facets, where, limit)
+            with self.reading() as conn:
+                found = reads.article_facets_counts(conn, facets, where, limit)
             if len(self._facets) >= FACET_CACHE_ENTRIES:
                 self._facets.clear()
             self._facets[key] = found

@@ -16,6 +16,7 @@ from .reads import Slice, Window
 from .tables import (
     article_versions,
     articles,
+    changes,
     latest_version_of_article,
     live,
     part_lists,
@@ -154,6 +155,11 @@ class FastReader:
             rows.reverse()
         return Slice(rows, has_more), found[0][2]
 
+    def last_change(self) -> int:
+        """The newest event's number (0 before the first): what changes whenever any count
+        may (``ArticleStore.facet_counts`` keys its answers by it)."""
+        return self.rows("last_change", _last_change_stmt, {})[0][0]
+
 
 def _version_columns():
     return (
@@ -224,6 +230,10 @@ def _latest_parts_stmt(bound: str | None, offset: bool):
     if offset:
         stmt = stmt.offset(bindparam("offset"))
     return stmt
+
+
+def _last_change_stmt():
+    return select(func.coalesce(func.max(changes.c.seq), 0))
 
 
 def _total_stmt():
