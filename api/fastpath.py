@@ -255,7 +255,7 @@ class FastPath:
     def _one(self, path: str, params, article_id: str, found, cache_control: str, tree):
         include = _include(params)
         if tree is not None:  # a part the selection names is embedded, as the app does
-            include = list(dict.fromkeys([*include, *(n for n in tree if n in INCLUDE_CHOICES)]))
+            include = fields.with_parts(include, tree, INCLUDE_CHOICES)
         if found is None:
             raise Fallback  # the app's 404
         url = link_to(path, params)
@@ -268,7 +268,7 @@ class FastPath:
         )
 
     def _articles(self, path: str, params, rule: str, tree):
-        args = _page_args(params, sortable=True)
+        args = _page_args(params, article_list=True)
         try:
             body, link = article_list_body(
                 self.store, args, ArticleFilter(), path=path, params=params
@@ -278,7 +278,7 @@ class FastPath:
         return None, lambda: body, self.cache_control, link
 
     def _parts(self, path: str, params, article_id: str, rule: str, tree):
-        args = _page_args(params, sortable=False)
+        args = _page_args(params, article_list=False)
         try:
             body, link = part_page_body(
                 self.store, article_id, PARTS[rule], args, path=path, params=params
@@ -288,7 +288,7 @@ class FastPath:
         return None, lambda: body, self.cache_control, link
 
 
-def _page_args(params, *, sortable: bool) -> dict:
+def _page_args(params, *, article_list: bool) -> dict:
     """``page_size``, ``page``, ``cursor`` (and, on the article list, ``sort``, ``facets`` and
     ``facet_size``), as the app's schema loads them, when
     each is given once with a valid value; anything else: the app's."""
@@ -298,7 +298,7 @@ def _page_args(params, *, sortable: bool) -> dict:
             continue  # checked by _selection
         if name in args:
             raise Fallback
-        if name == "sort" and sortable:
+        if name == "sort" and article_list:
             if value not in SORTS:
                 raise Fallback
             args[name] = value
@@ -306,12 +306,12 @@ def _page_args(params, *, sortable: bool) -> dict:
             if not 1 <= len(value) <= MAX_CURSOR_CHARS or not _CURSOR.fullmatch(value):
                 raise Fallback
             args[name] = value
-        elif name in ("page_size", "page") or (name == "facet_size" and sortable):
+        elif name in ("page_size", "page") or (name == "facet_size" and article_list):
             bound = {"page_size": MAX_PAGE_SIZE, "page": MAX_PAGE}.get(name, MAX_FACET_SIZE)
             if not _INTEGER.fullmatch(value) or not 1 <= int(value) <= bound:
                 raise Fallback
             args[name] = int(value)
-        elif name == "facets" and sortable:
+        elif name == "facets" and article_list:
             named = [facet.strip() for facet in value.split(",")]
             if not all(facet in FACETS for facet in named):
                 raise Fallback  # an empty or unknown name: the app's 400

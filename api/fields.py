@@ -75,6 +75,12 @@ def selection(names: Iterable[str], schema: type[Schema]) -> Tree:
     return tree
 
 
+def with_parts(include: list[str], tree: Tree, parts) -> list[str]:
+    """``include`` plus the ``parts`` the selection names (on an article, ``fields=quotes.text``
+    embeds the quotes, as ``include=quotes`` would)."""
+    return list(dict.fromkeys([*include, *(name for name in tree if name in parts)]))
+
+
 def project(value, tree: Tree):
     """``value`` with only the members ``tree`` names (in the item's own order); lists are
     projected item by item, and anything that is not an object is kept as it is."""

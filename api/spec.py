@@ -806,8 +806,7 @@ def _selecting(view, schema):
                 bad_parameter("fields", f"No field {error.name!r} here; known: {known}.")
             g.field_selection = tree
             if "include" in kwargs:
-                wanted = [name for name in tree if name in INCLUDE_CHOICES]
-                kwargs["include"] = list(dict.fromkeys([*kwargs["include"], *wanted]))
+                kwargs["include"] = sparse.with_parts(kwargs["include"], tree, INCLUDE_CHOICES)
         return view(*args, **kwargs)
 
     return selecting

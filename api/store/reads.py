@@ -213,19 +213,13 @@ ARTICLE_SORT_KEYS = {
 }
 
 
-def article_filters(
-    since: str | None = None,
-    known_as: Sequence[str] | None = None,
-    *,
-    where: ArticleFilter | None = None,
-) -> list:
-    """Conditions on ``articles``: live; updated at or after ``since``; mentioning an entity
-    known (key, id, name or alias) by one of the names ``known_as``; and what ``where`` says."""
+def article_filters(where: ArticleFilter | None = None) -> list:
+    """Conditions on ``articles``: live, and what ``where`` keeps (:class:`ArticleFilter`)."""
     where = where or _NO_FILTER
-    since = since or where.since
-    conditions = [live()] if since is None else [live(), articles.c.updated_at >= since]
-    mentioned = [*where.entities, *([tuple(known_as)] if known_as is not None else [])]
-    for names in mentioned:
+    conditions = [live()]
+    if where.since is not None:
+        conditions.append(articles.c.updated_at >= where.since)
+    for names in where.entities:
         conditions.append(
             select(entity_names.c.article_id)
             .where(
