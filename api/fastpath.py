@@ -10,6 +10,8 @@ WSGI callable and answers, itself, the few requests that are most of the traffic
   ``facets`` and ``facet_size``;
 * ``GET``/``HEAD`` of an article's parts (``/sections``, ``/bullets``, ``/quotes``,
   ``/entities``) with only ``page_size``, ``page`` and ``cursor`` (filters: the app);
+* ``GET``/``HEAD /v1/entities`` with only ``page_size``, ``page``, ``cursor`` and ``type``
+  (``q``: the app);
 * each of them with ``fields`` (a sparse fieldset, :mod:`api.fields`) whose names it knows;
 
 doing in one place what the app's layers do: routing (the app's own URL map), the ``Accept``
@@ -50,7 +52,7 @@ from schemas.article import (
     ArticleSummarySchema,
 )
 from schemas.bullet import BulletSchema
-from schemas.entity import EntitySchema
+from schemas.entity import ENTITY_TYPES, CorpusEntitySchema, EntitySchema
 from schemas.quote import QuoteSchema
 from schemas.section import SectionSchema
 
@@ -77,6 +79,7 @@ from .contract import (
 from .http import link_to, negotiate, strong_etag
 from .observability import record_request
 from .resources.common import article_body, article_etag, article_list_body, part_page_body
+from .resources.entities import corpus_entity_list_body
 from .store import FACETS, ArticleFilter
 
 _INTEGER = re.compile(CANONICAL_INTEGER)
@@ -93,7 +96,8 @@ ARTICLE = "/v1/articles/<article_id>"
 VERSION = "/v1/articles/<article_id>/versions/<int(min=1):version>"
 ARTICLES = "/v1/articles"
 PARTS = {f"/v1/articles/<article_id>/{kind}": kind for kind in INCLUDES}
-_COLLECTIONS = frozenset((ARTICLES, *PARTS))
+ENTITIES = "/v1/entities"
+_COLLECTIONS = frozenset((ARTICLES, ENTITIES, *PARTS))
 
 
 #: Paths whose routing is remembered (then forgotten all at once).
@@ -119,6 +123,7 @@ class FastPath:
             "READ_KEYS_REQUIRED"
         )
         handlers = {ARTICLE: self._article, VERSION: self._version, ARTICLES: self._articles}
+        handlers[ENTITIES] = self._entities
         handlers |= {rule: self._parts for rule in PARTS}
         endpoints = {rule.rule: rule.endpoint for rule in app.url_map.iter_rules()}
         missing = [rule for rule in handlers if rule not in endpoints]
@@ -277,6 +282,14 @@ class FastPath:
             raise Fallback from None
         return None, lambda: body, self.cache_control, link
 
+    def _entities(self, path: str, params, rule: str, tree):
+        args = _page_args(params, article_list=False, filters={"type": ENTITY_TYPES})
+        try:
+            body, link = corpus_entity_list_body(self.store, args, path=path, params=params)
+        except HTTPException:  # a cursor of another collection: the app's 400
+            raise Fallback from None
+        return None, lambda: body, self.cache_control, link
+
     def _parts(self, path: str, params, article_id: str, rule: str, tree):
         args = _page_args(params, article_list=False)
         try:
@@ -288,17 +301,22 @@ class FastPath:
         return None, lambda: body, self.cache_control, link
 
 
-def _page_args(params, *, article_list: bool) -> dict:
+def _page_args(params, *, article_list: bool, filters: dict | None = None) -> dict:
     """``page_size``, ``page``, ``cursor`` (and, on the article list, ``sort``, ``facets`` and
-    ``facet_size``), as the app's schema loads them, when
-    each is given once with a valid value; anything else: the app's."""
+    ``facet_size``; and each of ``filters``, a name with the values it may take), as the app's
+    schema loads them, when each is given once with a valid value; anything else: the app's."""
     args: dict = {}
+    filters = filters or {}
     for name, value in params:
         if name == "fields":
             continue  # checked by _selection
         if name in args:
             raise Fallback
-        if name == "sort" and article_list:
+        if name in filters:
+            if value not in filters[name]:
+                raise Fallback
+            args[name] = value
+        elif name == "sort" and article_list:
             if value not in SORTS:
                 raise Fallback
             args[name] = value
@@ -352,6 +370,7 @@ def _include(params) -> list[str]:
 
 #: The item schema of each route answered here, for ``fields``.
 _ITEMS = {ARTICLE: ArticleSchema, VERSION: ArticleSchema, ARTICLES: ArticleSummarySchema}
+_ITEMS[ENTITIES] = CorpusEntitySchema
 _PART_ITEMS = {
     "sections": SectionSchema,
     "bullets": BulletSchema,

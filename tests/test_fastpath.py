@@ -91,6 +91,26 @@ PART_QUERIES = [
     "speaker=donald-trump",
     "{cursor}",
 ]
+ENTITY_QUERIES = [
+    "",
+    "page_size=1",
+    "page_size=2&page=2",
+    "type=PERSON",
+    "type=PERSON&page_size=1&page=2",
+    "type=WORK_OF_ART",
+    "{entity_cursor}",
+    "{entity_cursor}&type=PERSON",
+    "{entity_prev}",
+    "fields=key,article_count",
+    # for the app
+    "type=nope",
+    "type=PERSON&type=ORG",
+    "q=a",
+    "page_size=0",
+    "sort=key",
+    "{cursor}",
+    "fields=nope",
+]
 PATHS = {
     A: ARTICLE_QUERIES,
     f"{A}/versions/1": ARTICLE_QUERIES,
@@ -106,7 +126,7 @@ PATHS = {
     f"{A}/sections/opening": [""],
     "/v1/articles/": [""],
     "//v1/articles": [""],
-    "/v1/entities": [""],
+    "/v1/entities": ENTITY_QUERIES,
     "/healthz": [""],
     "/v1/articles/" + "x" * 1100: [""],
     "/v1/jobs": [""],
@@ -176,6 +196,10 @@ def urls(fast) -> list[str]:
     cursor = first.split("?", 1)[1].replace("page_size=1&", "")
     second = client.get(first).get_json()["links"]["prev"]
     prev = second.split("?", 1)[1].replace("page_size=1&", "")
+    following = client.get("/v1/entities?page_size=1").get_json()["links"]["next"]
+    entity_cursor = following.split("?", 1)[1].replace("page_size=1&", "")
+    back = client.get(following).get_json()["links"]["prev"]
+    entity_prev = back.split("?", 1)[1].replace("page_size=1&", "")
     found = []
     for path, queries in PATHS.items():
         part_cursor = part_prev = "cursor=none"
@@ -186,7 +210,12 @@ def urls(fast) -> list[str]:
             part_prev = back.split("?", 1)[1].replace("page_size=1&", "")
         for query in queries:
             query = query.format(
-                cursor=cursor, prev=prev, part_cursor=part_cursor, part_prev=part_prev
+                cursor=cursor,
+                prev=prev,
+                part_cursor=part_cursor,
+                part_prev=part_prev,
+                entity_cursor=entity_cursor,
+                entity_prev=entity_prev,
             )
             found.append(f"{path}?{query}" if query else path)
     return found

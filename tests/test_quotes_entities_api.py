@@ -211,3 +211,50 @@ def test_entities_across_articles_are_kept_at_ingest_as_grouping_would_find_them
     listed = client.get("/v1/entities?page_size=100").get_json()
     assert [item["key"] for item in listed["data"]] == sorted(keys)
     assert listed["meta"]["pagination"]["total_items"] == len(keys)
+
+
+def _counters_now(store) -> dict[str, int]:
+    """What ``/v1/entities``' counters must say: the ``corpus_entities`` rows, counted now."""
+    counted: dict[str, int] = {"corpus_entities": 0}
+    for _key, _name, entity_type, *_ in _kept(store):
+        counted["corpus_entities"] += 1
+        counted[f"corpus_entities:{entity_type}"] = (
+            counted.get(f"corpus_entities:{entity_type}", 0) + 1
+        )
+    return counted
+
+
+def _counters_kept(store) -> dict[str, int]:
+    from sqlalchemy import select
+
+    from api.store.tables import totals
+
+    with store.reading() as conn:
+        rows = conn.execute(select(totals).where(totals.c.name.like("corpus_entities%"))).all()
+    return {name: value for name, value in rows if value}
+
+
+def test_entity_totals_are_kept_by_every_save_and_retraction(client, store):
+    """``/v1/entities``' ``total_items`` (all, and per ``type``) is a stored counter that each
+    save and retraction keeps equal to the rows it counts, so no page counts rows."""
+    raw = SEED.read_bytes()
+    store_article(store, raw, SEED.name, with_language=True)
+    markdown = ARTICLES / "markdown-front-matter.md"
+    store_article(store, markdown.read_bytes(), markdown.name, with_language=True)
+    assert _counters_kept(store) == _counters_now(store)
+    edited = raw.replace(b"Howard Lutnick", b"Jane Roe").replace(b"Lutnick", b"Roe")
+    store_article(store, edited, SEED.name, with_language=True)
+    assert _counters_kept(store) == _counters_now(store)
+    store.retract(SEED_ID, "test")
+    kept = _counters_kept(store)
+    assert kept == _counters_now(store)
+    for entity_type in ("PERSON", "ORG", "GPE"):
+        page = client.get(f"/v1/entities?type={entity_type}&page_size=1").get_json()
+        total = page["meta"]["pagination"]["total_items"]
+        assert total == kept.get(f"corpus_entities:{entity_type}", 0)
+        listed = client.get(f"/v1/entities?type={entity_type}&page_size=100").get_json()
+        assert len(listed["data"]) == total
+    assert (
+        client.get("/v1/entities").get_json()["meta"]["pagination"]["total_items"]
+        == kept["corpus_entities"]
+    )

@@ -79,20 +79,32 @@ class Entities(MethodView):
         Grouped by `key`, ordered by key, with how many articles mention each and how often.
         Filter by `type` and by `q` (text contained in the name).
         """
-        with store().reading() as conn:
-            page = paginate(
-                args,
-                lambda window: store().corpus_entities(
-                    conn, window, entity_type=args.get("type"), name_contains=args.get("q")
-                ),
-                scope="entities",
-                key_of=lambda row: row.key,
-                item=lambda row: orjson.dumps(corpus_entity(row)),
-            )
-        items = (orjson.dumps(corpus_entity(row)) for row in page.rows)
-        return json_response(
-            envelope(json_array(items), page.links, page.meta), link=page.link_header
-        )
+        body, link = corpus_entity_list_body(store(), args)
+        return json_response(body, link=link)
+
+
+def corpus_entity_list_body(
+    article_store,
+    args: dict,
+    *,
+    path: str | None = None,
+    params: list[tuple[str, str]] | None = None,
+) -> tuple[bytes, str]:
+    """The body and ``Link`` of one page of ``/v1/entities``; also :mod:`api.fastpath`'s,
+    which passes the request's ``path`` and ``params``."""
+    page = paginate(
+        args,
+        lambda window: article_store.corpus_entity_page(
+            window, entity_type=args.get("type"), name_contains=args.get("q")
+        ),
+        scope="entities",
+        key_of=lambda row: row.key,
+        item=lambda row: orjson.dumps(corpus_entity(row)),
+        path=path,
+        params=params,
+    )
+    items = (orjson.dumps(corpus_entity(row)) for row in page.rows)
+    return envelope(json_array(items), page.links, page.meta), page.link_header
 
 
 @blp.route("/entities/<entity_key>")

@@ -284,9 +284,22 @@ class ArticleStore:
     versions = staticmethod(reads.versions)
     corpus_parts = staticmethod(reads.corpus_parts)
     quotes_about = staticmethod(reads.quotes_about)
-    corpus_entities = staticmethod(reads.corpus_entities)
     entity_summary = staticmethod(reads.entity_summary)
     entity_mentions = staticmethod(reads.entity_mentions)
+
+    def corpus_entity_page(
+        self, window: Window, *, entity_type: str | None = None, name_contains: str | None = None
+    ) -> tuple[Slice, int]:
+        """A window of the entities across articles (rows with ``key``, ``name``, ``type``,
+        ``article_count``, ``mention_count``) and their total: without ``name_contains``, one
+        compiled statement with the stored total; with it, a count and a window in one
+        snapshot."""
+        if name_contains is None:
+            return self._fast().corpus_entities(window, entity_type)
+        with self.reading() as conn:
+            return reads.corpus_entities(
+                conn, window, entity_type=entity_type, name_contains=name_contains
+            )
 
     def facet_counts(self, facets, where: ArticleFilter, limit: int):
         """:func:`reads.article_facets_counts`, remembered per feed position: every write that

@@ -14,9 +14,12 @@ from sqlalchemy import Engine, bindparam, func, select
 
 from .reads import Slice, Window
 from .tables import (
+    ENTITY_COUNTER,
     article_versions,
     articles,
     changes,
+    corpus_entities,
+    entity_counter,
     latest_version_of_article,
     live,
     part_lists,
@@ -28,6 +31,16 @@ from .tables import (
 class PartRow(NamedTuple):
     position: int
     body: bytes
+
+
+class CorpusEntityRow(NamedTuple):
+    """One ``corpus_entities`` row, as :func:`~api.store.reads.corpus_entities` reads it."""
+
+    key: str
+    name: str | None
+    type: str | None
+    article_count: int
+    mention_count: int | None
 
 
 class FastReader:
@@ -147,13 +160,36 @@ class FastReader:
         params |= {"limit": window.limit + 1, "offset": window.offset, "total_name": "articles"}
         found = self.rows(key, lambda: _summaries_stmt(bound, window, backward), params)
         if not found:
-            count = self.rows("articles_total", _total_stmt, {"name": "articles"})
+            count = self.rows("total", _total_stmt, {"name": "articles"})
             return Slice([], False), count[0][0] if count else 0
         has_more = len(found) > window.limit
         rows = found[: window.limit]
         if backward:
             rows.reverse()
         return Slice(rows, has_more), found[0][2]
+
+    def corpus_entities(self, window: Window, entity_type: str | None) -> tuple[Slice, int]:
+        """A window of ``corpus_entities`` by key (of one type, or all) with its stored total
+        (:data:`~.tables.ENTITY_COUNTER`), in one statement: the cost of page one at any
+        corpus size. An empty window reads the total on its own."""
+        bound = (
+            "after" if window.after is not None else "before" if window.before is not None else None
+        )
+        backward = bound == "before"
+        typed = entity_type is not None
+        key = ("corpus_entities", bound, window.descending, bool(window.offset), typed)
+        counter = ENTITY_COUNTER if entity_type is None else entity_counter(entity_type)
+        params = {"key": window.after if bound == "after" else window.before, "type": entity_type}
+        params |= {"limit": window.limit + 1, "offset": window.offset, "total_name": counter}
+        found = self.rows(key, lambda: _entities_stmt(bound, window, backward, typed), params)
+        if not found:
+            count = self.rows("total", _total_stmt, {"name": counter})
+            return Slice([], False), count[0][0] if count else 0
+        has_more = len(found) > window.limit
+        rows = [CorpusEntityRow(*row[:5]) for row in found[: window.limit]]
+        if backward:
+            rows.reverse()
+        return Slice(rows, has_more), found[0][5] or 0
 
     def last_change(self) -> int:
         """The newest event's number (0 before the first): what changes whenever any count
@@ -250,6 +286,32 @@ def _summaries_stmt(bound: str | None, window: Window, backward: bool):
         after = (bound == "after") != window.descending
         stmt = stmt.where(key > bindparam("key") if after else key < bindparam("key"))
     order = key.desc() if window.descending != backward else key.asc()
+    stmt = stmt.order_by(order).limit(bindparam("limit"))
+    if window.offset:
+        stmt = stmt.offset(bindparam("offset"))
+    return stmt
+
+
+def _entities_stmt(bound: str | None, window: Window, backward: bool, typed: bool):
+    table = corpus_entities
+    stored_total = (
+        select(totals.c.value).where(totals.c.name == bindparam("total_name")).scalar_subquery()
+    )
+    stmt = select(
+        table.c.key,
+        table.c.name,
+        table.c.type,
+        table.c.article_count,
+        table.c.mention_count,
+        stored_total,
+    )
+    if typed:
+        stmt = stmt.where(table.c.type == bindparam("type"))
+    if bound is not None:
+        after = (bound == "after") != window.descending
+        bound_key = bindparam("key")
+        stmt = stmt.where(table.c.key > bound_key if after else table.c.key < bound_key)
+    order = table.c.key.desc() if window.descending != backward else table.c.key.asc()
     stmt = stmt.order_by(order).limit(bindparam("limit"))
     if window.offset:
         stmt = stmt.offset(bindparam("offset"))

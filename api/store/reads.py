@@ -20,10 +20,12 @@ from sqlalchemy.exc import DBAPIError
 
 from .tables import (
     COUNTERS,
+    ENTITY_COUNTER,
     PART_KINDS,
     article_facets,
     article_versions,
     articles,
+    entity_counter,
     entity_names,
     facet_counts,
     latest_part,
@@ -68,7 +70,8 @@ class StoreStats:
 
 
 def stored_total(conn: Connection, name: str) -> int:
-    """A stored counter (``totals``): one of :data:`~api.store.tables.COUNTERS`."""
+    """A stored counter (``totals``): one of :data:`~api.store.tables.COUNTERS`, or
+    :data:`~api.store.tables.ENTITY_COUNTER` and its per-type forms (0 before the first)."""
     return conn.execute(select(totals.c.value).where(totals.c.name == name)).scalar() or 0
 
 
@@ -416,7 +419,12 @@ def corpus_entities(
         where.append(table.c.type == entity_type)
     if name_contains is not None:
         where.append(func.lower(table.c.name).like(_contains(name_contains), escape="\\"))
-    total = conn.execute(select(func.count()).select_from(table).where(*where)).scalar_one()
+    if name_contains is None:  # kept by save: a lookup, whatever the corpus's size
+        total = stored_total(
+            conn, ENTITY_COUNTER if entity_type is None else entity_counter(entity_type)
+        )
+    else:
+        total = conn.execute(select(func.count()).select_from(table).where(*where)).scalar_one()
     return _windowed(conn, select(table).where(*where), [table.c.key], window), total
 
 

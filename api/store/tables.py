@@ -21,7 +21,8 @@ Tables
     article_facets   (article, version, facet, value): a version's entity keys and types, tags,
                      authors, section and month of publication, for facet counts and filters
     facet_counts     (facet, value) -> live articles counting it, kept by ``save``/``retract``
-    totals           stored counters (``articles``, ``quotes``), kept by ``save`` in the same
+    totals           stored counters (``articles``, ``quotes``, ``corpus_entities`` and one per
+                     entity type), kept by ``save`` in the same
                      transaction, so a collection's ``total_items`` is a lookup, not a COUNT(*)
     search_docs      full-text search documents of latest versions (articles and quotes), indexed
                      by FTS5 (SQLite) or a generated tsvector with a GIN index (PostgreSQL)
@@ -235,6 +236,15 @@ totals = Table(
 #: The stored counters (rows of ``totals``): a corpus-wide collection with one of these names
 #: and no filter reads its total from ``totals``.
 COUNTERS = ("articles", "quotes")
+#: The counter of ``corpus_entities`` rows (``/v1/entities``' total), and one per entity type
+#: (:func:`entity_counter`), kept by the save that changes those rows.
+ENTITY_COUNTER = "corpus_entities"
+
+
+def entity_counter(entity_type: str) -> str:
+    """The counter of the ``corpus_entities`` rows of one type."""
+    return f"{ENTITY_COUNTER}:{entity_type}"
+
 
 #: The full-text search documents: one per article (``kind`` ``articles``: title and text) and
 #: one per quote (``quotes``: the speaker's name and the quote's text), of latest versions only;

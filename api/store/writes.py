@@ -24,16 +24,20 @@ from dataclasses import dataclass, field
 
 import orjson
 from sqlalchemy import Connection, Engine, delete, func, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from . import changes
 from .engine import write_transaction
 from .reads import grouped_entities
 from .search import index_for_search
 from .tables import (
+    ENTITY_COUNTER,
     article_facets,
     article_versions,
     articles,
     corpus_entities,
+    entity_counter,
     entity_names,
     facet_counts,
     latest_facet,
@@ -380,15 +384,33 @@ def _refresh_entities(conn: Connection, keys: set) -> None:
     it, and its recount, a new statement, sees what the other committed."""
     ordered = sorted(k for k in keys if k)
     columns = ["key", "name", "type", "article_count", "mention_count"]
+    delta: dict[str | None, int] = {}
     for start in range(0, len(ordered), _KEY_BATCH):
         batch = ordered[start : start + _KEY_BATCH]
         if conn.dialect.name == "postgresql":
             for key in batch:
                 lock = func.pg_advisory_xact_lock(func.hashtextextended("entity:" + key, 0))
                 conn.execute(select(lock))
+        for entity_type, count in _entity_types(conn, batch):
+            delta[entity_type] = delta.get(entity_type, 0) - count
         conn.execute(corpus_entities.delete().where(corpus_entities.c.key.in_(batch)))
         grouped = grouped_entities([parts.c.entity_key.in_(batch)])
         conn.execute(corpus_entities.insert().from_select(columns, select(grouped)))
+        for entity_type, count in _entity_types(conn, batch):
+            delta[entity_type] = delta.get(entity_type, 0) + count
+    # The counters last, in one order (after every key's lock: see ``save``'s lock order).
+    counted = {ENTITY_COUNTER: sum(delta.values())}
+    counted |= {entity_counter(t): n for t, n in delta.items() if t is not None}
+    for name in sorted(counted):
+        _add_counter(conn, name, counted[name])
+
+
+def _entity_types(conn: Connection, keys: list[str]):
+    """``(type, how many)`` of the ``corpus_entities`` rows of ``keys``."""
+    table = corpus_entities
+    return conn.execute(
+        select(table.c.type, func.count()).where(table.c.key.in_(keys)).group_by(table.c.type)
+    ).all()
 
 
 def _facet_values(conn: Connection, article_id: str, version: int) -> set[tuple[str, str]]:
@@ -437,6 +459,20 @@ def _add(conn: Connection, name: str, delta: int) -> None:
         conn.execute(
             totals.update().where(totals.c.name == name).values(value=totals.c.value + delta)
         )
+
+
+def _add_counter(conn: Connection, name: str, delta: int) -> None:
+    """:func:`_add` for a counter that may not have a row yet (one per entity type): one
+    atomic upsert on either backend."""
+    if not delta:
+        return
+    insert = postgresql_insert if conn.dialect.name == "postgresql" else sqlite_insert
+    stmt = insert(totals).values(name=name, value=delta)
+    conn.execute(
+        stmt.on_conflict_do_update(
+            index_elements=[totals.c.name], set_={"value": totals.c.value + delta}
+        )
+    )
 
 
 def copy_article(engine: Engine, article_id: str, new_ids: Sequence[str]) -> int:
