@@ -202,6 +202,31 @@ def test_index_follows_the_latest_version(client, store):
     assert shines["meta"]["pagination"]["total_items"] == 1
 
 
+def test_a_repeated_search_is_remembered_until_the_next_event(client, store, monkeypatch):
+    """A ranked window is run once per newest event: asked again, it is not run again; a new
+    version or a retraction (each an event) makes the next search run, and see it."""
+    from api.store import search
+
+    runs = []
+    real = search.search_articles
+    monkeypatch.setattr(
+        search, "search_articles", lambda *a, **k: runs.append(a[1]) or real(*a, **k)
+    )
+    store_article(store, EDITED, "edits.txt", with_language=True)
+    first = client.get("/v1/articles?q=harbour").get_json()
+    assert client.get("/v1/articles?q=harbour").get_json() == first
+    assert runs == ["harbour"]
+    client.get("/v1/articles?q=harbour&page_size=1")  # another window: run
+    assert runs == ["harbour", "harbour"]
+    store_article(store, EDITED_AGAIN, "edits.txt", with_language=True)
+    assert ids(client.get("/v1/articles?q=lighthouse")) == ["search-edits"]
+    assert ids(client.get("/v1/articles?q=harbour")) == ["search-edits"]
+    assert runs[-2:] == ["lighthouse", "harbour"]
+    store.retract("search-edits", "test")
+    assert ids(client.get("/v1/articles?q=lighthouse")) == []
+    assert runs[-1] == "lighthouse"
+
+
 def test_quote_search_with_filters(client, store):
     store_article(store, EDITED, "edits.txt", with_language=True)
     body = client.get("/v1/quotes?q=timetable").get_json()

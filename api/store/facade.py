@@ -30,6 +30,8 @@ from .writes import RenderedVersion, Retraction, SaveResult
 
 #: Facet answers remembered (then forgotten all at once).
 FACET_CACHE_ENTRIES = 512
+#: Search windows remembered (then forgotten all at once): each is one page of rows.
+SEARCH_CACHE_ENTRIES = 128
 
 
 class ArticleStore:
@@ -43,6 +45,7 @@ class ArticleStore:
         self._local = threading.local()
         self._readers: list[FastReader] = []
         self._facets: dict = {}  # facet_counts, by (newest event, filter, facets, size)
+        self._searches: dict = {}  # search windows, by (newest event, what was asked)
         # A store dropped without dispose() (an app a test made and forgot) still closes its
         # connections, rather than leaving them to the garbage collector.
         self._finalizer = weakref.finalize(self, _engine.close, self._readers, self.engine)
@@ -318,8 +321,39 @@ class ArticleStore:
         return found
 
     part_position = staticmethod(reads.part_position)
-    search_articles = staticmethod(search.search_articles)
-    search_quotes = staticmethod(search.search_quotes)
+
+    def search_articles(
+        self, conn: Connection, q: str, window: Window, *, where: ArticleFilter | None = None
+    ) -> tuple[Slice, int]:
+        """:func:`search.search_articles`, remembered per newest event (:meth:`_searched`)."""
+        return self._searched(
+            conn,
+            ("articles", q, window, where),
+            lambda: search.search_articles(conn, q, window, where=where),
+        )
+
+    def search_quotes(self, conn: Connection, q: str, window: Window, **filters):
+        """:func:`search.search_quotes`, remembered per newest event (:meth:`_searched`)."""
+        asked = ("quotes", q, window, tuple(sorted(filters.items())))
+        return self._searched(conn, asked, lambda: search.search_quotes(conn, q, window, **filters))
+
+    def _searched(self, conn: Connection, asked: tuple, run: Callable[[], tuple[Slice, int]]):
+        """A ranked window, remembered by the newest event of ``conn``'s snapshot: only a new
+        version or a retraction changes what a search finds, and each records an event in the
+        transaction that makes the change, so a snapshot with the same newest event finds the
+        same rows. A remembered answer costs one indexed ``max(seq)``; each process keeps its
+        own."""
+        try:
+            key = (_changes.last_seq(conn), *asked)
+            found = self._searches.get(key)
+        except TypeError:  # a filter value that cannot be a key (a list): not remembered
+            return run()
+        if found is None:
+            found = run()  # a bad query raises: nothing is remembered
+            if len(self._searches) >= SEARCH_CACHE_ENTRIES:
+                self._searches.clear()
+            self._searches[key] = found
+        return found
 
     # -- operations --------------------------------------------------------------------------
 
