@@ -22,9 +22,10 @@ import re
 from threading import Lock
 
 import brotli
-from flask import Flask, Response, request
+from flask import Flask, Response, g, request
 
 from .contract import JSON, PROBLEM
+from .http import strong_etag
 
 #: Bodies smaller than this are sent as they are (the coding would cost more than it saves).
 MIN_SIZE = 1024
@@ -74,11 +75,18 @@ class BodyCache:
         self._lock = Lock()
         self.budget = budget
 
-    def get(self, etag: str, coding: str, data: bytes) -> bytes:
+    def get(self, etag: str, coding: str, data: bytes, stored=None) -> bytes:
+        """``data`` in ``coding``: remembered, else ``stored(coding)``'s bytes (what ingest
+        compressed: ``(identity hash, body)`` or None) when they encode ``data``, else
+        compressed now."""
         key = (etag, coding)
         found = self._items.get(key)
         if found is None:
-            found = compress(data, coding)
+            kept = stored(coding) if stored is not None else None
+            if kept is not None and kept[0] == strong_etag(data):
+                found = kept[1]
+            else:
+                found = compress(data, coding)
             with self._lock:
                 if self._size + len(found) > self.budget:
                     self._items.clear()
@@ -144,7 +152,11 @@ def init_app(app: Flask) -> None:
             data = response.get_data()
             if len(data) < MIN_SIZE:
                 return response
-            body = BODIES.get(etag, coding, data) if etag and not weak else compress(data, coding)
+            stored = g.pop("encoded_body", None)
+            if etag and not weak:
+                body = BODIES.get(etag, coding, data, stored)
+            else:
+                body = compress(data, coding)
         response.set_data(body)
         response.headers["Content-Encoding"] = coding
         if etag:

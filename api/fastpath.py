@@ -190,7 +190,9 @@ class FastPath:
         wanted_fields = tuple(value for name, value in params if name == "fields")
         tree = _selection(rule.rule, wanted_fields) if wanted_fields else None
         # The article (or page) first: a request the app would refuse is refused there.
-        etag, build, cache_control, link = found[1](path, params, rule=rule.rule, tree=tree, **args)
+        etag, build, cache_control, link, stored = found[1](
+            path, params, rule=rule.rule, tree=tree, **args
+        )
         if tree is not None:
             build = functools.partial(_cut, build, tree)
 
@@ -230,7 +232,7 @@ class FastPath:
             if self.compress and len(body) >= compression.MIN_SIZE:
                 coding = compression.choose_coding(environ.get("HTTP_ACCEPT_ENCODING", ""))
             if coding is not None:
-                body = compression.BODIES.get(etag, coding, body)
+                body = compression.BODIES.get(etag, coding, body, stored)
                 etag = f"{etag}:{coding}"
                 if wanted and wanted.contains_weak(etag):
                     status, body = 304, b""
@@ -249,15 +251,15 @@ class FastPath:
 
     def _article(self, path: str, params, article_id: str, rule: str, tree):
         found = self.store.latest_article(article_id)
-        return self._one(path, params, article_id, found, self.cache_control, tree)
+        return self._one(path, params, article_id, found, self.cache_control, tree, "latest")
 
     def _version(self, path: str, params, article_id: str, version: int, rule: str, tree):
         if not 1 <= version <= MAX_VERSION:
             raise Fallback
         found = self.store.article_version(article_id, version)
-        return self._one(path, params, article_id, found, IMMUTABLE, tree)
+        return self._one(path, params, article_id, found, IMMUTABLE, tree, "version")
 
-    def _one(self, path: str, params, article_id: str, found, cache_control: str, tree):
+    def _one(self, path: str, params, article_id: str, found, cache_control: str, tree, at: str):
         include = _include(params)
         if tree is not None:  # a part the selection names is embedded, as the app does
             include = fields.with_parts(include, tree, INCLUDE_CHOICES)
@@ -265,11 +267,18 @@ class FastPath:
             raise Fallback  # the app's 404
         url = link_to(path, params)
         etag = article_etag(article_id, found, url)
+        # The body ingest stored compressed (``at`` its latest or version URL), when it is that.
+        stored = (
+            None
+            if include
+            else functools.partial(self.store.encoded_body, article_id, found[0], at)
+        )
         return (
             etag,
             lambda: article_body(self.store, article_id, found, include, url),
             cache_control,
             None,
+            stored,
         )
 
     def _articles(self, path: str, params, rule: str, tree):
@@ -280,7 +289,7 @@ class FastPath:
             )
         except HTTPException:  # a cursor of another collection: the app's 400
             raise Fallback from None
-        return None, lambda: body, self.cache_control, link
+        return None, lambda: body, self.cache_control, link, None
 
     def _entities(self, path: str, params, rule: str, tree):
         args = _page_args(params, article_list=False, filters={"type": ENTITY_TYPES})
@@ -288,7 +297,7 @@ class FastPath:
             body, link = corpus_entity_list_body(self.store, args, path=path, params=params)
         except HTTPException:  # a cursor of another collection: the app's 400
             raise Fallback from None
-        return None, lambda: body, self.cache_control, link
+        return None, lambda: body, self.cache_control, link, None
 
     def _parts(self, path: str, params, article_id: str, rule: str, tree):
         args = _page_args(params, article_list=False)
@@ -298,7 +307,7 @@ class FastPath:
             )
         except HTTPException:  # no such article, or a cursor of another collection
             raise Fallback from None
-        return None, lambda: body, self.cache_control, link
+        return None, lambda: body, self.cache_control, link, None
 
 
 def _page_args(params, *, article_list: bool, filters: dict | None = None) -> dict:

@@ -17,7 +17,7 @@ import re
 import uuid
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, quote_plus
 
 import orjson
 from flask import Flask, Response, current_app, g, request
@@ -64,6 +64,40 @@ def envelope(data: bytes, links: dict, meta: dict | None = None) -> bytes:
             b"}",
         )
     )
+
+
+def article_links(article_id: str, self_url: str) -> dict:
+    """An article version's ``links``, ``self`` being the URL it is served at."""
+    base = f"/v1/articles/{article_id}"
+    return {
+        "self": self_url,
+        "versions": f"{base}/versions",
+        "sections": f"{base}/sections",
+        "bullets": f"{base}/bullets",
+        "quotes": f"{base}/quotes",
+        "entities": f"{base}/entities",
+        "latest": base,
+    }
+
+
+def encoded_article_bodies(
+    article_id: str, version: int, article_json: bytes
+) -> list[tuple[str, str, str, bytes]]:
+    """A version's bodies at its parameterless URLs (``api.store.tables.ENCODED_URLS``), each
+    compressed in every coding: ``(url, coding, identity hash, body)``, made once at ingest
+    (``encoded_bodies``) so that no request for them compresses. The identity hash lets a
+    server use them only while it would send those very identity bytes."""
+    from .compression import CODINGS, MIN_SIZE, compress
+
+    base = f"/v1/articles/{article_id}"
+    urls = {"latest": link_to(base), "version": link_to(f"{base}/versions/{version}")}
+    made = []
+    for name, url in urls.items():
+        body = envelope(article_json, article_links(article_id, url))
+        if len(body) >= MIN_SIZE:
+            identity = strong_etag(body)
+            made += [(name, coding, identity, compress(body, coding)) for coding in CODINGS]
+    return made
 
 
 def json_array(items: Iterable[bytes]) -> bytes:
@@ -291,9 +325,20 @@ def link_to(path: str, params: Iterable[tuple[str, str]] = ()) -> str:
     """A root-relative URL from a decoded path and query items, re-encoded: every character
     that could end the URL or start a new link (``<>;,"`` and spaces) is percent-encoded, so the
     result is safe inside ``<…>`` of a ``Link`` header whatever the client sent."""
-    url = quote(path, safe="/:@")
-    query = urlencode(list(params))
+    url = path if _SAFE_PATH.fullmatch(path) else quote(path, safe="/:@")
+    # urlencode's own quote_plus per item, skipped where it would change nothing (the common
+    # case, and most of a list page's cost in links): the same bytes either way.
+    query = "&".join(f"{_plus(name)}={_plus(value)}" for name, value in params)
     return f"{url}?{query}" if query else url
+
+
+#: What ``quote(…, safe="/:@")`` and ``quote_plus`` leave as they are.
+_SAFE_PATH = re.compile(r"[A-Za-z0-9_.~/:@-]*")
+_SAFE_ITEM = re.compile(r"[A-Za-z0-9_.~-]*")
+
+
+def _plus(text: str) -> str:
+    return text if _SAFE_ITEM.fullmatch(text) else quote_plus(text)
 
 
 def self_url() -> str:

@@ -18,6 +18,7 @@ from schemas.quote import QuoteSchema
 from schemas.section import SectionSchema
 
 from .about import blocks_of, quote_about
+from .http import encoded_article_bodies
 from .ids import entity_key, entity_names, file_source, label_key, speaker_key
 from .parser import PARSER_VERSION, ArticleDocument
 from .store import PartRow, RenderedVersion
@@ -140,8 +141,9 @@ class Representation:
                 for e in self.parts["entities"]
             ],
         }
+        article_json = orjson.dumps(article)
         return RenderedVersion(
-            article_json=orjson.dumps(article),
+            article_json=article_json,
             summary_json=orjson.dumps(_summary.dump(article)),
             content_hash=article["content_hash"],
             parser_version=PARSER_VERSION,
@@ -165,6 +167,7 @@ class Representation:
                     blocks_of(self.parts["sections"], self.parts["bullets"]),
                 )
             ],
+            encoded=encoded_article_bodies(article["id"], version, article_json),
         )
 
 

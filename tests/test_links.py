@@ -10,6 +10,8 @@ from __future__ import annotations
 from urllib.parse import parse_qsl, quote, urlsplit
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from requests.utils import parse_header_links
 
 from .conftest import SEED_ID
@@ -84,3 +86,19 @@ def test_raw_reserved_characters_in_the_query_are_re_encoded(client, loaded):
         "self",
         "first",
     ]
+
+
+@given(
+    path=st.text(max_size=30).map(lambda t: "/v1/" + t),
+    params=st.lists(st.tuples(st.text(max_size=12), st.text(max_size=40)), max_size=5),
+)
+def test_link_to_encodes_as_urlencode_does(path, params):
+    """``link_to`` skips quoting where quoting would change nothing: the same URL as
+    ``quote(path)`` and ``urlencode`` give, for any text."""
+    from urllib.parse import urlencode
+
+    from api.http import link_to
+
+    query = urlencode(params)
+    expected = quote(path, safe="/:@") + (f"?{query}" if query else "")
+    assert link_to(path, params) == expected

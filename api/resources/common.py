@@ -9,7 +9,7 @@ import functools
 import hashlib
 
 import orjson
-from flask import Response, request
+from flask import Response, g, request
 from flask_smorest import abort
 from sqlalchemy import Connection
 from werkzeug.exceptions import HTTPException
@@ -20,6 +20,7 @@ from .. import annotations
 from ..contract import GONE, IMMUTABLE, JSON, MAX_VERSION, NO_STORE
 from ..export import SEARCH_COLUMNS, requested
 from ..http import (
+    article_links,
     conditional,
     envelope,
     etag_of,
@@ -65,19 +66,6 @@ def gone_or_404(
     abort(404, message=detail or f"No article with id {article_id!r}.")
 
 
-def article_links(article_id: str, self_url: str) -> dict:
-    base = f"/v1/articles/{article_id}"
-    return {
-        "self": self_url,
-        "versions": f"{base}/versions",
-        "sections": f"{base}/sections",
-        "bullets": f"{base}/bullets",
-        "quotes": f"{base}/quotes",
-        "entities": f"{base}/entities",
-        "latest": base,
-    }
-
-
 def article_response(article_id: str, found, include: list[str], *, immutable: bool = False):
     """One article version: its stored bytes with the requested parts spliced in (in a fixed
     order) and the envelope, or a 304 decided from the version's identity before any of that.
@@ -86,6 +74,10 @@ def article_response(article_id: str, found, include: list[str], *, immutable: b
     rows never change, so those and the URL determine the body, and so the ETag.
     """
     url = self_url()
+    if not include:  # the body ingest stored compressed, when it is that one (api.compression)
+        g.encoded_body = functools.partial(
+            store().encoded_body, article_id, found[0], "version" if immutable else "latest"
+        )
     return conditional(
         article_etag(article_id, found, url),
         lambda: article_body(store(), article_id, found, include, url),

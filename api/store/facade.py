@@ -254,6 +254,11 @@ class ArticleStore:
         unfiltered part lists: one statement), or None when there is no such article."""
         return self._fast().latest_parts(article_id, kind, window)
 
+    def encoded_body(self, article_id: str, version: int, url: str, coding: str):
+        """``(identity hash, body)``: a version's body at its ``latest`` or ``version`` URL
+        (no parameters), compressed in ``coding`` at ingest; None when none was stored."""
+        return self._fast().encoded_body(article_id, version, url, coding)
+
     def part_lists(self, article_id: str, version: int) -> dict[str, bytes]:
         """Every part list of one version, by kind."""
         return self._fast().part_lists(article_id, version)

@@ -19,6 +19,7 @@ from .tables import (
     articles,
     changes,
     corpus_entities,
+    encoded_bodies,
     entity_counter,
     latest_version_of_article,
     live,
@@ -107,6 +108,16 @@ class FastReader:
         """``(version, ingested_at, output_hash, article_json)`` of one version, or None."""
         found = self.rows(
             "article_version", _article_version_stmt, {"article_id": article_id, "version": version}
+        )
+        return found[0] if found else None
+
+    def encoded_body(self, article_id: str, version: int, url: str, coding: str):
+        """``(identity hash, body)`` of a version's body at ``url`` (``latest``/``version``)
+        compressed in ``coding`` at ingest, or None."""
+        found = self.rows(
+            "encoded_body",
+            _encoded_body_stmt,
+            {"article_id": article_id, "version": version, "url": url, "coding": coding},
         )
         return found[0] if found else None
 
@@ -225,6 +236,16 @@ def _article_version_stmt():
             article_versions.c.version == bindparam("version"),
             live(),
         )
+    )
+
+
+def _encoded_body_stmt():
+    table = encoded_bodies
+    return select(table.c.identity, table.c.body).where(
+        table.c.article_id == bindparam("article_id"),
+        table.c.version == bindparam("version"),
+        table.c.url == bindparam("url"),
+        table.c.coding == bindparam("coding"),
     )
 
 

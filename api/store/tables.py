@@ -8,6 +8,9 @@ Tables
                      that owns its id (``file:<name>``)
     article_versions one row per (article, version): the article bytes without parts
     part_lists       (article, version, kind) -> the whole JSON array, for ``?include=``
+    encoded_bodies   (article, version, url, coding) -> the compressed body of the version at
+                     its latest or version URL without parameters, made at ingest, with the
+                     hash of the identity body it encodes
     parts            (article, version, kind, position) -> one item's bytes, plus filter columns
     entity_names     (article, version, entity, name key): every name an entity is known by in
                      that version (its key, id, name and aliases, as slugs), for filters that
@@ -109,6 +112,26 @@ part_lists = Table(
     Column("kind", _key(16), nullable=False),
     Column("body", LargeBinary, nullable=False),
     PrimaryKeyConstraint("article_id", "version", "kind"),
+    ForeignKeyConstraint(
+        ["article_id", "version"], ["article_versions.article_id", "article_versions.version"]
+    ),
+)
+
+#: The URLs whose bodies ``encoded_bodies`` holds: a version at its article's URL (while it is
+#: the latest) and at its own version URL, neither with parameters.
+ENCODED_URLS = ("latest", "version")
+
+encoded_bodies = Table(
+    "encoded_bodies",
+    metadata,
+    Column("article_id", _key(128), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("url", _key(16), nullable=False),
+    Column("coding", _key(16), nullable=False),
+    #: ``api.http.strong_etag`` of the identity body: the stored bytes are used only for it.
+    Column("identity", _key(64), nullable=False),
+    Column("body", LargeBinary, nullable=False),
+    PrimaryKeyConstraint("article_id", "version", "url", "coding"),
     ForeignKeyConstraint(
         ["article_id", "version"], ["article_versions.article_id", "article_versions.version"]
     ),

@@ -37,6 +37,7 @@ from .tables import (
     article_versions,
     articles,
     corpus_entities,
+    encoded_bodies,
     entity_counter,
     entity_names,
     facet_counts,
@@ -88,6 +89,9 @@ class RenderedVersion:
     #: ``(quote position, entity key, entity id, place)``: what each quote is about
     #: (``api.about.quote_about``).
     quote_about: list[tuple[int, str, str, str]] = field(default_factory=list)
+    #: ``(url, coding, identity hash, body)``: the version's compressed bodies
+    #: (:data:`~.tables.ENCODED_URLS`), made by the caller, which knows the HTTP bodies.
+    encoded: list[tuple[str, str, str, bytes]] = field(default_factory=list)
 
 
 class SourceConflict(Exception):
@@ -206,6 +210,21 @@ def save(
             conn.execute(
                 part_lists.insert(),
                 {"article_id": article_id, "version": version, "kind": kind, "body": body},
+            )
+        if rendered.encoded:
+            conn.execute(
+                encoded_bodies.insert(),
+                [
+                    {
+                        "article_id": article_id,
+                        "version": version,
+                        "url": url,
+                        "coding": coding,
+                        "identity": identity,
+                        "body": body,
+                    }
+                    for url, coding, identity, body in rendered.encoded
+                ],
             )
         rows = [
             {
