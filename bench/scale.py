@@ -1,0 +1,163 @@
+"""Flat cost at scale: the corpus-wide reads at 100 articles and at 100,000, in one run.
+
+``python -m bench scale [--large 100000] [--entities-per-article 3]``: builds two SQLite stores
+(cached under ``bench/.work/``) and times, in-process (the WSGI app with its fast path, no
+network, no server), page one and a deep cursor of ``/v1/entities`` (all and by ``type``), of
+the article list and its facets, and prints each URL's rate at both sizes and their ratio (the
+issue's target: ≥ 0.9).
+
+Each store starts with 100 articles of our own, parsed and stored through ``save`` (so their
+entities, facets and counters are the real ones). The large one is filled up to its size with
+copies of those articles (``ArticleStore.copy_article``: the list's rows, no parser runs) and
+with ``--entities-per-article`` distinct entities per article written as ``save`` would keep
+them (``corpus_entities`` rows and their counters): a corpus whose number of distinct names
+grows with it, which the copies alone would not give.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import logging
+import time
+from pathlib import Path
+
+from werkzeug.test import EnvironBuilder
+
+from bench.corpus import build, variant_id
+
+WORK = Path(__file__).resolve().parent / ".work"
+SMALL = 100
+TYPES = ("PERSON", "ORG", "GPE")
+
+
+def make_store(path: Path, n: int, per_article: int) -> str:
+    """A store of ``n`` articles at ``path`` (built once, then reused)."""
+    from sqlalchemy import func, insert, select
+
+    from api.store import ArticleStore
+    from api.store.tables import ENTITY_COUNTER, corpus_entities, entity_counter, totals
+
+    url = f"sqlite:///{path}"
+    marker = path.with_suffix(".json")
+    wanted = {"articles": n, "entities_per_article": per_article}
+    if marker.exists() and json.loads(marker.read_text()) == wanted:
+        store = ArticleStore(url)
+        store.create_schema()  # a store from an older schema: migrated
+        store.dispose()
+        return url
+    for old in path.parent.glob(path.name + "*"):
+        old.unlink()
+    store = ArticleStore(url)
+    build(store, min(n, SMALL))
+    if n > SMALL:
+        print(f"scale: filling {path.name} to {n:,} articles …", flush=True)
+        copies = [f"scale-{i:07d}" for i in range(n - SMALL)]
+        for start in range(0, len(copies), 10_000):
+            store.copy_article(variant_id(start % SMALL), copies[start : start + 10_000])
+        rows = [
+            {
+                "key": f"{TYPES[i % 3].lower()}:scale-name-{i:08d}",
+                "name": f"Scale Name {i}",
+                "type": TYPES[i % 3],
+                "article_count": 1 + i % 7,
+                "mention_count": 1 + i % 11,
+            }
+            for i in range((n - SMALL) * per_article)
+        ]
+        with store.engine.begin() as conn:
+            for start in range(0, len(rows), 20_000):
+                conn.execute(insert(corpus_entities), rows[start : start + 20_000])
+            counted = conn.execute(
+                select(corpus_entities.c.type, func.count()).group_by(corpus_entities.c.type)
+            ).all()
+            conn.execute(totals.delete().where(totals.c.name.like(ENTITY_COUNTER + "%")))
+            names = [(ENTITY_COUNTER, sum(c for _, c in counted))]
+            names += [(entity_counter(t), c) for t, c in counted if t]
+            conn.execute(insert(totals), [{"name": k, "value": v} for k, v in names])
+    store.dispose()
+    marker.write_text(json.dumps(wanted))
+    return url
+
+
+def rate(app, url: str, seconds: float) -> float:
+    """Requests per second answered by ``app`` for ``url`` (best of three rounds)."""
+    path, _, query = url.partition("?")
+    base = EnvironBuilder(path=path, query_string=query).get_environ()
+    status = []
+
+    def call():
+        environ = dict(base, **{"wsgi.input": io.BytesIO()})
+        for _ in app(environ, lambda s, h, e=None: status.append(s)):
+            pass
+
+    call()
+    if not status[-1].startswith("200"):
+        raise RuntimeError(f"{url}: {status[-1]}")
+    best = 0.0
+    for _ in range(3):
+        done, started = 0, time.perf_counter()
+        while time.perf_counter() - started < seconds / 3:
+            call()
+            done += 1
+        best = max(best, done / (time.perf_counter() - started))
+    return best
+
+
+def urls(n: int) -> list[tuple[str, str]]:
+    """The scenarios on a store of ``n`` articles; the list's cursor at 90 % of its ids."""
+    from api.pagination import encode_cursor
+
+    deep = variant_id(n * 9 // 10) if n <= SMALL else f"scale-{n * 9 // 10 - SMALL:07d}"
+    entity_cursor = encode_cursor("entities", "next", "person:s")
+    return [
+        ("/v1/entities", "/v1/entities"),
+        ("/v1/entities?type=PERSON", "/v1/entities?type=PERSON"),
+        ("/v1/entities, a cursor", f"/v1/entities?cursor={entity_cursor}"),
+        ("/v1/articles", "/v1/articles"),
+        (
+            "/v1/articles, a cursor at 90 %",
+            f"/v1/articles?cursor={encode_cursor('articles:id', 'next', deep)}",
+        ),
+        ("/v1/articles?facets=entity,type,tag", "/v1/articles?facets=entity,type,tag"),
+    ]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench scale", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument("--large", type=int, default=100_000, help="the large corpus (100,000)")
+    parser.add_argument("--entities-per-article", type=int, default=3)
+    parser.add_argument("--seconds", type=float, default=3, help="per URL and size (3)")
+    args = parser.parse_args(argv)
+    import os
+
+    os.environ.setdefault("ARTICLE_API_RATE_LIMIT", "off")
+    from api.app import create_app
+
+    WORK.mkdir(parents=True, exist_ok=True)
+    sizes = (SMALL, args.large)
+    stores = {
+        n: make_store(WORK / f"scale-{n}.sqlite3", n, args.entities_per_article) for n in sizes
+    }
+    apps = {n: create_app({"DATABASE_URL": url}) for n, url in stores.items()}
+    logging.disable(logging.INFO)  # no access lines: the rate is the app's
+    rows = []
+    for name, url in urls(apps[SMALL]):
+        small, large = (
+            rate(apps[SMALL], url, args.seconds),
+            rate(apps[args.large], url, args.seconds),
+        )
+        rows.append((name, small, large))
+    print(f"\n| scenario (in-process) | {SMALL:,} articles req/s | {args.large:,} req/s | ratio |")
+    print("|---|---:|---:|---:|")
+    for name, small, large in rows:
+        print(f"| {name} | {small:,.0f} | {large:,.0f} | **{large / small:.2f}** |")
+    with apps[args.large].app_context():
+        stats = apps[args.large].extensions["article_store"].stats()
+    print(f"\nlarge store: {stats.articles:,} articles")
+    for app in apps.values():
+        app.extensions["article_store"].dispose()
+    return 0
