@@ -190,7 +190,7 @@ class FastPath:
         wanted_fields = tuple(value for name, value in params if name == "fields")
         tree = _selection(rule.rule, wanted_fields) if wanted_fields else None
         # The article (or page) first: a request the app would refuse is refused there.
-        etag, build, cache_control, link, stored = found[1](
+        etag, build, cache_control, link, stored, large = found[1](
             path, params, rule=rule.rule, tree=tree, **args
         )
         if tree is not None:
@@ -221,8 +221,17 @@ class FastPath:
             body = build()
             etag = strong_etag(body)
         wanted = parse_etags(environ.get("HTTP_IF_NONE_MATCH"))
+        coded = None
+        if wanted and large and self.compress:  # the coded ETag, known before the body
+            coding = compression.choose_coding(environ.get("HTTP_ACCEPT_ENCODING", ""))
+            coded = f"{etag}:{coding}" if coding is not None else None
         if wanted and (wanted.star_tag or wanted.contains_weak(etag)):
             status, headers = 304, [("Cache-Control", cache_control), ("ETag", f'"{etag}"')]
+            body = b""
+        elif coded is not None and wanted.contains_weak(coded):
+            # The revalidation of a compressed copy (every browser's): answered before the
+            # body is built, as the app answers it after compressing.
+            status, headers = 304, [("Cache-Control", cache_control), ("ETag", f'"{coded}"')]
             body = b""
         else:
             status = 200
@@ -273,12 +282,15 @@ class FastPath:
             if include
             else functools.partial(self.store.encoded_body, article_id, found[0], at)
         )
+        # The body holds the stored article whole unless ``fields`` cuts it: at least as long.
+        large = tree is None and len(found[3]) >= compression.MIN_SIZE
         return (
             etag,
             lambda: article_body(self.store, article_id, found, include, url),
             cache_control,
             None,
             stored,
+            large,
         )
 
     def _articles(self, path: str, params, rule: str, tree):
@@ -289,7 +301,7 @@ class FastPath:
             )
         except HTTPException:  # a cursor of another collection: the app's 400
             raise Fallback from None
-        return None, lambda: body, self.cache_control, link, None
+        return None, lambda: body, self.cache_control, link, None, False
 
     def _entities(self, path: str, params, rule: str, tree):
         args = _page_args(params, article_list=False, filters={"type": ENTITY_TYPES})
@@ -297,7 +309,7 @@ class FastPath:
             body, link = corpus_entity_list_body(self.store, args, path=path, params=params)
         except HTTPException:  # a cursor of another collection: the app's 400
             raise Fallback from None
-        return None, lambda: body, self.cache_control, link, None
+        return None, lambda: body, self.cache_control, link, None, False
 
     def _parts(self, path: str, params, article_id: str, rule: str, tree):
         args = _page_args(params, article_list=False)
@@ -307,7 +319,7 @@ class FastPath:
             )
         except HTTPException:  # no such article, or a cursor of another collection
             raise Fallback from None
-        return None, lambda: body, self.cache_control, link, None
+        return None, lambda: body, self.cache_control, link, None, False
 
 
 def _page_args(params, *, article_list: bool, filters: dict | None = None) -> dict:

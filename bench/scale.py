@@ -145,12 +145,9 @@ def main(argv: list[str] | None = None) -> int:
     apps = {n: create_app({"DATABASE_URL": url}) for n, url in stores.items()}
     logging.disable(logging.INFO)  # no access lines: the rate is the app's
     rows = []
-    for name, url in urls(apps[SMALL]):
-        small, large = (
-            rate(apps[SMALL], url, args.seconds),
-            rate(apps[args.large], url, args.seconds),
-        )
-        rows.append((name, small, large))
+    for (name, small_url), (_, large_url) in zip(urls(SMALL), urls(args.large), strict=True):
+        small = rate(apps[SMALL], small_url, args.seconds)
+        rows.append((name, small, rate(apps[args.large], large_url, args.seconds)))
     print(f"\n| scenario (in-process) | {SMALL:,} articles req/s | {args.large:,} req/s | ratio |")
     print("|---|---:|---:|---:|")
     for name, small, large in rows:
