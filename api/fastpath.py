@@ -104,6 +104,28 @@ _COLLECTIONS = frozenset((ARTICLES, ENTITIES, *PARTS))
 MATCHED_PATHS = 4096
 
 
+class PageMemo:
+    """Pages answered here, by path, query and store state (:meth:`ArticleStore.change_state`:
+    the newest event and the article count, which every write that can change a page moves),
+    up to ``budget`` bytes of bodies; full, emptied. A remembered page costs one compiled
+    lookup of the state instead of its read, its envelope and its hash."""
+
+    def __init__(self, budget: int = 4 * 1024 * 1024) -> None:
+        self._items: dict = {}
+        self._size = 0
+        self.budget = budget
+
+    def get(self, key):
+        return self._items.get(key)
+
+    def put(self, key, value, size: int) -> None:
+        if self._size + size > self.budget:
+            self._items = {}
+            self._size = 0
+        self._items[key] = value
+        self._size += size
+
+
 class Fallback(Exception):
     """Not a request this path answers exactly as the app would: the app takes it."""
 
@@ -132,6 +154,7 @@ class FastPath:
         #: By the app's endpoint name (what its URL map matches).
         self.routes = {endpoints[rule]: (rule, handler) for rule, handler in handlers.items()}
         self._matched: dict[str, tuple] = {}
+        self.pages = PageMemo()
         #: Requests answered here, for tests.
         self.answered = 0
 
@@ -189,12 +212,22 @@ class FastPath:
         params = _params(query)
         wanted_fields = tuple(value for name, value in params if name == "fields")
         tree = _selection(rule.rule, wanted_fields) if wanted_fields else None
-        # The article (or page) first: a request the app would refuse is refused there.
-        etag, build, cache_control, link, stored, large = found[1](
-            path, params, rule=rule.rule, tree=tree, **args
-        )
-        if tree is not None:
-            build = functools.partial(_cut, build, tree)
+        # A page is remembered per store state (below); else the article (or page) first: a
+        # request the app would refuse is refused there.
+        page_key = remembered = None
+        if rule.rule in _COLLECTIONS:
+            page_key = (path, query, self.store.change_state())
+            remembered = self.pages.get(page_key)
+        if remembered is not None:
+            etag, body, cache_control, link = remembered
+            build, stored, large = None, None, False
+        else:
+            etag, build, cache_control, link, stored, large = found[1](
+                path, params, rule=rule.rule, tree=tree, **args
+            )
+            if tree is not None:
+                build = functools.partial(_cut, build, tree)
+            body = None
 
         rate = None
         if self.rate_limit is not None:
@@ -216,10 +249,10 @@ class FastPath:
         if not origin:
             tail.append(("Vary", vary))
 
-        body = None
-        if etag is None:  # a list: its ETag is its body's hash, as the app's
+        if etag is None:  # a page: its ETag is its body's hash, as the app's
             body = build()
             etag = strong_etag(body)
+            self.pages.put(page_key, (etag, body, cache_control, link), len(body))
         wanted = parse_etags(environ.get("HTTP_IF_NONE_MATCH"))
         coded = None
         if wanted and large and self.compress:  # the coded ETag, known before the body

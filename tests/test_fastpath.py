@@ -294,3 +294,39 @@ def test_the_fast_path_counts_into_the_apps_rate_limit(tmp_path):
     assert refused.status_code == 429
     assert refused.content_type == "application/problem+json"
     app.extensions["article_store"].dispose()
+
+
+def test_a_page_is_remembered_until_the_store_changes(tmp_path, monkeypatch):
+    """A collection page is read once per store state: asked again, nothing is read but the
+    state; a new version, a retraction (each an event) and rows added without an event
+    (``copy_article``: the article count) each make the next request read anew, and see it."""
+    url = f"sqlite:///{tmp_path / 'store.sqlite3'}"
+    app = create_app({"DATABASE_URL": url, "TESTING": True, "FAST_PATH": True})
+    store = app.extensions["article_store"]
+    client = app.test_client()
+    store_article(store, SEED.read_bytes(), SEED.name)
+    reads = []
+    real = store.article_summaries
+    monkeypatch.setattr(
+        store, "article_summaries", lambda *a, **k: reads.append(1) or real(*a, **k)
+    )
+
+    def listed(query: str = "") -> list[str]:
+        response = client.get(f"/v1/articles{query}")
+        assert response.status_code == 200
+        return [item["id"] for item in response.get_json()["data"]]
+
+    first = client.get("/v1/articles")
+    again = client.get("/v1/articles")
+    assert again.get_data() == first.get_data() and again.headers["ETag"] == first.headers["ETag"]
+    assert len(reads) == 1
+    assert listed("?fields=id") == [SEED_ID] and len(reads) == 2  # another URL: its own read
+    layout = LAYOUT_ARTICLES[0]
+    made = store_article(store, layout.read_bytes(), layout.name)
+    assert set(listed()) == {SEED_ID, made.article_id} and len(reads) == 3
+    store.copy_article(SEED_ID, ["copied-article"])
+    assert "copied-article" in listed() and len(reads) == 4
+    store.retract(made.article_id, "test")
+    assert made.article_id not in listed() and len(reads) == 5
+    assert made.article_id not in listed() and len(reads) == 5
+    store.dispose()

@@ -254,6 +254,11 @@ class ArticleStore:
         unfiltered part lists: one statement), or None when there is no such article."""
         return self._fast().latest_parts(article_id, kind, window)
 
+    def change_state(self) -> tuple[int, int]:
+        """``(newest event, article count)``, one compiled statement: while it is the same,
+        every collection reads the same (:meth:`FastReader.change_state`)."""
+        return self._fast().change_state()
+
     def encoded_body(self, article_id: str, version: int, url: str, coding: str):
         """``(identity hash, body)``: a version's body at its ``latest`` or ``version`` URL
         (no parameters), compressed in ``coding`` at ingest; None when none was stored."""

@@ -202,6 +202,13 @@ class FastReader:
             rows.reverse()
         return Slice(rows, has_more), found[0][5] or 0
 
+    def change_state(self) -> tuple[int, int]:
+        """``(newest event, stored article count)``: what every write that can change a page
+        of a collection moves (a save or a retraction records an event; ``copy_article``, which
+        records none, adds to the count)."""
+        found = self.rows("change_state", _change_state_stmt, {"name": "articles"})[0]
+        return found[0], found[1] or 0
+
     def last_change(self) -> int:
         """The newest event's number (0 before the first): what changes whenever any count
         may (``ArticleStore.facet_counts`` keys its answers by it)."""
@@ -287,6 +294,11 @@ def _latest_parts_stmt(bound: str | None, offset: bool):
     if offset:
         stmt = stmt.offset(bindparam("offset"))
     return stmt
+
+
+def _change_state_stmt():
+    count = select(totals.c.value).where(totals.c.name == bindparam("name")).scalar_subquery()
+    return select(func.coalesce(func.max(changes.c.seq), 0), count)
 
 
 def _last_change_stmt():
