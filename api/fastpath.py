@@ -7,7 +7,7 @@ WSGI callable and answers, itself, the few requests that are most of the traffic
 * ``GET``/``HEAD /v1/articles/{id}`` and ``/v1/articles/{id}/versions/{n}`` with or without
   ``include`` (repeated or comma-separated);
 * ``GET``/``HEAD /v1/articles`` with only ``page_size``, ``page``, ``cursor``, ``sort``,
-  ``facets`` and ``facet_size``;
+  ``facets`` and ``facet_size``, or a plain ``q`` (words) with only the first three;
 * ``GET``/``HEAD`` of an article's parts (``/sections``, ``/bullets``, ``/quotes``,
   ``/entities``) with only ``page_size``, ``page`` and ``cursor`` (filters: the app);
 * ``GET``/``HEAD /v1/entities`` with only ``page_size``, ``page``, ``cursor`` and ``type``
@@ -71,6 +71,7 @@ from .contract import (
     MAX_PAGE_SIZE,
     MAX_PATH_CHARS,
     MAX_QUERY_CHARS,
+    MAX_QUERY_LENGTH,
     MAX_VERSION,
     NDJSON,
     REQUEST_ID_PATTERN,
@@ -78,7 +79,13 @@ from .contract import (
 )
 from .http import link_to, negotiate, strong_etag
 from .observability import record_request
-from .resources.common import article_body, article_etag, article_list_body, part_page_body
+from .resources.common import (
+    article_body,
+    article_etag,
+    article_list_body,
+    part_page_body,
+    search_page_body,
+)
 from .resources.entities import corpus_entity_list_body
 from .store import FACETS, ArticleFilter
 
@@ -327,12 +334,30 @@ class FastPath:
         )
 
     def _articles(self, path: str, params, rule: str, tree):
+        if any(name == "q" for name, _ in params):
+            return self._search(path, params)
         args = _page_args(params, article_list=True)
         try:
             body, link = article_list_body(
                 self.store, args, ArticleFilter(), path=path, params=params
             )
         except HTTPException:  # a cursor of another collection: the app's 400
+            raise Fallback from None
+        return None, lambda: body, self.cache_control, link, None, False
+
+    def _search(self, path: str, params):
+        """``q`` with only ``page_size``, ``page`` and ``cursor``: ranked results."""
+        args = _page_args(params, article_list=False, filters={"q": _SEARCH_TEXT})
+        q = args["q"]
+
+        def fetch(conn, window):
+            return self.store.search_articles(conn, q, window, where=ArticleFilter())
+
+        try:
+            body, link = search_page_body(
+                self.store, args, fetch, "articles", path=path, params=params
+            )
+        except HTTPException:  # nothing to search for, a cursor of another search: the app's
             raise Fallback from None
         return None, lambda: body, self.cache_control, link, None, False
 
@@ -367,7 +392,7 @@ def _page_args(params, *, article_list: bool, filters: dict | None = None) -> di
         if name in args:
             raise Fallback
         if name in filters:
-            if value not in filters[name]:
+            if value not in filters[name]:  # a set of values, or a pattern's _Matching
                 raise Fallback
             args[name] = value
         elif name == "sort" and article_list:
@@ -394,6 +419,21 @@ def _page_args(params, *, article_list: bool, filters: dict | None = None) -> di
         raise Fallback
     args.setdefault("page_size", DEFAULT_PAGE_SIZE)
     return args
+
+
+class _Matching:
+    """The values a pattern matches, as ``in`` asks."""
+
+    def __init__(self, pattern: str) -> None:
+        self.pattern = re.compile(pattern)
+
+    def __contains__(self, value: str) -> bool:
+        return self.pattern.fullmatch(value) is not None
+
+
+#: A ``q`` answered here: words of letters and digits, single spaces (the app's length
+#: bound); anything else (quotes, operators, other scripts) goes to the app.
+_SEARCH_TEXT = _Matching(rf"(?=.{{1,{MAX_QUERY_LENGTH}}}$)[A-Za-z0-9]+(?: [A-Za-z0-9]+)*")
 
 
 def _params(query: str) -> list[tuple[str, str]]:

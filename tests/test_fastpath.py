@@ -71,6 +71,21 @@ LIST_QUERIES = [
     "{cursor}&sort=-id",
     "{cursor}&page=1",
     "q=trade",
+    "q=trade&page_size=1",
+    "q=trade&page_size=1&page=2",
+    "q=trade%20truce",
+    "q=trade+OR+tariffs",
+    "q=said&page_size=1&{search_cursor}",
+    "q=said&page_size=2",
+    "q=trade&fields=id,search",
+    "q=%22trade%20truce%22",
+    "q=trade&sort=id",
+    "q=trade&after=x",
+    "q=trade&facets=tag",
+    "q=",
+    "q=-",
+    "q=trade&q=truce",
+    "q=trade&{cursor}",
     "entity=person:donald-trump",
     "since=2020-01-01T00:00:00Z",
 ]
@@ -196,6 +211,8 @@ def urls(fast) -> list[str]:
     cursor = first.split("?", 1)[1].replace("page_size=1&", "")
     second = client.get(first).get_json()["links"]["prev"]
     prev = second.split("?", 1)[1].replace("page_size=1&", "")
+    found_next = client.get("/v1/articles?q=said&page_size=1").get_json()["links"]["next"]
+    search_cursor = found_next.split("?", 1)[1].replace("q=said&page_size=1&", "")
     following = client.get("/v1/entities?page_size=1").get_json()["links"]["next"]
     entity_cursor = following.split("?", 1)[1].replace("page_size=1&", "")
     back = client.get(following).get_json()["links"]["prev"]
@@ -216,6 +233,7 @@ def urls(fast) -> list[str]:
                 part_prev=part_prev,
                 entity_cursor=entity_cursor,
                 entity_prev=entity_prev,
+                search_cursor=search_cursor,
             )
             found.append(f"{path}?{query}" if query else path)
     return found

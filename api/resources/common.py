@@ -257,18 +257,36 @@ def part_key(conn: Connection, kind: str, after: str) -> tuple[str, int]:
 
 
 def search_page(args: dict, fetch, scope: str, item=lambda row: row[1], items=None):
-    """One page of ranked search results: each item's stored bytes plus its ``search`` hit.
-
-    Pages in rank order; a cursor holds the rank position of the item it continues from and
-    the query's fingerprint (so it only continues the same search). ``items`` (the page's rows
-    to their bytes, in order) replaces ``item`` when the items need one more read for the page.
-    An export request gets every result in rank order (a ranking is not resumed with
-    ``after``).
-    """
+    """One page of ranked search results (:func:`search_page_body`), or the bulk export."""
     if "sort" in request.args:
         bad_parameter("sort", "Search results are ranked; `sort` cannot be combined with `q`.")
     if "after" in args:
         bad_parameter("after", "Search results are ranked: continue with `cursor`.")
+    body, link = search_page_body(store(), args, fetch, scope, item=item, items=items)
+    return json_response(body, link=link)
+
+
+def search_page_body(
+    article_store,
+    args: dict,
+    fetch,
+    scope: str,
+    *,
+    item=lambda row: row[1],
+    items=None,
+    path: str | None = None,
+    params: list[tuple[str, str]] | None = None,
+) -> tuple[bytes, str]:
+    """The body and ``Link`` of one page of ranked search results: each item's stored bytes
+    plus its ``search`` hit. Also :mod:`api.fastpath`'s, which passes the request's ``path``
+    and ``params``.
+
+    Pages in rank order; a cursor holds the rank position of the item it continues from and
+    the query's fingerprint (so it only continues the same search). ``items`` (the page's rows
+    to their bytes, in order) replaces ``item`` when the items need one more read for the page.
+    An export request (the app's: no ``path``) gets every result in rank order (a ranking is
+    not resumed with ``after``).
+    """
     digest = hashlib.blake2b(args["q"].encode(), digest_size=6).hexdigest()
 
     def hit_items(hits) -> list[bytes]:
@@ -280,20 +298,23 @@ def search_page(args: dict, fetch, scope: str, item=lambda row: row[1], items=No
 
     ranked = {"scope": f"{scope}:q:{digest}", "key_of": lambda hit: hit.ordinal, "key_type": int}
     try:
-        with store().reading() as conn:
-            export_or_none(
-                args,
-                lambda window: fetch(conn, window),
-                descending=False,
-                items=hit_items,
-                columns=SEARCH_COLUMNS,
-                **ranked,
+        with article_store.reading() as conn:
+            if path is None:
+                export_or_none(
+                    args,
+                    lambda window: fetch(conn, window),
+                    descending=False,
+                    items=hit_items,
+                    columns=SEARCH_COLUMNS,
+                    **ranked,
+                )
+            page = paginate(
+                args, lambda window: fetch(conn, window), path=path, params=params, **ranked
             )
-            page = paginate(args, lambda window: fetch(conn, window), **ranked)
     except SearchQueryError as error:
         bad_parameter("q", f"Nothing to search for: {error}")
     body = envelope(json_array(hit_items(page.rows)), page.links, page.meta)
-    return json_response(body, link=page.link_header)
+    return body, page.link_header
 
 
 # -- jobs ---------------------------------------------------------------------------------------
