@@ -247,14 +247,16 @@ class FastPath:
         origin = environ.get("HTTP_ORIGIN")
         cors = [("Access-Control-Allow-Origin", origin or "*")]
         cors.append(("Access-Control-Expose-Headers", _EXPOSED))
-        # A collection answers by Accept too (a page, or a bulk export: api/export.py).
-        vary = "Accept, Accept-Encoding" if rule.rule in _COLLECTIONS else "Accept-Encoding"
+        # A collection answers by Accept too (a page, or a bulk export: api/export.py), and
+        # every answer by Accept-Encoding when it compresses.
+        varies = ["Accept"] if rule.rule in _COLLECTIONS else []
+        varies += ["Accept-Encoding"] if self.compress else []
         if origin:
-            cors.append(("Vary", f"Origin, {vary}"))
+            cors.append(("Vary", ", ".join(["Origin", *varies])))
         tail = [*cors, *self.rate_limit.headers(rate)] if self.rate_limit else cors
         tail += [*_SECURITY, ("X-Request-ID", request_id)]
-        if not origin:
-            tail.append(("Vary", vary))
+        if not origin and varies:
+            tail.append(("Vary", ", ".join(varies)))
 
         if etag is None:  # a page: its ETag is its body's hash, as the app's
             body = build()

@@ -348,3 +348,25 @@ def test_a_page_is_remembered_until_the_store_changes(tmp_path, monkeypatch):
     assert made.article_id not in listed() and len(reads) == 5
     assert made.article_id not in listed() and len(reads) == 5
     store.dispose()
+
+
+def test_both_paths_agree_with_compression_off(tmp_path):
+    """With ``ARTICLE_API_COMPRESS=off`` neither path varies by Accept-Encoding: the same
+    headers (``Vary`` included) and body on every route the fast path answers."""
+    url = f"sqlite:///{tmp_path / 'store.sqlite3'}"
+    config = {"DATABASE_URL": url, "TESTING": True, "COMPRESS_RESPONSES": False}
+    fast = create_app({**config, "FAST_PATH": True})
+    slow = create_app({**config, "FAST_PATH": False})
+    store_article(fast.extensions["article_store"], SEED.read_bytes(), SEED.name)
+    urls = [A, f"{A}?include=sections", f"{A}/versions/1", "/v1/articles", f"{A}/sections"]
+    urls += ["/v1/entities", "/v1/articles?q=trade"]
+    before = fast.extensions["article_fastpath"].answered
+    for url in urls:
+        for headers in ({}, {"Origin": "https://example.org"}, {"Accept-Encoding": "br"}):
+            sent = {"X-Request-ID": "off", **headers}
+            expected = answer(Client(slow), "GET", url, sent)
+            assert answer(Client(fast), "GET", url, sent) == expected, (url, sent)
+            assert "Accept-Encoding" not in dict(expected[1]).get("Vary", "")
+    assert fast.extensions["article_fastpath"].answered - before == 3 * len(urls)
+    for app in (fast, slow):
+        app.extensions["article_store"].dispose()
