@@ -17,6 +17,7 @@ Registered before :mod:`api.http`'s hooks so that it runs after them (Flask runs
 
 from __future__ import annotations
 
+import functools
 import gzip
 import re
 from threading import Lock
@@ -39,6 +40,7 @@ _BROTLI_QUALITY = 4
 _CODING = re.compile(r"\s*([^\s;,]+)\s*(?:;\s*q\s*=\s*([0-9.]+))?[^,]*")
 
 
+@functools.lru_cache(maxsize=256)  # a pure function of a header with few distinct values
 def choose_coding(accept_encoding: str) -> str | None:
     """The supported coding ``Accept-Encoding`` prefers, or None for the identity."""
     qualities: dict[str, float] = {}
@@ -66,8 +68,10 @@ def compress(data: bytes, coding: str) -> bytes:
 
 class BodyCache:
     """Compressed bodies by their identity ETag and coding, up to ``budget`` bytes: a body with
-    a strong ETag is one byte sequence, so it is compressed once per process, not per request.
-    Full: emptied and refilled (the hot representations come back at once)."""
+    a strong ETag is one byte sequence, so it is compressed once per process, not per request;
+    and (:meth:`identity`) the identity bodies of the fast path's article versions, whose
+    ETags name what they are made of. Full: emptied and refilled (the hot representations come
+    back at once)."""
 
     def __init__(self, budget: int = 8 * 1024 * 1024) -> None:
         self._items: dict[tuple[str, str], bytes] = {}
@@ -75,25 +79,40 @@ class BodyCache:
         self._lock = Lock()
         self.budget = budget
 
-    def get(self, etag: str, coding: str, data: bytes, stored=None) -> bytes:
-        """``data`` in ``coding``: remembered, else ``stored(coding)``'s bytes (what ingest
-        compressed: ``(identity hash, body)`` or None) when they encode ``data``, else
-        compressed now."""
+    def get(self, etag: str, coding: str, data, stored=None) -> bytes:
+        """``data`` (bytes, or a function making them, called only when needed) in
+        ``coding``: remembered, else ``stored(coding)``'s bytes (what ingest compressed:
+        ``(identity hash, body)`` or None) when they encode ``data``, else compressed now."""
         key = (etag, coding)
         found = self._items.get(key)
         if found is None:
+            if callable(data):
+                data = data()
             kept = stored(coding) if stored is not None else None
             if kept is not None and kept[0] == strong_etag(data):
                 found = kept[1]
             else:
                 found = compress(data, coding)
-            with self._lock:
-                if self._size + len(found) > self.budget:
-                    self._items.clear()
-                    self._size = 0
-                self._items[key] = found
-                self._size += len(found)
+            self._put(key, found)
         return found
+
+    def identity(self, etag: str, build) -> bytes:
+        """The identity body of a strong ETag derived from what the body is made of (an
+        article version at a URL: :func:`api.http.etag_of`), made by ``build`` once."""
+        key = (etag, "")
+        found = self._items.get(key)
+        if found is None:
+            found = build()
+            self._put(key, found)
+        return found
+
+    def _put(self, key, found: bytes) -> None:
+        with self._lock:
+            if self._size + len(found) > self.budget:
+                self._items.clear()
+                self._size = 0
+            self._items[key] = found
+            self._size += len(found)
 
 
 #: The process's compressed bodies (the Flask hook's and :mod:`api.fastpath`'s).

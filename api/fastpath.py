@@ -277,13 +277,19 @@ class FastPath:
             body = b""
         else:
             status = 200
-            if body is None:
-                body = build()
             coding = None
-            if self.compress and len(body) >= compression.MIN_SIZE:
+            if body is None and large:  # an article: its body is known by its ETag
+                if self.compress:
+                    coding = compression.choose_coding(environ.get("HTTP_ACCEPT_ENCODING", ""))
+                if coding is None:
+                    body = compression.BODIES.identity(etag, build)
+            elif body is None:
+                body = build()
+            if body is not None and self.compress and len(body) >= compression.MIN_SIZE:
                 coding = compression.choose_coding(environ.get("HTTP_ACCEPT_ENCODING", ""))
             if coding is not None:
-                body = compression.BODIES.get(etag, coding, body, stored)
+                # Built only when no copy is remembered or stored (``build`` is lazy).
+                body = compression.BODIES.get(etag, coding, body or build, stored)
                 etag = f"{etag}:{coding}"
                 if wanted and wanted.contains_weak(etag):
                     status, body = 304, b""
