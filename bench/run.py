@@ -61,6 +61,10 @@ SERVER_ENV = {
     "ARTICLE_API_CORS_ORIGINS": "*",
 }
 
+#: Response headers the server writes itself (gunicorn, Flask), not copied to the floor.
+SERVER_SET = frozenset(
+    ("date", "server", "connection", "keep-alive", "transfer-encoding", "content-length")
+)
 #: What a browser sends: every scenario runs once without it and once with it.
 COMPRESSED = {"Accept-Encoding": "gzip, br"}
 #: The slow-client scenario: sockets held while ``/healthz`` is probed.
@@ -464,10 +468,12 @@ def capture(port: int, n: int, tmp: Path) -> list[dict]:
             continue
         (static / scenario["file"]).write_bytes(body)
         (static / scenario["file"]).chmod(0o644)
-        kept = ("Content-Type", "ETag", "Cache-Control", "Link", "Content-Encoding", "Vary")
+        # The floor sends the app's whole response: its body and every header the app set
+        # (security, CORS, rate limit, request id: bytes gunicorn writes for both), not those
+        # the server adds itself.
         manifest[f"{scenario['url']}|{scenario['coding']}"] = {
             "file": str(static / scenario["file"]),
-            "headers": {k: headers[k] for k in kept if k in headers},
+            "headers": {k: v for k, v in headers.items() if k.lower() not in SERVER_SET},
         }
     (tmp / "manifest.json").write_text(json.dumps(manifest))
     return scenarios
