@@ -73,7 +73,7 @@ class BodyCache:
     ETags name what they are made of. Full: emptied and refilled (the hot representations come
     back at once)."""
 
-    def __init__(self, budget: int = 8 * 1024 * 1024) -> None:
+    def __init__(self, budget: int = 4 * 1024 * 1024) -> None:
         self._items: dict[tuple[str, str], bytes] = {}
         self._size = 0
         self._lock = Lock()

@@ -108,7 +108,7 @@ _COLLECTIONS = frozenset((ARTICLES, ENTITIES, *PARTS))
 
 
 #: Paths whose routing is remembered (then forgotten all at once).
-MATCHED_PATHS = 4096
+MATCHED_PATHS = 2048
 
 
 class PageMemo:
@@ -117,7 +117,7 @@ class PageMemo:
     up to ``budget`` bytes of bodies; full, emptied. A remembered page costs one compiled
     lookup of the state instead of its read, its envelope and its hash."""
 
-    def __init__(self, budget: int = 4 * 1024 * 1024) -> None:
+    def __init__(self, budget: int = 1024 * 1024) -> None:
         self._items: dict = {}
         self._size = 0
         self.budget = budget
@@ -126,6 +126,8 @@ class PageMemo:
         return self._items.get(key)
 
     def put(self, key, value, size: int) -> None:
+        if size > self.budget:  # never kept (a budget of 0: nothing is)
+            return
         if self._size + size > self.budget:
             self._items = {}
             self._size = 0

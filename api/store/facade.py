@@ -31,7 +31,7 @@ from .writes import RenderedVersion, Retraction, SaveResult
 #: Facet answers remembered (then forgotten all at once).
 FACET_CACHE_ENTRIES = 512
 #: Search windows remembered (then forgotten all at once): each is one page of rows.
-SEARCH_CACHE_ENTRIES = 128
+SEARCH_CACHE_ENTRIES = 32
 
 
 class ArticleStore:
