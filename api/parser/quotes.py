@@ -275,11 +275,20 @@ class _Resolver:
         for _ in range(5):
             subject_deps = ("nsubj", "csubj", "nsubjpass") if passive else ("nsubj", "csubj")
             subjects = [c for c in tok.children if c.dep_ in subject_deps]
+            # “The more people who know …,” Briggs said: the parser may read a word of the
+            # quote as a second subject; the one outside the quote is the speaker
+            outside = [c for c in subjects if c.i not in self.quote_tokens]
+            subjects = outside or subjects
             if subjects:
                 index = self.entity_of_np(subjects[0])
                 if index >= 0 or first or _is_cue(tok, strong_only=False):
                     return index, subjects[0].i
             elif first and tok.tag_ != "VBG":
+                # “…,” Ramos, 58, told AFP / “…,” screenwriter Cole Haddon wrote: the words
+                # between the closing mark and the verb name the speaker, however parsed
+                named = self._name_before(tok)
+                if named is not None:
+                    return named
                 # "said Mr Smith" parsed without a subject: a name right after the verb
                 for k in range(tok.i + 1, min(tok.i + 5, len(doc))):
                     index = self.an.entity_of_token(k)
@@ -293,6 +302,38 @@ class _Resolver:
                 continue
             break
         return -1, verb.i
+
+    def _name_before(self, verb: Token) -> tuple[int, int] | None:
+        """The speaker named between a closing quote mark and its cue verb that the parser did
+        not make the verb's subject: the first person or body named in that stretch (which
+        holds no other verb and no sentence end), or a name heading it."""
+        doc = self.doc
+        k = verb.i - 1
+        while k >= 0 and verb.i - k <= 12:
+            t = doc[k]
+            if k in self.quote_tokens or t.text in _OPENERS:
+                break
+            if (
+                t.text in ".!?;:"
+                or "\n" in t.whitespace_
+                or (t.tag_ in ("VBD", "VBZ", "VBP", "MD") and t.dep_ not in ("relcl", "acl"))
+            ):
+                return None  # another clause (a relative clause about the speaker is fine)
+            k -= 1
+        if k < 0 or doc[k].text not in _OPENERS or k + 1 >= verb.i:
+            return None
+        for m in range(k + 1, verb.i):
+            if doc[m].is_punct:
+                continue
+            index = self.an.entity_of_token(m)
+            if index >= 0 and self.types[index] in ("PERSON", "ORG"):
+                return index, m
+        first = doc[k + 1] if doc[k + 1].text != "," else doc[min(k + 2, verb.i - 1)]
+        if first.pos_ == "PROPN" or _is_pronoun(first):
+            index = self.entity_of_np(first)
+            if index >= 0:
+                return index, first.i
+        return None
 
     def entity_of_np(self, tok: Token) -> int:
         an = self.an
@@ -696,6 +737,8 @@ def extract(document: ArticleDocument, doc: Doc, analysis: EntityAnalysis) -> li
             if speaker < 0:
                 speaker = _last_speaker(text, resolver, quotes, speaker_indexes, a)
                 via = "continuation"
+            if speaker < 0:
+                speaker = _previous_subject(doc, resolver, i, quote_tokens, text, a)
         kind = "speech"
         if metalinguistic or (short and speaker < 0):
             kind = "term"
@@ -926,11 +969,46 @@ def _previous_sentence_cue(
     if prev_end < 0 or "\n\n" in text[doc[prev_end].idx : a]:
         return -1, None
     prev = doc[prev_end].sent
-    for tok in prev:
-        if tok.dep_ == "ROOT" and tok.i not in quote_tokens and _is_cue(tok, strong_only=True):
-            cue = resolver.cue(tok)
+    cues = [t for t in prev if t.i not in quote_tokens and _is_cue(t, strong_only=True)]
+    # the main verb first; else any speech verb of the sentence with a speaker ("Lynch
+    # announced the lawsuit …" read as a clause of a longer sentence)
+    cues.sort(key=lambda t: t.dep_ != "ROOT")
+    for tok in cues:
+        cue = resolver.cue(tok)
+        if cue.speaker >= 0 or tok.dep_ == "ROOT":
             return cue.speaker, cue.span
     return -1, None
+
+
+def _previous_subject(
+    doc: Doc, resolver: _Resolver, i: int, quote_tokens: set[int], text: str, a: int
+) -> int:
+    """A quoted sentence standing alone after one about someone ("Roloson backs Clinton.
+    “I have student loans …”"): the person the sentence before is about, its subject (a name,
+    or he/she), in the same paragraph or closing the one before."""
+    if i >= len(doc) or i == 0:
+        return -1
+    sent = doc[i].sent
+    if sent.start < i - 1:
+        return -1
+    prev_end = sent.start - 1
+    while prev_end >= 0 and (doc[prev_end].is_space or doc[prev_end].text in _OPENERS):
+        prev_end -= 1
+    if prev_end < 0 or text[doc[prev_end].idx : a].count("\n") > 2:
+        return -1
+    prev = doc[prev_end].sent
+    roots = [t for t in prev if t.dep_ == "ROOT" and t.i not in quote_tokens]
+    for root in roots:
+        for child in root.children:
+            if child.dep_ not in ("nsubj", "nsubjpass") or child.i in quote_tokens:
+                continue
+            if _is_pronoun(child) and child.lower_ not in PERSONAL_PRONOUNS:
+                return -1
+            index = resolver.entity_of_np(child)
+            if index >= 0 and resolver.types[index] == "PERSON":
+                return index
+            return -1
+    return -1
 
 
 def _colon_subject(doc: Doc, resolver: _Resolver, text: str, a: int, i: int) -> tuple[int, str]:
@@ -1070,9 +1148,13 @@ def _manner_cue(
                 subjects = [doc[after - 1]]
             if not subjects:
                 continue
-            # the clause must end right after: not “…,” she said as she left
+            # inverted, the clause must end right after the name: not “…,” beamed Priya as
+            # she left; in the usual order the verb may take an object ("“…,” LeVell assured
+            # the crowd.")
             end = max(tok.i, subjects[0].i) + 1
-            if end < len(doc) and not doc[end].is_punct:
+            if subjects[0].i < j:
+                continue  # the subject before the quote: “…” is in apposition to it
+            if subjects[0].i > tok.i and end < len(doc) and not doc[end].is_punct:
                 continue
         if subjects and resolver.entity_of_np(subjects[0]) >= 0:
             return tok
