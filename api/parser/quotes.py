@@ -272,6 +272,9 @@ class _Resolver:
                     if any(c.dep_ in ("nsubj", "nsubjpass") for c in up.children):
                         tok, first, passive = up, True, True
                         break
+        author = self._author_of(verb)
+        if author is not None:
+            return author
         for _ in range(5):
             subject_deps = ("nsubj", "csubj", "nsubjpass") if passive else ("nsubj", "csubj")
             subjects = [c for c in tok.children if c.dep_ in subject_deps]
@@ -301,6 +304,41 @@ class _Resolver:
                 first = passive = False
                 continue
             break
+        if verb.tag_ in ("VB", "VBG", "VBN") and not any(
+            c.dep_ in ("nsubj", "nsubjpass") for c in verb.children
+        ):
+            # "Sanders said, going on to say that …" parsed apart: a speech verb with no
+            # subject of its own continues the last one of its sentence that has one
+            return self._earlier_speaker(verb)
+        return -1, verb.i
+
+    def _author_of(self, verb: Token) -> tuple[int, int] | None:
+        """"X issued a statement saying …", "X released a video that said …": a speech verb
+        whose subject is a thing someone made (the object of their verb) speaks for its maker."""
+        if verb.dep_ not in ("acl", "relcl") or verb.head.pos_ != "NOUN":
+            return None
+        subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if subjects and not (verb.dep_ == "relcl" and subjects[0].tag_ in ("WDT", "WP")):
+            return None
+        thing = verb.head
+        if thing.dep_ != "dobj" or self.an.entity_of_token(thing.i) >= 0:
+            return None
+        maker = thing.head
+        for c in maker.children:
+            if c.dep_ == "nsubj" and c.i not in self.quote_tokens:
+                index = self.entity_of_np(c)
+                if index >= 0 and self.types[index] in ("PERSON", "ORG"):
+                    return index, c.i
+        return None
+
+    def _earlier_speaker(self, verb: Token) -> tuple[int, int]:
+        sent = self.sent_of[verb.i]
+        for k in range(verb.i - 1, -1, -1):
+            if self.sent_of[k] != sent:
+                break
+            cue = self.cache.get(k)
+            if cue is not None and cue.speaker >= 0:
+                return cue.speaker, cue.subject_pos
         return -1, verb.i
 
     def _name_before(self, verb: Token) -> tuple[int, int] | None:
@@ -703,11 +741,7 @@ def extract(document: ArticleDocument, doc: Doc, analysis: EntityAnalysis) -> li
             pass  # "OLSEN: We will…" names its speaker itself
         elif not metalinguistic:
             governing = _governing_cues(doc, i, j, quote_tokens, boundaries)
-            # the nearest cue above the quote whose subject is someone, else the nearest
-            cue_tok = next(
-                (c for c in governing if resolver.cue(c).speaker >= 0),
-                governing[0] if governing else None,
-            )
+            cue_tok = _pick_cue(governing, resolver)
             if modifier and (cue_tok is None or resolver.cue(cue_tok).speaker < 0):
                 metalinguistic, cue_tok = True, None
             if cue_tok is None and not metalinguistic:
@@ -814,6 +848,35 @@ def _signature(text: str, b: int, resolver: _Resolver) -> int:
         return -1
     # read at the end of the name, so that its own mention there is the entity it names
     return resolver.named_at(match.group(1).rstrip("."), match.end(1))
+
+
+#: Auxiliaries that put a verb in the future or a condition: "she expects Obama to announce …",
+#: "voters will say …" report no words anyone has spoken.
+_IRREALIS_AUX = frozenset(
+    {"will", "would", "could", "can", "may", "might", "should", "must", "shall", "'ll", "'d", "wo", "ca"}
+)
+
+
+def _irrealis(tok: Token) -> bool:
+    """A speech verb in the infinitive, the future or a condition ("to announce", "would say"):
+    no utterance is reported."""
+    return any(
+        c.dep_ == "aux" and (c.lower_ in _IRREALIS_AUX or c.tag_ == "TO") for c in tok.children
+    )
+
+
+def _pick_cue(governing: list[Token], resolver: _Resolver) -> Token | None:
+    """The nearest cue above the quote whose subject is someone, else the nearest; but a cue in
+    the future or a condition inside the clause of a spoken one yields to it ("Clinton says she
+    expects Obama to announce an “…”": Clinton's words)."""
+    found = [c for c in governing if resolver.cue(c).speaker >= 0]
+    if not found:
+        return governing[0] if governing else None
+    if _irrealis(found[0]):
+        for outer in found[1:]:
+            if not _irrealis(outer):
+                return outer
+    return found[0]
 
 
 def _governing_cues(
@@ -1168,7 +1231,8 @@ def _holder(doc: Doc, i: int, j: int, resolver: _Resolver, boundary: _Boundaries
         return None
     a, b = doc[i].idx, doc[j - 1].idx + len(doc[j - 1].text)
     for root in _quote_roots(doc, i, j):
-        for tok in _ancestors_outside(root, resolver.quote_tokens, 6):
+        found = None
+        for tok in _ancestors_outside(root, resolver.quote_tokens, 8):
             if not boundary.same_sentence(tok.idx, a, b):
                 break
             if tok.pos_ not in ("VERB", "AUX"):
@@ -1177,21 +1241,42 @@ def _holder(doc: Doc, i: int, j: int, resolver: _Resolver, boundary: _Boundaries
                 c for c in tok.children if c.dep_ == "nsubj" and c.i not in resolver.quote_tokens
             ]
             if subjects:
-                # only a subject that names someone (or "he"/"she" for a person): a thing or a
-                # description is no holder of words ("disclosures blew up under the tag “…”")
-                subject = subjects[0]
-                index = resolver.entity_of_np(subject)
-                if index < 0 or resolver.types[index] not in ("PERSON", "ORG"):
+                if not _names_holder(subjects[0], resolver):
                     break
-                via = resolver.via(subject)
-                if (
-                    (via == "cue")
-                    or (via == "pronoun" and subject.lower_ not in NEUTER_PRONOUNS)
-                    or (via == "description" and _is_role_word(subject))
-                ):
-                    return tok
-                break
+                # and the holder of a clause that reports this one's ("Trump questions
+                # whether Obama would have gone “…”": Trump's words), not of one beside it
+                # ("Christie says “…”, while Trump says “…”")
+                if found is None or _complement_of(found, tok):
+                    found = tok
+                else:
+                    break
+        if found is not None:
+            return found
     return None
+
+
+def _complement_of(inner: Token, outer: Token) -> bool:
+    """``inner``'s clause is the object of ``outer`` (a complement, a whether-clause)."""
+    tok = inner
+    while tok.i != outer.i:
+        if tok.dep_ not in ("ccomp", "xcomp", "pcomp", "prep", "pobj") or tok.head.i == tok.i:
+            return False
+        tok = tok.head
+    return True
+
+
+def _names_holder(subject: Token, resolver: _Resolver) -> bool:
+    """Only a subject that names someone (or "he"/"she" for a person) holds words: a thing or
+    a description does not ("disclosures blew up under the tag “…”")."""
+    index = resolver.entity_of_np(subject)
+    if index < 0 or resolver.types[index] not in ("PERSON", "ORG"):
+        return False
+    via = resolver.via(subject)
+    return (
+        (via == "cue")
+        or (via == "pronoun" and subject.lower_ not in NEUTER_PRONOUNS)
+        or (via == "description" and _is_role_word(subject))
+    )
 
 
 def _modifies_a_noun(doc: Doc, i: int, j: int) -> bool:
