@@ -375,6 +375,13 @@ def _clean(ent: Span, doc: Doc, text: str) -> list[RawMention | None]:
         if doc[k].text == "/" and k > i:
             j = k
             break
+        if doc[k].is_lower and doc[k].tag_ in ("VBD", "VBZ", "VBP", "MD") and not _quoted(doc, ent):
+            # a name holds no verb: "Trump told The Associated Press …" run on after a
+            # closing quote mark is "Trump" and a clause
+            if label == "WORK_OF_ART":
+                return [None]
+            j = k
+            break
     while i < j and (doc[i].is_space or (doc[i].is_punct and doc[i].text not in "&")):
         i += 1
     while j > i and (doc[j - 1].is_space or doc[j - 1].is_punct or doc[j - 1].tag_ == "POS"):
@@ -479,6 +486,13 @@ def _clean(ent: Span, doc: Doc, text: str) -> list[RawMention | None]:
         )
         out.append(m)
     return out
+
+
+def _quoted(doc: Doc, ent: Span) -> bool:
+    """The span stands inside quote marks (a title: “Orange Is the New Black”)."""
+    before = doc[ent.start - 1].text if ent.start > 0 else ""
+    after = doc[ent.end].text if ent.end < len(doc) else ""
+    return before in ('"', "“", "‘", "'") and after in ('"', "”", "’", "'", ",", ".")
 
 
 def _title_prefix(doc: Doc, i: int, j: int) -> int:

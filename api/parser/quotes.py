@@ -293,12 +293,21 @@ class _Resolver:
                 if named is not None:
                     return named
                 # "said Mr Smith" parsed without a subject: a name right after the verb
-                for k in range(tok.i + 1, min(tok.i + 5, len(doc))):
+                # (the person it names first: "said Army Capt. Ana Ruiz" is Ana Ruiz, not the
+                # Army)
+                after = []
+                for k in range(tok.i + 1, min(tok.i + 6, len(doc))):
                     index = self.an.entity_of_token(k)
                     if index >= 0 and self.types[index] in ("PERSON", "ORG"):
-                        return index, k
-                    if doc[k].is_punct:
+                        after.append((self.types[index] != "PERSON", k, index))
+                    if doc[k].is_punct or "\n" in doc[k].whitespace_ or k in self.quote_tokens:
                         break
+                if after:
+                    _, k, index = min(after)
+                    return index, k
+                known = self._known_name_at(tok.i + 1) or self._known_name_at(tok.i - 1)
+                if known is not None:
+                    return known
             if tok.dep_ in _CLIMB and tok.head is not tok:
                 tok = tok.head
                 first = passive = False
@@ -312,8 +321,27 @@ class _Resolver:
             return self._earlier_speaker(verb)
         return -1, verb.i
 
+    def _known_name_at(self, k: int) -> tuple[int, int] | None:
+        """“…,” said Skelly, … / “…,” Will wrote. — a capitalised word right after or before
+        the verb that the model took for something else ("Will" for a modal), when it is the
+        name or surname of a person or body named before."""
+        if not 0 <= k < len(self.doc) or k in self.quote_tokens:
+            return None
+        word = self.doc[k]
+        if not word.is_title or word.ent_type_ in ("DATE", "TIME"):
+            return None
+        key = word.text.lower()
+        for start, index in reversed(self.an.mention_starts):
+            if start >= word.idx or self.types[index] not in ("PERSON", "ORG"):
+                continue
+            entity = self.an.entities[index]
+            forms = [entity.name, *entity.aliases]
+            if any(f.lower() == key or f.lower().endswith(" " + key) for f in forms):
+                return index, k
+        return None
+
     def _author_of(self, verb: Token) -> tuple[int, int] | None:
-        """"X issued a statement saying …", "X released a video that said …": a speech verb
+        """ "X issued a statement saying …", "X released a video that said …": a speech verb
         whose subject is a thing someone made (the object of their verb) speaks for its maker."""
         if verb.dep_ not in ("acl", "relcl") or verb.head.pos_ != "NOUN":
             return None
@@ -853,7 +881,8 @@ def _signature(text: str, b: int, resolver: _Resolver) -> int:
 #: Auxiliaries that put a verb in the future or a condition: "she expects Obama to announce …",
 #: "voters will say …" report no words anyone has spoken.
 _IRREALIS_AUX = frozenset(
-    {"will", "would", "could", "can", "may", "might", "should", "must", "shall", "'ll", "'d", "wo", "ca"}
+    {"will", "would", "could", "can", "may", "might", "should", "must", "shall"}
+    | {"'ll", "'d", "wo", "ca"}
 )
 
 
