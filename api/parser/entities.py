@@ -856,6 +856,8 @@ def _build(
         etype = _entity_type(unique, name)
         if etype not in ("PERSON", "NORP") and _person_by_role(doc, unique, name):
             etype = "PERSON"
+        if etype == "ORG" and _group_by_use(doc, unique):
+            etype = "NORP"
         if etype == "PERSON" and _place_not_person(doc, unique, name):
             etype = "GPE"
         if etype == "ORG" and _place_not_org(doc, unique, name):
@@ -1166,6 +1168,16 @@ def _person_by_role(doc: Doc, mentions: list[RawMention], name: str) -> bool:
         if given and head.dep_ in ("nsubj", "nsubjpass") and head.head.lemma_.lower() in CUE_LEMMAS:
             return True  # "Colton said" (bodies speak too: only a first name tells)
     return False
+
+
+def _group_by_use(doc: Doc, mentions: list[RawMention]) -> bool:
+    """A one-word name NER typed NORP that no ending marks as a group ("Moslem", "Hutus") is one
+    still when the text uses it as an adjective or a plural ("Moslem rebels", "the Hutus")."""
+    if any(m.label != "NORP" or m.tok_end - m.tok_start != 1 or m.canonical for m in mentions):
+        return False
+    return any(
+        doc[m.tok_start].tag_ in ("JJ", "NNPS") or doc[m.tok_start].dep_ == "amod" for m in mentions
+    )
 
 
 def _an_age(tok: Token) -> bool:

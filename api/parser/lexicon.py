@@ -811,8 +811,9 @@ SAINT_WORDS = frozenset({"st", "saint"})
 NAME_FUNCTION_WORDS = frozenset({"of", "the", "and", "for"})
 #: Words a span cut short ends on ("The Office of the"): it is extended over what follows.
 FUNCTION_TAIL = NAME_FUNCTION_WORDS | frozenset({"&", "de", "on"})
-#: Prepositions whose object still speaks through the head noun ("a lawyer for X").
-SPEAKER_PREPOSITIONS = frozenset({"for", "of", "at", "from", "with"})
+#: Prepositions whose object still speaks through the head noun ("a lawyer for X", "a study
+#: by X").
+SPEAKER_PREPOSITIONS = frozenset({"for", "of", "at", "from", "with", "by"})
 
 # -- speech ----------------------------------------------------------------------------------
 

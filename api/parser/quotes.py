@@ -308,6 +308,9 @@ class _Resolver:
                 known = self._known_name_at(tok.i + 1) or self._known_name_at(tok.i - 1)
                 if known is not None:
                     return known
+                described = self._description_after(tok)
+                if described is not None:
+                    return described
             if tok.dep_ in _CLIMB and tok.head is not tok:
                 tok = tok.head
                 first = passive = False
@@ -320,6 +323,20 @@ class _Resolver:
             # subject of its own continues the last one of its sentence that has one
             return self._earlier_speaker(verb)
         return -1, verb.i
+
+    def _description_after(self, verb: Token) -> tuple[int, int] | None:
+        """“…,” says the affable proprietor. — a description right after the verb, which the
+        parser read as its object: the person it describes."""
+        k = verb.i + 1
+        if k >= len(self.doc) or self.doc[k].lower_ != "the" or k in self.quote_tokens:
+            return None
+        noun = self.doc[k].head
+        if noun.head.i != verb.i or noun.dep_ not in ("dobj", "attr", "npadvmod", "dep"):
+            return None
+        if not _names_a_person(noun):
+            return None
+        index = self.role(noun)
+        return (index, noun.i) if index >= 0 else None
 
     def _known_name_at(self, k: int) -> tuple[int, int] | None:
         """“…,” said Skelly, … / “…,” Will wrote. — a capitalised word right after or before
@@ -554,7 +571,7 @@ class _Resolver:
                 best = index
         if (
             best < 0
-            and head in PERSON_ROLES
+            and _names_a_person(tok)
             and any(c.dep_ == "det" and c.lower_ == "the" for c in tok.children)
         ):
             # "the prime minister said", "says the shop's founder" with no introduction: the
@@ -647,6 +664,25 @@ class _Resolver:
         if pronoun in PERSONAL_PRONOUNS and self.types[index] == "PERSON":
             self.gender.setdefault(index, PERSONAL_PRONOUNS[pronoun])
         return index
+
+
+#: Endings of nouns for a person by what they do or where they live ("proprietor",
+#: "columnist", "defenceman", "historian", "resident").
+_PERSON_NOUN_ENDINGS = ("or", "ist", "man", "woman", "ian", "ent")
+_AGE = re.compile(r"^\d+-year-old$")
+
+
+def _names_a_person(tok: Token) -> bool:
+    """ "the prime minister", "the affable proprietor", "the 39-year-old": a description of a
+    person (a role word, an agent noun, an age), not of a body or a document."""
+    low = tok.lower_
+    if low in PERSON_ROLES:
+        return True
+    if tok.tag_ != "NN" or low in ORG_NOUNS or low.endswith("ment"):
+        return False  # one person (not "the women"), not a body or a document
+    if any(_AGE.match(t.lower_) for t in tok.lefts) or _AGE.match(low):
+        return True
+    return low.endswith(_PERSON_NOUN_ENDINGS)
 
 
 def _is_pronoun(tok: Token) -> bool:
