@@ -816,6 +816,12 @@ def extract(document: ArticleDocument, doc: Doc, analysis: EntityAnalysis) -> li
                 cue_tok = _manner_cue(doc, text, a, b, i, j, resolver)
             if cue_tok is None and not short and not metalinguistic:
                 cue_tok = _holder(doc, i, j, resolver, boundaries)
+            elif cue_tok is None and not metalinguistic and _fragment(inner, modifier):
+                # a fragment inside a speech verb's clause ("she urged voters to “stay
+                # home”"), whoever the verb's subject names
+                held = _holder(doc, i, j, resolver, boundaries)
+                if held is not None and _is_cue(held, strong_only=False):
+                    cue_tok = held
         speaker, cue, via = -1, None, "continuation"
         if labelled >= 0:
             speaker, via = labelled, "cue"
@@ -1174,16 +1180,18 @@ def _colon_subject(doc: Doc, resolver: _Resolver, text: str, a: int, i: int) -> 
     named_alone = not subjects or any(
         t.text in "—–-" for t in doc[max(subjects[0].i, last.i - 5) : last.i]
     )
-    if (
-        named_alone
-        and last.i not in resolver.quote_tokens
-        and last.dep_ != "pobj"
-        and not last.is_punct
-    ):
+    # "More from Jones:" names the source; "a word for Ruiz:" does not
+    source_object = last.dep_ != "pobj" or last.head.lower_ == "from"
+    if last.i not in resolver.quote_tokens and source_object and not last.is_punct:
         index = resolver.an.entity_of_token(last.i)
-        if index < 0 and last.pos_ == "PROPN":
+        if index < 0 and last.pos_ == "PROPN" and named_alone:
             index = resolver.entity_of_np(last)
-        if index >= 0 and resolver.types[index] in ("PERSON", "ORG"):
+        if index >= 0 and (
+            (named_alone and resolver.types[index] in ("PERSON", "ORG"))
+            # "The result did not surprise pollster Dan Ruiz:" — the clause's subject is a
+            # thing, the person it ends on speaks
+            or resolver.types[index] == "PERSON"
+        ):
             return index, "cue"
     return -1, "cue"
 
@@ -1342,6 +1350,12 @@ def _names_holder(subject: Token, resolver: _Resolver) -> bool:
         or (via == "pronoun" and subject.lower_ not in NEUTER_PRONOUNS)
         or (via == "description" and _is_role_word(subject))
     )
+
+
+def _fragment(inner: str, modifier: bool) -> bool:
+    """A short quote that continues a sentence in lower case ("accused him of being “too
+    soft on crime”"), not a word standing before a noun: a fragment of what someone said."""
+    return not modifier and inner[:1].islower()
 
 
 def _modifies_a_noun(doc: Doc, i: int, j: int) -> bool:
