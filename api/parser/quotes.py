@@ -828,6 +828,8 @@ def extract(document: ArticleDocument, doc: Doc, analysis: EntityAnalysis) -> li
         elif cue_tok is not None:
             c = resolver.cue(cue_tok)
             speaker, cue, via = c.speaker, c.span, c.via
+            if speaker < 0:
+                speaker = _named_next(doc, resolver, c)
         elif (
             not metalinguistic
             and previous is not None
@@ -926,6 +928,30 @@ _IRREALIS_AUX = frozenset(
     {"will", "would", "could", "can", "may", "might", "should", "must", "shall"}
     | {"'ll", "'d", "wo", "ca"}
 )
+
+
+def _named_next(doc: Doc, resolver: _Resolver, cue: _Cue) -> int:
+    """“…,” MPs have warned. … the Audit Committee said …: the article's first attribution,
+    to a group it describes ("MPs", "campaigners"), is to the body the next sentences name as
+    speaking."""
+    subject = doc[cue.subject_pos]
+    if subject.tag_ != "NNS" or subject.pos_ != "NOUN" or subject.i == cue.token.i:
+        return -1
+    if any(c.dep_ in ("det", "poss", "prep") and c.lower_ != "the" for c in subject.children):
+        return -1  # "some MPs", "MPs from both parties"
+    if any(k < cue.token.i and c.speaker >= 0 for k, c in resolver.cache.items()):
+        return -1
+    sent = resolver.sent_of[cue.token.i]
+    for k in sorted(resolver.cache):
+        later = resolver.cache[k]
+        if k <= cue.token.i or later.speaker < 0:
+            continue
+        if resolver.sent_of[k] - sent > 3:
+            break
+        if resolver.types[later.speaker] == "ORG":
+            return later.speaker
+        break
+    return -1
 
 
 def _irrealis(tok: Token) -> bool:
