@@ -328,6 +328,8 @@ class _Resolver:
         """“…,” says the affable proprietor. — a description right after the verb, which the
         parser read as its object: the person it describes."""
         k = verb.i + 1
+        while k < len(self.doc) and self.doc[k].dep_ == "prt" and self.doc[k].head.i == verb.i:
+            k += 1  # "points out the …"
         if k >= len(self.doc) or self.doc[k].lower_ != "the" or k in self.quote_tokens:
             return None
         noun = self.doc[k].head
