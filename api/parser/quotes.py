@@ -393,6 +393,8 @@ class _Resolver:
         not make the verb's subject: the first person or body named in that stretch (which
         holds no other verb and no sentence end), or a name heading it."""
         doc = self.doc
+        if verb.is_title and not verb.is_sent_start:
+            return None  # a headline in title case: “…” Star Asked Actors …
         k = verb.i - 1
         while k >= 0 and verb.i - k <= 12:
             t = doc[k]
@@ -1158,18 +1160,24 @@ def _previous_subject(
         prev_end -= 1
     if prev_end < 0 or text[doc[prev_end].idx : a].count("\n") > 2:
         return -1
+    # the sentence before, or failing a person there, the sentences of its paragraph before it
+    # ("Still, Laurin lost 40 per cent of her income. And there was the blow. “It took me …”")
+    paragraph_start = _line_start(text, doc[prev_end].idx)
     prev = doc[prev_end].sent
-    roots = [t for t in prev if t.dep_ == "ROOT" and t.i not in quote_tokens]
-    for root in roots:
-        for child in root.children:
-            if child.dep_ not in ("nsubj", "nsubjpass") or child.i in quote_tokens:
-                continue
-            if _is_pronoun(child) and child.lower_ not in PERSONAL_PRONOUNS:
-                return -1
-            index = resolver.entity_of_np(child)
-            if index >= 0 and resolver.types[index] == "PERSON":
-                return index
-            return -1
+    for _ in range(3):
+        roots = [t for t in prev if t.dep_ == "ROOT" and t.i not in quote_tokens]
+        for root in roots:
+            for child in root.children:
+                if child.dep_ not in ("nsubj", "nsubjpass") or child.i in quote_tokens:
+                    continue
+                if _is_pronoun(child) and child.lower_ not in PERSONAL_PRONOUNS:
+                    return -1
+                index = resolver.entity_of_np(child)
+                if index >= 0:
+                    return index if resolver.types[index] == "PERSON" else -1
+        if prev.start == 0 or doc[prev.start].idx <= paragraph_start:
+            break
+        prev = doc[prev.start - 1].sent
     return -1
 
 
