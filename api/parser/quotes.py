@@ -1264,6 +1264,20 @@ def _last_speaker(
     for quote, index in zip(quotes, speaker_indexes, strict=True):
         if previous_start <= quote.start < previous_end and index >= 0 and quote.start > best_pos:
             best_pos, best = quote.start, index
+    if best < 0 and not any(
+        previous_start <= start < previous_end and resolver.types[index] == "PERSON"
+        for start, index in resolver.an.mention_starts
+    ):
+        # an interview: “…” (X), a paragraph of facts that names nobody, then more of X's
+        # words: the quote paragraph before the facts gives the speaker
+        before_end = previous_start - 1
+        while before_end > 0 and not text[_line_start(text, before_end) : before_end].strip():
+            before_end = _line_start(text, before_end) - 1
+        before_start = _line_start(text, max(before_end, 0))
+        if before_end > 0 and text[before_start:before_end].lstrip()[:1] in '"“„«':
+            for quote, index in zip(quotes, speaker_indexes, strict=True):
+                if before_start <= quote.start < before_end and index >= 0:
+                    best = index
     return best
 
 
