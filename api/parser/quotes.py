@@ -26,6 +26,17 @@ with nothing open is ignored. So one stray mark costs at most the segment it tou
    next sentence after "“…,” he said.") keeps the previous quote's speaker; a speech-like quote
    opening a sentence after one with a cue takes that cue's speaker.
 
+Where the parse is wrong or the cue is not a speech verb (1.4.0): the subject outside the quote
+when the parser gives the cue two; the name between the closing mark and a cue that has no subject
+("“…,” Ramos, 58, told AFP"), or a known name the model mistagged beside it ("said Skelly");
+a description of a person ("says the affable proprietor", "the 39-year-old") is the person the
+last sentences were about; a speech verb in the future or a condition ("she expects X to
+announce “…”") yields to the spoken one above it; a statement or video someone issued speaks for
+them, a study by X for X; a subjectless speech verb continues its sentence's speaker; a quoted
+sentence or paragraph after prose about a named person is theirs; an article's first attribution
+to a group it describes ("campaigners have warned") goes to the body the next sentences name as
+speaking; a lower-case fragment inside a speech verb's clause is its subject's.
+
 **Kind**: ``term`` for a short quote (at most four words, no sentence punctuation) with no
 attributed speaker, or one used as a word ("what “sustainable” means", "so-called “…”"); such
 quotes get no speaker and no cue. Everything else is ``speech``.
