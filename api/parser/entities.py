@@ -379,8 +379,8 @@ def _clean(ent: Span, doc: Doc, text: str) -> list[RawMention | None]:
             j = k
             break
         if doc[k].is_lower and doc[k].tag_ in ("VBD", "VBZ", "VBP", "MD") and not _quoted(doc, ent):
-            # a name holds no verb: "Trump told The Associated Press …" run on after a
-            # closing quote mark is "Trump" and a clause
+            # a name holds no verb: "Ruiz told The Daily Courier …" run on after a closing
+            # quote mark is "Ruiz" and a clause
             if label == "WORK_OF_ART":
                 return [None]
             j = k
@@ -439,7 +439,7 @@ def _clean(ent: Span, doc: Doc, text: str) -> list[RawMention | None]:
         role = " ".join(t.lower_ for t in doc[i:title_end])
         i = title_end
         # "Foreign Minister" names a person's office; "General" or "Executive" may head a
-        # body's name too ("General Capital Program")
+        # body's name too ("General Works Fund")
         titled = doc[title_end - 1].lower_.rstrip(".") not in TITLE_MODIFIERS
     honorific = None
     if i < j and doc[i].lower_.rstrip(".") in HONORIFICS and j - i > 1:
@@ -702,7 +702,7 @@ def _vote(mentions: list[RawMention], name: str) -> str:
     )
     for m in mentions:
         if full_person and m.label != "PERSON" and m.end - m.core_start < longest:
-            continue  # "Freeland" typed ORG after "Chrystia Freeland": the surname of a person
+            continue  # "Adebayo" typed ORG after "Tolu Adebayo": the surname of a person
         counts[m.label] += 2 if m.end - m.core_start == longest else 1
     if not counts:
         return "ORG"
@@ -1158,7 +1158,7 @@ def _person_by_role(doc: Doc, mentions: list[RawMention], name: str) -> bool:
     if (len(words) == 1 and not given) or (len(words) > 1 and place_kind(name) is not None):
         return False
     if sum(_used_as_place(doc, m) for m in mentions) * 3 >= len(mentions):
-        return False  # "in Nova Scotia"
+        return False  # "in Port Ellis"
     for m in mentions:
         if m.titled and m.tok_end - m.tok_start >= 2:
             return True
@@ -1171,8 +1171,9 @@ def _person_by_role(doc: Doc, mentions: list[RawMention], name: str) -> bool:
 
 
 def _group_by_use(doc: Doc, mentions: list[RawMention]) -> bool:
-    """A one-word name NER typed NORP that no ending marks as a group ("Moslem", "Hutus") is one
-    still when the text uses it as an adjective or a plural ("Moslem rebels", "the Hutus")."""
+    """A one-word name NER typed NORP that no ending marks as a group ("Sorbian", "Karaites")
+    is one still when the text uses it as an adjective or a plural ("Sorbian villages", "the
+    Karaites")."""
     if any(m.label != "NORP" or m.tok_end - m.tok_start != 1 or m.canonical for m in mentions):
         return False
     return any(

@@ -28,14 +28,14 @@ with nothing open is ignored. So one stray mark costs at most the segment it tou
 
 Where the parse is wrong or the cue is not a speech verb (1.4.0): the subject outside the quote
 when the parser gives the cue two; the name between the closing mark and a cue that has no subject
-("“…,” Ramos, 58, told AFP"), or a known name the model mistagged beside it ("said Skelly");
-a description of a person ("says the affable proprietor", "the 39-year-old") is the person the
-last sentences were about; a speech verb in the future or a condition ("she expects X to
-announce “…”") yields to the spoken one above it; a statement or video someone issued speaks for
-them, a study by X for X; a subjectless speech verb continues its sentence's speaker; a quoted
-sentence or paragraph after prose about a named person is theirs; an article's first attribution
-to a group it describes ("campaigners have warned") goes to the body the next sentences name as
-speaking; a lower-case fragment inside a speech verb's clause is its subject's.
+("“…,” Okafor, 61, told the Courier"), or a known name the model mistagged beside it
+("said Brannock"); a description of a person ("says the cheerful owner", "the 52-year-old")
+is the person the last sentences were about; a speech verb in the future or a condition ("she
+expects X to announce “…”") yields to the spoken one above it; a statement or video someone
+issued speaks for them, a study by X for X; a subjectless speech verb continues its sentence's
+speaker; a quoted sentence or paragraph after prose about a named person is theirs; an article's
+first attribution to a group it describes ("campaigners have warned") goes to the body the next
+sentences name as speaking; a lower-case fragment inside a speech verb's clause is its subject's.
 
 **Kind**: ``term`` for a short quote (at most four words, no sentence punctuation) with no
 attributed speaker, or one used as a word ("what “sustainable” means", "so-called “…”"); such
@@ -289,7 +289,7 @@ class _Resolver:
         for _ in range(5):
             subject_deps = ("nsubj", "csubj", "nsubjpass") if passive else ("nsubj", "csubj")
             subjects = [c for c in tok.children if c.dep_ in subject_deps]
-            # “The more people who know …,” Briggs said: the parser may read a word of the
+            # “The more boats that sail …,” Okafor said: the parser may read a word of the
             # quote as a second subject; the one outside the quote is the speaker
             outside = [c for c in subjects if c.i not in self.quote_tokens]
             subjects = outside or subjects
@@ -298,7 +298,7 @@ class _Resolver:
                 if index >= 0 or first or _is_cue(tok, strong_only=False):
                     return index, subjects[0].i
             elif first and tok.tag_ != "VBG":
-                # “…,” Ramos, 58, told AFP / “…,” screenwriter Cole Haddon wrote: the words
+                # “…,” Okafor, 61, told the Courier / “…,” novelist Ana Ruiz wrote: the words
                 # between the closing mark and the verb name the speaker, however parsed
                 named = self._name_before(tok)
                 if named is not None:
@@ -330,13 +330,13 @@ class _Resolver:
         if verb.tag_ in ("VB", "VBG", "VBN") and not any(
             c.dep_ in ("nsubj", "nsubjpass") for c in verb.children
         ):
-            # "Sanders said, going on to say that …" parsed apart: a speech verb with no
+            # "Okafor said, going on to add that …" parsed apart: a speech verb with no
             # subject of its own continues the last one of its sentence that has one
             return self._earlier_speaker(verb)
         return -1, verb.i
 
     def _description_after(self, verb: Token) -> tuple[int, int] | None:
-        """“…,” says the affable proprietor. — a description right after the verb, which the
+        """“…,” says the cheerful owner. — a description right after the verb, which the
         parser read as its object: the person it describes."""
         k = verb.i + 1
         while k < len(self.doc) and self.doc[k].dep_ == "prt" and self.doc[k].head.i == verb.i:
@@ -352,7 +352,7 @@ class _Resolver:
         return (index, noun.i) if index >= 0 else None
 
     def _known_name_at(self, k: int) -> tuple[int, int] | None:
-        """“…,” said Skelly, … / “…,” Will wrote. — a capitalised word right after or before
+        """“…,” said Brannock, … / “…,” Will wrote. — a capitalised word right after or before
         the verb that the model took for something else ("Will" for a modal), when it is the
         name or surname of a person or body named before."""
         if not 0 <= k < len(self.doc) or k in self.quote_tokens:
@@ -371,7 +371,7 @@ class _Resolver:
         return None
 
     def _author_of(self, verb: Token) -> tuple[int, int] | None:
-        """ "X issued a statement saying …", "X released a video that said …": a speech verb
+        """ "X issued a statement saying …", "X posted a clip that said …": a speech verb
         whose subject is a thing someone made (the object of their verb) speaks for its maker."""
         if verb.dep_ not in ("acl", "relcl") or verb.head.pos_ != "NOUN":
             return None
@@ -681,14 +681,14 @@ class _Resolver:
         return index
 
 
-#: Endings of nouns for a person by what they do or where they live ("proprietor",
-#: "columnist", "defenceman", "historian", "resident").
+#: Endings of nouns for a person by what they do or where they live ("sailor", "florist",
+#: "fisherman", "librarian", "student").
 _PERSON_NOUN_ENDINGS = ("or", "ist", "man", "woman", "ian", "ent")
 _AGE = re.compile(r"^\d+-year-old$")
 
 
 def _names_a_person(tok: Token) -> bool:
-    """ "the prime minister", "the affable proprietor", "the 39-year-old": a description of a
+    """ "the prime minister", "the cheerful owner", "the 52-year-old": a description of a
     person (a role word, an agent noun, an age), not of a body or a document."""
     low = tok.lower_
     if low in PERSON_ROLES:
@@ -937,7 +937,7 @@ def _signature(text: str, b: int, resolver: _Resolver) -> int:
     return resolver.named_at(match.group(1).rstrip("."), match.end(1))
 
 
-#: Auxiliaries that put a verb in the future or a condition: "she expects Obama to announce …",
+#: Auxiliaries that put a verb in the future or a condition: "she expects the board to announce …",
 #: "voters will say …" report no words anyone has spoken.
 _IRREALIS_AUX = frozenset(
     {"will", "would", "could", "can", "may", "might", "should", "must", "shall"}
@@ -946,14 +946,14 @@ _IRREALIS_AUX = frozenset(
 
 
 def _named_next(doc: Doc, resolver: _Resolver, cue: _Cue) -> int:
-    """“…,” MPs have warned. … the Audit Committee said …: the article's first attribution,
-    to a group it describes ("MPs", "campaigners"), is to the body the next sentences name as
-    speaking."""
+    """“…,” campaigners have warned. … the Ferry Users Group said …: the article's first
+    attribution, to a group it describes ("campaigners", "residents"), is to the body the next
+    sentences name as speaking."""
     subject = doc[cue.subject_pos]
     if subject.tag_ != "NNS" or subject.pos_ != "NOUN" or subject.i == cue.token.i:
         return -1
     if any(c.dep_ in ("det", "poss", "prep") and c.lower_ != "the" for c in subject.children):
-        return -1  # "some MPs", "MPs from both parties"
+        return -1  # "some residents", "residents of both towns"
     if any(k < cue.token.i and c.speaker >= 0 for k, c in resolver.cache.items()):
         return -1
     sent = resolver.sent_of[cue.token.i]
@@ -979,8 +979,8 @@ def _irrealis(tok: Token) -> bool:
 
 def _pick_cue(governing: list[Token], resolver: _Resolver) -> Token | None:
     """The nearest cue above the quote whose subject is someone, else the nearest; but a cue in
-    the future or a condition inside the clause of a spoken one yields to it ("Clinton says she
-    expects Obama to announce an “…”": Clinton's words)."""
+    the future or a condition inside the clause of a spoken one yields to it ("Ruiz says she
+    expects the board to announce a “…”": Ruiz's words)."""
     found = [c for c in governing if resolver.cue(c).speaker >= 0]
     if not found:
         return governing[0] if governing else None
@@ -1145,8 +1145,8 @@ def _previous_sentence_cue(
         return -1, None
     prev = doc[prev_end].sent
     cues = [t for t in prev if t.i not in quote_tokens and _is_cue(t, strong_only=True)]
-    # the main verb first; else any speech verb of the sentence with a speaker ("Lynch
-    # announced the lawsuit …" read as a clause of a longer sentence)
+    # the main verb first; else any speech verb of the sentence with a speaker ("Ruiz
+    # announced the levy …" read as a clause of a longer sentence)
     cues.sort(key=lambda t: t.dep_ != "ROOT")
     for tok in cues:
         cue = resolver.cue(tok)
@@ -1158,8 +1158,8 @@ def _previous_sentence_cue(
 def _previous_subject(
     doc: Doc, resolver: _Resolver, i: int, quote_tokens: set[int], text: str, a: int
 ) -> int:
-    """A quoted sentence standing alone after one about someone ("Roloson backs Clinton.
-    “I have student loans …”"): the person the sentence before is about, its subject (a name,
+    """A quoted sentence standing alone after one about someone ("Marsh backs the levy.
+    “I have seen the bills …”"): the person the sentence before is about, its subject (a name,
     or he/she), in the same paragraph or closing the one before."""
     if i >= len(doc) or i == 0:
         return -1
@@ -1172,7 +1172,7 @@ def _previous_subject(
     if prev_end < 0 or text[doc[prev_end].idx : a].count("\n") > 2:
         return -1
     # the sentence before, or failing a person there, the sentences of its paragraph before it
-    # ("Still, Laurin lost 40 per cent of her income. And there was the blow. “It took me …”")
+    # ("Marsh sold the boat in May. It was a hard winter. “I miss it …”")
     paragraph_start = _line_start(text, doc[prev_end].idx)
     prev = doc[prev_end].sent
     for _ in range(3):
@@ -1227,7 +1227,7 @@ def _colon_subject(doc: Doc, resolver: _Resolver, text: str, a: int, i: int) -> 
     named_alone = not subjects or any(
         t.text in "—–-" for t in doc[max(subjects[0].i, last.i - 5) : last.i]
     )
-    # "More from Jones:" names the source; "a word for Ruiz:" does not
+    # "More from Ruiz:" names the source; "a word for Ruiz:" does not
     source_object = last.dep_ != "pobj" or last.head.lower_ == "from"
     if last.i not in resolver.quote_tokens and source_object and not last.is_punct:
         index = resolver.an.entity_of_token(last.i)
@@ -1377,9 +1377,9 @@ def _holder(doc: Doc, i: int, j: int, resolver: _Resolver, boundary: _Boundaries
             if subjects:
                 if not _names_holder(subjects[0], resolver):
                     break
-                # and the holder of a clause that reports this one's ("Trump questions
-                # whether Obama would have gone “…”": Trump's words), not of one beside it
-                # ("Christie says “…”, while Trump says “…”")
+                # and the holder of a clause that reports this one's ("Ruiz questions
+                # whether the board would have gone “…”": Ruiz's words), not of one beside it
+                # ("Ruiz calls it “…”, while Okafor calls it “…”")
                 if found is None or _complement_of(found, tok):
                     found = tok
                 else:
