@@ -248,3 +248,54 @@ def test_a_quote_signed_with_a_dash_and_a_name_is_that_persons() -> None:
     ids = {e.id for e in document.entities}
     signed = [q.speaker for q in document.quotes if q.speaker and q.speaker.entity_id in ids]
     assert signed
+
+
+def test_the_name_between_a_closing_mark_and_a_subjectless_cue_speaks() -> None:
+    got = speakers(
+        "Tunnel delays\n\n"
+        '"We were wrong to wait this long," Okafor, 61, told the Valley Courier on Monday.'
+    )
+    assert got["We were wrong to wait this long,"][0] == "Okafor"
+
+
+def test_a_quoted_sentence_after_one_about_a_named_person_is_theirs() -> None:
+    got = speakers(
+        "Council vote\n\n"
+        "Councillor Helen Marsh backs the levy. "
+        '"I have seen the repair bills. Somebody has to pay them."'
+    )
+    assert got["I have seen the repair bills. Somebody has to pay them."][0] == "Helen Marsh"
+
+
+def test_a_cue_in_the_future_yields_to_the_spoken_one_above_it() -> None:
+    got = speakers(
+        "Harbour plan\n\n"
+        "Minister Oyelaran Adebayo said she expects the board to announce "
+        'a "fresh start for freight" later this year.'
+    )
+    assert got["fresh start for freight"][0] == "Oyelaran Adebayo"
+
+
+def test_a_statement_someone_issued_speaks_for_them() -> None:
+    got = speakers(
+        "Harbour plan\n\n"
+        "The Northport Harbour Board issued a statement saying the plan was "
+        '"a step in the right direction" but needed more detail.'
+    )
+    assert got["a step in the right direction"][0] == "Northport Harbour Board"
+
+
+def test_a_description_after_the_cue_is_the_person_the_text_is_about() -> None:
+    got = speakers(
+        "Bookshop at ten\n\n"
+        "Maria Costa opened the shop a decade ago. "
+        '"People told me nobody reads any more," says the 46-year-old owner.'
+    )
+    assert got["People told me nobody reads any more,"][0] == "Maria Costa"
+
+
+def test_a_scare_quote_under_an_ordinary_verb_stays_a_term() -> None:
+    got = speakers(
+        'Harbour plan\n\nMinister Oyelaran Adebayo has opened a "listening office" in the port.'
+    )
+    assert got["listening office"] == (None, None)

@@ -78,6 +78,7 @@ from .lexicon import (
     TEAM_NOUNS,
     TEAM_ROLES,
     TIME_ZONES,
+    TITLE_MODIFIERS,
     TITLE_WORDS,
 )
 from .places import CITY, COUNTRY, place_kind
@@ -125,6 +126,8 @@ class RawMention:
     source: str = "ner"
     canonical: str | None = None
     forced_type: str | None = None
+    #: a job title stood in front of the name ("Foreign Minister X"), whatever NER typed it
+    titled: bool = False
 
 
 @dataclass(slots=True)
@@ -375,6 +378,13 @@ def _clean(ent: Span, doc: Doc, text: str) -> list[RawMention | None]:
         if doc[k].text == "/" and k > i:
             j = k
             break
+        if doc[k].is_lower and doc[k].tag_ in ("VBD", "VBZ", "VBP", "MD") and not _quoted(doc, ent):
+            # a name holds no verb: "Ruiz told The Daily Courier …" run on after a closing
+            # quote mark is "Ruiz" and a clause
+            if label == "WORK_OF_ART":
+                return [None]
+            j = k
+            break
     while i < j and (doc[i].is_space or (doc[i].is_punct and doc[i].text not in "&")):
         i += 1
     while j > i and (doc[j - 1].is_space or doc[j - 1].is_punct or doc[j - 1].tag_ == "POS"):
@@ -424,9 +434,13 @@ def _clean(ent: Span, doc: Doc, text: str) -> list[RawMention | None]:
         role = " ".join(t.lower_ for t in doc[i:lower_end])
         i = lower_end
     title_end = _title_prefix(doc, i, j)
+    titled = False
     if title_end > i:
         role = " ".join(t.lower_ for t in doc[i:title_end])
         i = title_end
+        # "Foreign Minister" names a person's office; "General" or "Executive" may head a
+        # body's name too ("General Works Fund")
+        titled = doc[title_end - 1].lower_.rstrip(".") not in TITLE_MODIFIERS
     honorific = None
     if i < j and doc[i].lower_.rstrip(".") in HONORIFICS and j - i > 1:
         honorific = doc[i].lower_.rstrip(".")
@@ -476,9 +490,17 @@ def _clean(ent: Span, doc: Doc, text: str) -> list[RawMention | None]:
             tok_end=b,
             honorific=honorific if c > a else None,
             role=role if lab == "PERSON" else None,
+            titled=titled,
         )
         out.append(m)
     return out
+
+
+def _quoted(doc: Doc, ent: Span) -> bool:
+    """The span stands inside quote marks (a title: “Orange Is the New Black”)."""
+    before = doc[ent.start - 1].text if ent.start > 0 else ""
+    after = doc[ent.end].text if ent.end < len(doc) else ""
+    return before in ('"', "“", "‘", "'") and after in ('"', "”", "’", "'", ",", ".")
 
 
 def _title_prefix(doc: Doc, i: int, j: int) -> int:
@@ -674,7 +696,13 @@ def _vote(mentions: list[RawMention], name: str) -> str:
         return "PERSON"
     counts: Counter[str] = Counter()
     longest = max((m.end - m.core_start for m in mentions), default=0)
+    full_person = any(
+        m.label == "PERSON" and m.end - m.core_start == longest and m.tok_end - m.tok_start >= 2
+        for m in mentions
+    )
     for m in mentions:
+        if full_person and m.label != "PERSON" and m.end - m.core_start < longest:
+            continue  # "Adebayo" typed ORG after "Tolu Adebayo": the surname of a person
         counts[m.label] += 2 if m.end - m.core_start == longest else 1
     if not counts:
         return "ORG"
@@ -826,6 +854,10 @@ def _build(
             cores = [text[m.core_start : m.end] for m in prose or unique]
             name = max(cores, key=lambda c: (len(c.split()), len(c), -cores.index(c)))
         etype = _entity_type(unique, name)
+        if etype not in ("PERSON", "NORP") and _person_by_role(doc, unique, name):
+            etype = "PERSON"
+        if etype == "ORG" and _group_by_use(doc, unique):
+            etype = "NORP"
         if etype == "PERSON" and _place_not_person(doc, unique, name):
             etype = "GPE"
         if etype == "ORG" and _place_not_org(doc, unique, name):
@@ -1106,6 +1138,58 @@ def first_name_gender(name: str) -> str | None:
     if told == "male":
         return "m"
     return None
+
+
+def _person_by_role(doc: Doc, mentions: list[RawMention], name: str) -> bool:
+    """A name NER typed as a place, body or thing that the text treats as a person: it has a
+    job title in front ("Foreign Minister Ana Ruiz"), an age beside it ("Ruiz, 58,") or speaks
+    ("Ruiz said"), and its form is a person's (one to three capitalised words, none a word for a
+    body or group, not a place the gazetteer knows; a single word must be a known first name)."""
+    if any(m.canonical or m.forced_type for m in mentions):
+        return False
+    words = name.split()
+    if not 1 <= len(words) <= 3 or not all(w[:1].isupper() for w in words):
+        return False
+    if any(norm_key(w) in ORG_HEADS or norm_key(w) in GROUP_WORDS for w in words):
+        return False
+    if ends_in_acronym(name) or any(ch.isdigit() for ch in name):
+        return False
+    given = _given_as(words[0]) in ("female", "male", "mostly_female", "mostly_male")
+    if (len(words) == 1 and not given) or (len(words) > 1 and place_kind(name) is not None):
+        return False
+    if sum(_used_as_place(doc, m) for m in mentions) * 3 >= len(mentions):
+        return False  # "in Port Ellis"
+    for m in mentions:
+        if m.titled and m.tok_end - m.tok_start >= 2:
+            return True
+        head = doc[m.tok_end - 1]
+        if any(c.dep_ == "appos" and _an_age(c) for c in head.children):
+            return True  # "Ruiz, 58, …"
+        if given and head.dep_ in ("nsubj", "nsubjpass") and head.head.lemma_.lower() in CUE_LEMMAS:
+            return True  # "Colton said" (bodies speak too: only a first name tells)
+    return False
+
+
+def _group_by_use(doc: Doc, mentions: list[RawMention]) -> bool:
+    """A one-word name NER typed NORP that no ending marks as a group ("Sorbian", "Karaites")
+    is one still when the text uses it as an adjective or a plural ("Sorbian villages", "the
+    Karaites")."""
+    if any(m.label != "NORP" or m.tok_end - m.tok_start != 1 or m.canonical for m in mentions):
+        return False
+    return any(
+        doc[m.tok_start].tag_ in ("JJ", "NNPS") or doc[m.tok_start].dep_ == "amod" for m in mentions
+    )
+
+
+def _an_age(tok: Token) -> bool:
+    """A person's age set off by commas: "Ruiz, 58, said" (not a year or a date)."""
+    return (
+        tok.text.isdigit()
+        and 0 < int(tok.text) < 120
+        and tok.i > 0
+        and tok.doc[tok.i - 1].text == ","
+        and (tok.i + 1 >= len(tok.doc) or tok.doc[tok.i + 1].is_punct)
+    )
 
 
 def _looks_like_person(name: str) -> bool:

@@ -99,6 +99,29 @@ TITLE_WORDS = frozenset(
         "lady",
     }
 )
+#: Title words that also open the names of bodies ("General Motors", "Executive Council"): a
+#: title ending in one does not make the name after it a person's.
+TITLE_MODIFIERS = frozenset(
+    {
+        "general",
+        "executive",
+        "chief",
+        "first",
+        "senior",
+        "junior",
+        "former",
+        "acting",
+        "interim",
+        "foreign",
+        "home",
+        "vice",
+        "deputy",
+        "prime",
+        "director",
+        "leader",
+        "officer",
+    }
+)
 #: The word after a one-word ORG/NORP span that makes it part of a title ("Commerce" of
 #: "Commerce Secretary"), not an organisation.
 PORTFOLIO_HEADS = frozenset({"secretary", "minister", "ministers", "secretaries"})
@@ -788,8 +811,9 @@ SAINT_WORDS = frozenset({"st", "saint"})
 NAME_FUNCTION_WORDS = frozenset({"of", "the", "and", "for"})
 #: Words a span cut short ends on ("The Office of the"): it is extended over what follows.
 FUNCTION_TAIL = NAME_FUNCTION_WORDS | frozenset({"&", "de", "on"})
-#: Prepositions whose object still speaks through the head noun ("a lawyer for X").
-SPEAKER_PREPOSITIONS = frozenset({"for", "of", "at", "from", "with"})
+#: Prepositions whose object still speaks through the head noun ("a lawyer for X", "a study
+#: by X").
+SPEAKER_PREPOSITIONS = frozenset({"for", "of", "at", "from", "with", "by"})
 
 # -- speech ----------------------------------------------------------------------------------
 

@@ -26,6 +26,17 @@ with nothing open is ignored. So one stray mark costs at most the segment it tou
    next sentence after "“…,” he said.") keeps the previous quote's speaker; a speech-like quote
    opening a sentence after one with a cue takes that cue's speaker.
 
+Where the parse is wrong or the cue is not a speech verb (1.4.0): the subject outside the quote
+when the parser gives the cue two; the name between the closing mark and a cue that has no subject
+("“…,” Okafor, 61, told the Courier"), or a known name the model mistagged beside it
+("said Brannock"); a description of a person ("says the cheerful owner", "the 52-year-old")
+is the person the last sentences were about; a speech verb in the future or a condition ("she
+expects X to announce “…”") yields to the spoken one above it; a statement or video someone
+issued speaks for them, a study by X for X; a subjectless speech verb continues its sentence's
+speaker; a quoted sentence or paragraph after prose about a named person is theirs; an article's
+first attribution to a group it describes ("campaigners have warned") goes to the body the next
+sentences name as speaking; a lower-case fragment inside a speech verb's clause is its subject's.
+
 **Kind**: ``term`` for a short quote (at most four words, no sentence punctuation) with no
 attributed speaker, or one used as a word ("what “sustainable” means", "so-called “…”"); such
 quotes get no speaker and no cue. Everything else is ``speech``.
@@ -272,27 +283,155 @@ class _Resolver:
                     if any(c.dep_ in ("nsubj", "nsubjpass") for c in up.children):
                         tok, first, passive = up, True, True
                         break
+        author = self._author_of(verb)
+        if author is not None:
+            return author
         for _ in range(5):
             subject_deps = ("nsubj", "csubj", "nsubjpass") if passive else ("nsubj", "csubj")
             subjects = [c for c in tok.children if c.dep_ in subject_deps]
+            # “The more boats that sail …,” Okafor said: the parser may read a word of the
+            # quote as a second subject; the one outside the quote is the speaker
+            outside = [c for c in subjects if c.i not in self.quote_tokens]
+            subjects = outside or subjects
             if subjects:
                 index = self.entity_of_np(subjects[0])
                 if index >= 0 or first or _is_cue(tok, strong_only=False):
                     return index, subjects[0].i
             elif first and tok.tag_ != "VBG":
+                # “…,” Okafor, 61, told the Courier / “…,” novelist Ana Ruiz wrote: the words
+                # between the closing mark and the verb name the speaker, however parsed
+                named = self._name_before(tok)
+                if named is not None:
+                    return named
                 # "said Mr Smith" parsed without a subject: a name right after the verb
-                for k in range(tok.i + 1, min(tok.i + 5, len(doc))):
+                # (the person it names first: "said Army Capt. Ana Ruiz" is Ana Ruiz, not the
+                # Army)
+                after = []
+                for k in range(tok.i + 1, min(tok.i + 6, len(doc))):
                     index = self.an.entity_of_token(k)
                     if index >= 0 and self.types[index] in ("PERSON", "ORG"):
-                        return index, k
-                    if doc[k].is_punct:
+                        after.append((self.types[index] != "PERSON", k, index))
+                    if doc[k].is_punct or "\n" in doc[k].whitespace_ or k in self.quote_tokens:
                         break
+                if after:
+                    _, k, index = min(after)
+                    return index, k
+                known = self._known_name_at(tok.i + 1) or self._known_name_at(tok.i - 1)
+                if known is not None:
+                    return known
+                described = self._description_after(tok)
+                if described is not None:
+                    return described
             if tok.dep_ in _CLIMB and tok.head is not tok:
                 tok = tok.head
                 first = passive = False
                 continue
             break
+        if verb.tag_ in ("VB", "VBG", "VBN") and not any(
+            c.dep_ in ("nsubj", "nsubjpass") for c in verb.children
+        ):
+            # "Okafor said, going on to add that …" parsed apart: a speech verb with no
+            # subject of its own continues the last one of its sentence that has one
+            return self._earlier_speaker(verb)
         return -1, verb.i
+
+    def _description_after(self, verb: Token) -> tuple[int, int] | None:
+        """“…,” says the cheerful owner. — a description right after the verb, which the
+        parser read as its object: the person it describes."""
+        k = verb.i + 1
+        while k < len(self.doc) and self.doc[k].dep_ == "prt" and self.doc[k].head.i == verb.i:
+            k += 1  # "points out the …"
+        if k >= len(self.doc) or self.doc[k].lower_ != "the" or k in self.quote_tokens:
+            return None
+        noun = self.doc[k].head
+        if noun.head.i != verb.i or noun.dep_ not in ("dobj", "attr", "npadvmod", "dep"):
+            return None
+        if not _names_a_person(noun):
+            return None
+        index = self.role(noun)
+        return (index, noun.i) if index >= 0 else None
+
+    def _known_name_at(self, k: int) -> tuple[int, int] | None:
+        """“…,” said Brannock, … / “…,” Will wrote. — a capitalised word right after or before
+        the verb that the model took for something else ("Will" for a modal), when it is the
+        name or surname of a person or body named before."""
+        if not 0 <= k < len(self.doc) or k in self.quote_tokens:
+            return None
+        word = self.doc[k]
+        if not word.is_title or word.ent_type_ in ("DATE", "TIME"):
+            return None
+        key = word.text.lower()
+        for start, index in reversed(self.an.mention_starts):
+            if start >= word.idx or self.types[index] not in ("PERSON", "ORG"):
+                continue
+            entity = self.an.entities[index]
+            forms = [entity.name, *entity.aliases]
+            if any(f.lower() == key or f.lower().endswith(" " + key) for f in forms):
+                return index, k
+        return None
+
+    def _author_of(self, verb: Token) -> tuple[int, int] | None:
+        """ "X issued a statement saying …", "X posted a clip that said …": a speech verb
+        whose subject is a thing someone made (the object of their verb) speaks for its maker."""
+        if verb.dep_ not in ("acl", "relcl") or verb.head.pos_ != "NOUN":
+            return None
+        subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if subjects and not (verb.dep_ == "relcl" and subjects[0].tag_ in ("WDT", "WP")):
+            return None
+        thing = verb.head
+        if thing.dep_ != "dobj" or self.an.entity_of_token(thing.i) >= 0:
+            return None
+        maker = thing.head
+        for c in maker.children:
+            if c.dep_ == "nsubj" and c.i not in self.quote_tokens:
+                index = self.entity_of_np(c)
+                if index >= 0 and self.types[index] in ("PERSON", "ORG"):
+                    return index, c.i
+        return None
+
+    def _earlier_speaker(self, verb: Token) -> tuple[int, int]:
+        sent = self.sent_of[verb.i]
+        for k in range(verb.i - 1, -1, -1):
+            if self.sent_of[k] != sent:
+                break
+            cue = self.cache.get(k)
+            if cue is not None and cue.speaker >= 0:
+                return cue.speaker, cue.subject_pos
+        return -1, verb.i
+
+    def _name_before(self, verb: Token) -> tuple[int, int] | None:
+        """The speaker named between a closing quote mark and its cue verb that the parser did
+        not make the verb's subject: the first person or body named in that stretch (which
+        holds no other verb and no sentence end), or a name heading it."""
+        doc = self.doc
+        if verb.is_title and not verb.is_sent_start:
+            return None  # a headline in title case: “…” Star Asked Actors …
+        k = verb.i - 1
+        while k >= 0 and verb.i - k <= 12:
+            t = doc[k]
+            if k in self.quote_tokens or t.text in _OPENERS:
+                break
+            if (
+                t.text in ".!?;:"
+                or "\n" in t.whitespace_
+                or (t.tag_ in ("VBD", "VBZ", "VBP", "MD") and t.dep_ not in ("relcl", "acl"))
+            ):
+                return None  # another clause (a relative clause about the speaker is fine)
+            k -= 1
+        if k < 0 or doc[k].text not in _OPENERS or k + 1 >= verb.i:
+            return None
+        for m in range(k + 1, verb.i):
+            if doc[m].is_punct:
+                continue
+            index = self.an.entity_of_token(m)
+            if index >= 0 and self.types[index] in ("PERSON", "ORG"):
+                return index, m
+        first = doc[k + 1] if doc[k + 1].text != "," else doc[min(k + 2, verb.i - 1)]
+        if first.pos_ == "PROPN" or _is_pronoun(first):
+            index = self.entity_of_np(first)
+            if index >= 0:
+                return index, first.i
+        return None
 
     def entity_of_np(self, tok: Token) -> int:
         an = self.an
@@ -447,7 +586,7 @@ class _Resolver:
                 best = index
         if (
             best < 0
-            and head in PERSON_ROLES
+            and _names_a_person(tok)
             and any(c.dep_ == "det" and c.lower_ == "the" for c in tok.children)
         ):
             # "the prime minister said", "says the shop's founder" with no introduction: the
@@ -540,6 +679,25 @@ class _Resolver:
         if pronoun in PERSONAL_PRONOUNS and self.types[index] == "PERSON":
             self.gender.setdefault(index, PERSONAL_PRONOUNS[pronoun])
         return index
+
+
+#: Endings of nouns for a person by what they do or where they live ("sailor", "florist",
+#: "fisherman", "librarian", "student").
+_PERSON_NOUN_ENDINGS = ("or", "ist", "man", "woman", "ian", "ent")
+_AGE = re.compile(r"^\d+-year-old$")
+
+
+def _names_a_person(tok: Token) -> bool:
+    """ "the prime minister", "the cheerful owner", "the 52-year-old": a description of a
+    person (a role word, an agent noun, an age), not of a body or a document."""
+    low = tok.lower_
+    if low in PERSON_ROLES:
+        return True
+    if tok.tag_ != "NN" or low in ORG_NOUNS or low.endswith("ment"):
+        return False  # one person (not "the women"), not a body or a document
+    if any(_AGE.match(t.lower_) for t in tok.lefts) or _AGE.match(low):
+        return True
+    return low.endswith(_PERSON_NOUN_ENDINGS)
 
 
 def _is_pronoun(tok: Token) -> bool:
@@ -662,11 +820,7 @@ def extract(document: ArticleDocument, doc: Doc, analysis: EntityAnalysis) -> li
             pass  # "OLSEN: We will…" names its speaker itself
         elif not metalinguistic:
             governing = _governing_cues(doc, i, j, quote_tokens, boundaries)
-            # the nearest cue above the quote whose subject is someone, else the nearest
-            cue_tok = next(
-                (c for c in governing if resolver.cue(c).speaker >= 0),
-                governing[0] if governing else None,
-            )
+            cue_tok = _pick_cue(governing, resolver)
             if modifier and (cue_tok is None or resolver.cue(cue_tok).speaker < 0):
                 metalinguistic, cue_tok = True, None
             if cue_tok is None and not metalinguistic:
@@ -677,12 +831,20 @@ def extract(document: ArticleDocument, doc: Doc, analysis: EntityAnalysis) -> li
                 cue_tok = _manner_cue(doc, text, a, b, i, j, resolver)
             if cue_tok is None and not short and not metalinguistic:
                 cue_tok = _holder(doc, i, j, resolver, boundaries)
+            elif cue_tok is None and not metalinguistic and _fragment(inner, modifier):
+                # a fragment inside a speech verb's clause ("she urged voters to “stay
+                # home”"), whoever the verb's subject names
+                held = _holder(doc, i, j, resolver, boundaries)
+                if held is not None and _is_cue(held, strong_only=False):
+                    cue_tok = held
         speaker, cue, via = -1, None, "continuation"
         if labelled >= 0:
             speaker, via = labelled, "cue"
         elif cue_tok is not None:
             c = resolver.cue(cue_tok)
             speaker, cue, via = c.speaker, c.span, c.via
+            if speaker < 0:
+                speaker = _named_next(doc, resolver, c)
         elif (
             not metalinguistic
             and previous is not None
@@ -696,6 +858,8 @@ def extract(document: ArticleDocument, doc: Doc, analysis: EntityAnalysis) -> li
             if speaker < 0:
                 speaker = _last_speaker(text, resolver, quotes, speaker_indexes, a)
                 via = "continuation"
+            if speaker < 0:
+                speaker = _previous_subject(doc, resolver, i, quote_tokens, text, a)
         kind = "speech"
         if metalinguistic or (short and speaker < 0):
             kind = "term"
@@ -771,6 +935,60 @@ def _signature(text: str, b: int, resolver: _Resolver) -> int:
         return -1
     # read at the end of the name, so that its own mention there is the entity it names
     return resolver.named_at(match.group(1).rstrip("."), match.end(1))
+
+
+#: Auxiliaries that put a verb in the future or a condition: "she expects the board to announce …",
+#: "voters will say …" report no words anyone has spoken.
+_IRREALIS_AUX = frozenset(
+    {"will", "would", "could", "can", "may", "might", "should", "must", "shall"}
+    | {"'ll", "'d", "wo", "ca"}
+)
+
+
+def _named_next(doc: Doc, resolver: _Resolver, cue: _Cue) -> int:
+    """“…,” campaigners have warned. … the Ferry Users Group said …: the article's first
+    attribution, to a group it describes ("campaigners", "residents"), is to the body the next
+    sentences name as speaking."""
+    subject = doc[cue.subject_pos]
+    if subject.tag_ != "NNS" or subject.pos_ != "NOUN" or subject.i == cue.token.i:
+        return -1
+    if any(c.dep_ in ("det", "poss", "prep") and c.lower_ != "the" for c in subject.children):
+        return -1  # "some residents", "residents of both towns"
+    if any(k < cue.token.i and c.speaker >= 0 for k, c in resolver.cache.items()):
+        return -1
+    sent = resolver.sent_of[cue.token.i]
+    for k in sorted(resolver.cache):
+        later = resolver.cache[k]
+        if k <= cue.token.i or later.speaker < 0:
+            continue
+        if resolver.sent_of[k] - sent > 3:
+            break
+        if resolver.types[later.speaker] == "ORG":
+            return later.speaker
+        break
+    return -1
+
+
+def _irrealis(tok: Token) -> bool:
+    """A speech verb in the infinitive, the future or a condition ("to announce", "would say"):
+    no utterance is reported."""
+    return any(
+        c.dep_ == "aux" and (c.lower_ in _IRREALIS_AUX or c.tag_ == "TO") for c in tok.children
+    )
+
+
+def _pick_cue(governing: list[Token], resolver: _Resolver) -> Token | None:
+    """The nearest cue above the quote whose subject is someone, else the nearest; but a cue in
+    the future or a condition inside the clause of a spoken one yields to it ("Ruiz says she
+    expects the board to announce a “…”": Ruiz's words)."""
+    found = [c for c in governing if resolver.cue(c).speaker >= 0]
+    if not found:
+        return governing[0] if governing else None
+    if _irrealis(found[0]):
+        for outer in found[1:]:
+            if not _irrealis(outer):
+                return outer
+    return found[0]
 
 
 def _governing_cues(
@@ -926,11 +1144,52 @@ def _previous_sentence_cue(
     if prev_end < 0 or "\n\n" in text[doc[prev_end].idx : a]:
         return -1, None
     prev = doc[prev_end].sent
-    for tok in prev:
-        if tok.dep_ == "ROOT" and tok.i not in quote_tokens and _is_cue(tok, strong_only=True):
-            cue = resolver.cue(tok)
+    cues = [t for t in prev if t.i not in quote_tokens and _is_cue(t, strong_only=True)]
+    # the main verb first; else any speech verb of the sentence with a speaker ("Ruiz
+    # announced the levy …" read as a clause of a longer sentence)
+    cues.sort(key=lambda t: t.dep_ != "ROOT")
+    for tok in cues:
+        cue = resolver.cue(tok)
+        if cue.speaker >= 0 or tok.dep_ == "ROOT":
             return cue.speaker, cue.span
     return -1, None
+
+
+def _previous_subject(
+    doc: Doc, resolver: _Resolver, i: int, quote_tokens: set[int], text: str, a: int
+) -> int:
+    """A quoted sentence standing alone after one about someone ("Marsh backs the levy.
+    “I have seen the bills …”"): the person the sentence before is about, its subject (a name,
+    or he/she), in the same paragraph or closing the one before."""
+    if i >= len(doc) or i == 0:
+        return -1
+    sent = doc[i].sent
+    if sent.start < i - 1:
+        return -1
+    prev_end = sent.start - 1
+    while prev_end >= 0 and (doc[prev_end].is_space or doc[prev_end].text in _OPENERS):
+        prev_end -= 1
+    if prev_end < 0 or text[doc[prev_end].idx : a].count("\n") > 2:
+        return -1
+    # the sentence before, or failing a person there, the sentences of its paragraph before it
+    # ("Marsh sold the boat in May. It was a hard winter. “I miss it …”")
+    paragraph_start = _line_start(text, doc[prev_end].idx)
+    prev = doc[prev_end].sent
+    for _ in range(3):
+        roots = [t for t in prev if t.dep_ == "ROOT" and t.i not in quote_tokens]
+        for root in roots:
+            for child in root.children:
+                if child.dep_ not in ("nsubj", "nsubjpass") or child.i in quote_tokens:
+                    continue
+                if _is_pronoun(child) and child.lower_ not in PERSONAL_PRONOUNS:
+                    return -1
+                index = resolver.entity_of_np(child)
+                if index >= 0:
+                    return index if resolver.types[index] == "PERSON" else -1
+        if prev.start == 0 or doc[prev.start].idx <= paragraph_start:
+            break
+        prev = doc[prev.start - 1].sent
+    return -1
 
 
 def _colon_subject(doc: Doc, resolver: _Resolver, text: str, a: int, i: int) -> tuple[int, str]:
@@ -968,16 +1227,18 @@ def _colon_subject(doc: Doc, resolver: _Resolver, text: str, a: int, i: int) -> 
     named_alone = not subjects or any(
         t.text in "—–-" for t in doc[max(subjects[0].i, last.i - 5) : last.i]
     )
-    if (
-        named_alone
-        and last.i not in resolver.quote_tokens
-        and last.dep_ != "pobj"
-        and not last.is_punct
-    ):
+    # "More from Ruiz:" names the source; "a word for Ruiz:" does not
+    source_object = last.dep_ != "pobj" or last.head.lower_ == "from"
+    if last.i not in resolver.quote_tokens and source_object and not last.is_punct:
         index = resolver.an.entity_of_token(last.i)
-        if index < 0 and last.pos_ == "PROPN":
+        if index < 0 and last.pos_ == "PROPN" and named_alone:
             index = resolver.entity_of_np(last)
-        if index >= 0 and resolver.types[index] in ("PERSON", "ORG"):
+        if index >= 0 and (
+            (named_alone and resolver.types[index] in ("PERSON", "ORG"))
+            # "The result did not surprise pollster Dan Ruiz:" — the clause's subject is a
+            # thing, the person it ends on speaks
+            or resolver.types[index] == "PERSON"
+        ):
             return index, "cue"
     return -1, "cue"
 
@@ -1014,6 +1275,20 @@ def _last_speaker(
     for quote, index in zip(quotes, speaker_indexes, strict=True):
         if previous_start <= quote.start < previous_end and index >= 0 and quote.start > best_pos:
             best_pos, best = quote.start, index
+    if best < 0 and not any(
+        previous_start <= start < previous_end and resolver.types[index] == "PERSON"
+        for start, index in resolver.an.mention_starts
+    ):
+        # an interview: “…” (X), a paragraph of facts that names nobody, then more of X's
+        # words: the quote paragraph before the facts gives the speaker
+        before_end = previous_start - 1
+        while before_end > 0 and not text[_line_start(text, before_end) : before_end].strip():
+            before_end = _line_start(text, before_end) - 1
+        before_start = _line_start(text, max(before_end, 0))
+        if before_end > 0 and text[before_start:before_end].lstrip()[:1] in '"“„«':
+            for quote, index in zip(quotes, speaker_indexes, strict=True):
+                if before_start <= quote.start < before_end and index >= 0:
+                    best = index
     return best
 
 
@@ -1070,9 +1345,13 @@ def _manner_cue(
                 subjects = [doc[after - 1]]
             if not subjects:
                 continue
-            # the clause must end right after: not “…,” she said as she left
+            # inverted, the clause must end right after the name: not “…,” beamed Priya as
+            # she left; in the usual order the verb may take an object ("“…,” LeVell assured
+            # the crowd.")
             end = max(tok.i, subjects[0].i) + 1
-            if end < len(doc) and not doc[end].is_punct:
+            if subjects[0].i < j:
+                continue  # the subject before the quote: “…” is in apposition to it
+            if subjects[0].i > tok.i and end < len(doc) and not doc[end].is_punct:
                 continue
         if subjects and resolver.entity_of_np(subjects[0]) >= 0:
             return tok
@@ -1086,7 +1365,8 @@ def _holder(doc: Doc, i: int, j: int, resolver: _Resolver, boundary: _Boundaries
         return None
     a, b = doc[i].idx, doc[j - 1].idx + len(doc[j - 1].text)
     for root in _quote_roots(doc, i, j):
-        for tok in _ancestors_outside(root, resolver.quote_tokens, 6):
+        found = None
+        for tok in _ancestors_outside(root, resolver.quote_tokens, 8):
             if not boundary.same_sentence(tok.idx, a, b):
                 break
             if tok.pos_ not in ("VERB", "AUX"):
@@ -1095,21 +1375,48 @@ def _holder(doc: Doc, i: int, j: int, resolver: _Resolver, boundary: _Boundaries
                 c for c in tok.children if c.dep_ == "nsubj" and c.i not in resolver.quote_tokens
             ]
             if subjects:
-                # only a subject that names someone (or "he"/"she" for a person): a thing or a
-                # description is no holder of words ("disclosures blew up under the tag “…”")
-                subject = subjects[0]
-                index = resolver.entity_of_np(subject)
-                if index < 0 or resolver.types[index] not in ("PERSON", "ORG"):
+                if not _names_holder(subjects[0], resolver):
                     break
-                via = resolver.via(subject)
-                if (
-                    (via == "cue")
-                    or (via == "pronoun" and subject.lower_ not in NEUTER_PRONOUNS)
-                    or (via == "description" and _is_role_word(subject))
-                ):
-                    return tok
-                break
+                # and the holder of a clause that reports this one's ("Ruiz questions
+                # whether the board would have gone “…”": Ruiz's words), not of one beside it
+                # ("Ruiz calls it “…”, while Okafor calls it “…”")
+                if found is None or _complement_of(found, tok):
+                    found = tok
+                else:
+                    break
+        if found is not None:
+            return found
     return None
+
+
+def _complement_of(inner: Token, outer: Token) -> bool:
+    """``inner``'s clause is the object of ``outer`` (a complement, a whether-clause)."""
+    tok = inner
+    while tok.i != outer.i:
+        if tok.dep_ not in ("ccomp", "xcomp", "pcomp", "prep", "pobj") or tok.head.i == tok.i:
+            return False
+        tok = tok.head
+    return True
+
+
+def _names_holder(subject: Token, resolver: _Resolver) -> bool:
+    """Only a subject that names someone (or "he"/"she" for a person) holds words: a thing or
+    a description does not ("disclosures blew up under the tag “…”")."""
+    index = resolver.entity_of_np(subject)
+    if index < 0 or resolver.types[index] not in ("PERSON", "ORG"):
+        return False
+    via = resolver.via(subject)
+    return (
+        (via == "cue")
+        or (via == "pronoun" and subject.lower_ not in NEUTER_PRONOUNS)
+        or (via == "description" and _is_role_word(subject))
+    )
+
+
+def _fragment(inner: str, modifier: bool) -> bool:
+    """A short quote that continues a sentence in lower case ("accused him of being “too
+    soft on crime”"), not a word standing before a noun: a fragment of what someone said."""
+    return not modifier and inner[:1].islower()
 
 
 def _modifies_a_noun(doc: Doc, i: int, j: int) -> bool:
