@@ -116,7 +116,7 @@ def urls(n: int) -> list[tuple[str, str]]:
     from api.pagination import encode_cursor
 
     deep = variant_id(n * 9 // 10) if n <= SMALL else f"scale-{n * 9 // 10 - SMALL:07d}"
-    entity_cursor = encode_cursor("entities", "next", "person:s")
+    entity_cursor = encode_cursor("entities", "next", "gpe:")  # a full page at either size
     return [
         ("/v1/entities", "/v1/entities"),
         ("/v1/entities?type=PERSON", "/v1/entities?type=PERSON"),
