@@ -265,30 +265,28 @@ class FastPath:
             etag = strong_etag(body)
             self.pages.put(page_key, (etag, body, cache_control, link), len(body))
         wanted = parse_etags(environ.get("HTTP_IF_NONE_MATCH"))
-        coded = None
-        if wanted and large and self.compress:  # the coded ETag, known before the body
-            coding = compression.choose_coding(environ.get("HTTP_ACCEPT_ENCODING", ""))
-            coded = f"{etag}:{coding}" if coding is not None else None
+        accepted = None  # the coding a body over the threshold is sent in
+        if self.compress:
+            accepted = compression.choose_coding(environ.get("HTTP_ACCEPT_ENCODING", ""))
+        # An article's coded ETag is known before its body (``large``: over the threshold).
+        coded = f"{etag}:{accepted}" if large and accepted is not None else None
         if wanted and (wanted.star_tag or wanted.contains_weak(etag)):
             status, headers = 304, [("Cache-Control", cache_control), ("ETag", f'"{etag}"')]
             body = b""
-        elif coded is not None and wanted.contains_weak(coded):
+        elif wanted and coded is not None and wanted.contains_weak(coded):
             # The revalidation of a compressed copy (every browser's): answered before the
             # body is built, as the app answers it after compressing.
             status, headers = 304, [("Cache-Control", cache_control), ("ETag", f'"{coded}"')]
             body = b""
         else:
             status = 200
-            coding = None
             if body is None and large:  # an article: its body is known by its ETag
-                if self.compress:
-                    coding = compression.choose_coding(environ.get("HTTP_ACCEPT_ENCODING", ""))
+                coding = accepted
                 if coding is None:
                     body = compression.BODIES.identity(etag, build)
-            elif body is None:
-                body = build()
-            if body is not None and self.compress and len(body) >= compression.MIN_SIZE:
-                coding = compression.choose_coding(environ.get("HTTP_ACCEPT_ENCODING", ""))
+            else:
+                body = build() if body is None else body
+                coding = accepted if len(body) >= compression.MIN_SIZE else None
             if coding is not None:
                 # Built only when no copy is remembered or stored (``build`` is lazy).
                 body = compression.BODIES.get(etag, coding, body or build, stored)
@@ -347,52 +345,50 @@ class FastPath:
         if any(name == "q" for name, _ in params):
             return self._search(path, params)
         args = _page_args(params, article_list=True)
-        try:
-            body, link = article_list_body(
-                self.store, args, ArticleFilter(), path=path, params=params
-            )
-        except HTTPException:  # a cursor of another collection: the app's 400
-            raise Fallback from None
-        return None, lambda: body, self.cache_control, link, None, False
+        return self._page(
+            lambda: article_list_body(self.store, args, ArticleFilter(), path=path, params=params)
+        )
 
     def _search(self, path: str, params):
         """``q`` with only ``page_size``, ``page`` and ``cursor``: ranked results."""
-        args = _page_args(params, article_list=False, filters={"q": _SEARCH_TEXT})
+        args = _page_args(params, article_list=False, filters={"q": _SEARCH_TEXT.fullmatch})
         q = args["q"]
 
         def fetch(conn, window):
             return self.store.search_articles(conn, q, window, where=ArticleFilter())
 
-        try:
-            body, link = search_page_body(
-                self.store, args, fetch, "articles", path=path, params=params
-            )
-        except HTTPException:  # nothing to search for, a cursor of another search: the app's
-            raise Fallback from None
-        return None, lambda: body, self.cache_control, link, None, False
+        return self._page(
+            lambda: search_page_body(self.store, args, fetch, "articles", path=path, params=params)
+        )
 
     def _entities(self, path: str, params, rule: str, tree):
-        args = _page_args(params, article_list=False, filters={"type": ENTITY_TYPES})
-        try:
-            body, link = corpus_entity_list_body(self.store, args, path=path, params=params)
-        except HTTPException:  # a cursor of another collection: the app's 400
-            raise Fallback from None
-        return None, lambda: body, self.cache_control, link, None, False
+        args = _page_args(params, article_list=False, filters={"type": _ENTITY_TYPES.__contains__})
+        return self._page(
+            lambda: corpus_entity_list_body(self.store, args, path=path, params=params)
+        )
 
     def _parts(self, path: str, params, article_id: str, rule: str, tree):
         args = _page_args(params, article_list=False)
-        try:
-            body, link = part_page_body(
+        return self._page(
+            lambda: part_page_body(
                 self.store, article_id, PARTS[rule], args, path=path, params=params
             )
-        except HTTPException:  # no such article, or a cursor of another collection
+        )
+
+    def _page(self, make):
+        """A page's answer from ``make()``'s body and ``Link``: its ETag is its body's hash
+        (None here). A 400 or 404 the app's functions raise (a cursor of another collection,
+        nothing to search for, no such article) is the app's to answer."""
+        try:
+            body, link = make()
+        except HTTPException:
             raise Fallback from None
         return None, lambda: body, self.cache_control, link, None, False
 
 
 def _page_args(params, *, article_list: bool, filters: dict | None = None) -> dict:
     """``page_size``, ``page``, ``cursor`` (and, on the article list, ``sort``, ``facets`` and
-    ``facet_size``; and each of ``filters``, a name with the values it may take), as the app's
+    ``facet_size``; and each of ``filters``, a name with the test its value must pass), as the app's
     schema loads them, when each is given once with a valid value; anything else: the app's."""
     args: dict = {}
     filters = filters or {}
@@ -402,7 +398,7 @@ def _page_args(params, *, article_list: bool, filters: dict | None = None) -> di
         if name in args:
             raise Fallback
         if name in filters:
-            if value not in filters[name]:  # a set of values, or a pattern's _Matching
+            if not filters[name](value):
                 raise Fallback
             args[name] = value
         elif name == "sort" and article_list:
@@ -431,19 +427,10 @@ def _page_args(params, *, article_list: bool, filters: dict | None = None) -> di
     return args
 
 
-class _Matching:
-    """The values a pattern matches, as ``in`` asks."""
-
-    def __init__(self, pattern: str) -> None:
-        self.pattern = re.compile(pattern)
-
-    def __contains__(self, value: str) -> bool:
-        return self.pattern.fullmatch(value) is not None
-
-
 #: A ``q`` answered here: words of letters and digits, single spaces (the app's length
 #: bound); anything else (quotes, operators, other scripts) goes to the app.
-_SEARCH_TEXT = _Matching(rf"(?=.{{1,{MAX_QUERY_LENGTH}}}$)[A-Za-z0-9]+(?: [A-Za-z0-9]+)*")
+_SEARCH_TEXT = re.compile(rf"(?=.{{1,{MAX_QUERY_LENGTH}}}$)[A-Za-z0-9]+(?: [A-Za-z0-9]+)*")
+_ENTITY_TYPES = frozenset(ENTITY_TYPES)
 
 
 def _params(query: str) -> list[tuple[str, str]]:

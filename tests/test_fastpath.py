@@ -204,27 +204,26 @@ def answer(client: Client, method: str, url: str, headers: dict):
     return response.status_code, kept, body
 
 
+def cursors(client, url: str) -> tuple[str, str]:
+    """The ``cursor=…`` of the page after the first one of ``url`` (``…page_size=1``), and of
+    the page before that second page: each query with ``url``'s own items taken out."""
+    own = url.split("?", 1)[1] + "&"
+    following = client.get(url).get_json()["links"]["next"]
+    back = client.get(following).get_json()["links"]["prev"]
+    return tuple(link.split("?", 1)[1].replace(own, "") for link in (following, back))
+
+
 def urls(fast) -> list[str]:
     """Every path with every query of its list; cursors taken from real responses."""
     client = fast.test_client()
-    first = client.get("/v1/articles?page_size=1").get_json()["links"]["next"]
-    cursor = first.split("?", 1)[1].replace("page_size=1&", "")
-    second = client.get(first).get_json()["links"]["prev"]
-    prev = second.split("?", 1)[1].replace("page_size=1&", "")
-    found_next = client.get("/v1/articles?q=said&page_size=1").get_json()["links"]["next"]
-    search_cursor = found_next.split("?", 1)[1].replace("q=said&page_size=1&", "")
-    following = client.get("/v1/entities?page_size=1").get_json()["links"]["next"]
-    entity_cursor = following.split("?", 1)[1].replace("page_size=1&", "")
-    back = client.get(following).get_json()["links"]["prev"]
-    entity_prev = back.split("?", 1)[1].replace("page_size=1&", "")
+    cursor, prev = cursors(client, "/v1/articles?page_size=1")
+    search_cursor, _ = cursors(client, "/v1/articles?q=said&page_size=1")
+    entity_cursor, entity_prev = cursors(client, "/v1/entities?page_size=1")
     found = []
     for path, queries in PATHS.items():
         part_cursor = part_prev = "cursor=none"
         if path.endswith(("/sections", "/bullets", "/quotes", "/entities")) and SEED_ID in path:
-            following = client.get(f"{path}?page_size=1").get_json()["links"]["next"]
-            part_cursor = following.split("?", 1)[1].replace("page_size=1&", "")
-            back = client.get(following).get_json()["links"]["prev"]
-            part_prev = back.split("?", 1)[1].replace("page_size=1&", "")
+            part_cursor, part_prev = cursors(client, f"{path}?page_size=1")
         for query in queries:
             query = query.format(
                 cursor=cursor,

@@ -34,6 +34,18 @@ FACET_CACHE_ENTRIES = 512
 SEARCH_CACHE_ENTRIES = 32
 
 
+def _remembered(memo: dict, limit: int, key, run: Callable[[], object]):
+    """``memo[key]``, else ``run()``'s answer, kept (at most ``limit`` answers, then forgotten
+    all at once; an answer that raises is not kept)."""
+    found = memo.get(key)
+    if found is None:
+        found = run()
+        if len(memo) >= limit:
+            memo.clear()
+        memo[key] = found
+    return found
+
+
 class ArticleStore:
     """Versioned article representations in a SQL database."""
 
@@ -321,14 +333,12 @@ class ArticleStore:
         the newest event; each node keeps its own, all read the same store. (A page read beside
         it may be one concurrent write apart.)"""
         key = (self._fast().last_change(), where, tuple(facets), limit)
-        found = self._facets.get(key)
-        if found is None:
+
+        def count():
             with self.reading() as conn:
-                found = reads.article_facets_counts(conn, facets, where, limit)
-            if len(self._facets) >= FACET_CACHE_ENTRIES:
-                self._facets.clear()
-            self._facets[key] = found
-        return found
+                return reads.article_facets_counts(conn, facets, where, limit)
+
+        return _remembered(self._facets, FACET_CACHE_ENTRIES, key, count)
 
     part_position = staticmethod(reads.part_position)
 
@@ -353,17 +363,12 @@ class ArticleStore:
         transaction that makes the change, so a snapshot with the same newest event finds the
         same rows. A remembered answer costs one indexed ``max(seq)``; each process keeps its
         own."""
+        key = (_changes.last_seq(conn), *asked)
         try:
-            key = (_changes.last_seq(conn), *asked)
-            found = self._searches.get(key)
+            hash(key)
         except TypeError:  # a filter value that cannot be a key (a list): not remembered
             return run()
-        if found is None:
-            found = run()  # a bad query raises: nothing is remembered
-            if len(self._searches) >= SEARCH_CACHE_ENTRIES:
-                self._searches.clear()
-            self._searches[key] = found
-        return found
+        return _remembered(self._searches, SEARCH_CACHE_ENTRIES, key, run)
 
     # -- operations --------------------------------------------------------------------------
 

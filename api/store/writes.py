@@ -421,7 +421,7 @@ def _refresh_entities(conn: Connection, keys: set) -> None:
     counted = {ENTITY_COUNTER: sum(delta.values())}
     counted |= {entity_counter(t): n for t, n in delta.items() if t is not None}
     for name in sorted(counted):
-        _add_counter(conn, name, counted[name])
+        _add(conn, name, counted[name])
 
 
 def _entity_types(conn: Connection, keys: list[str]):
@@ -473,16 +473,8 @@ def _refresh_facets(conn: Connection, pairs: set[tuple[str, str]]) -> None:
 
 
 def _add(conn: Connection, name: str, delta: int) -> None:
-    """Adjust a stored counter by ``delta`` (in the save's transaction)."""
-    if delta:
-        conn.execute(
-            totals.update().where(totals.c.name == name).values(value=totals.c.value + delta)
-        )
-
-
-def _add_counter(conn: Connection, name: str, delta: int) -> None:
-    """:func:`_add` for a counter that may not have a row yet (one per entity type): one
-    atomic upsert on either backend."""
+    """Adjust a stored counter by ``delta`` (in the save's transaction): one atomic upsert on
+    either backend, so a counter with no row yet (one per entity type) starts at ``delta``."""
     if not delta:
         return
     insert = postgresql_insert if conn.dialect.name == "postgresql" else sqlite_insert
