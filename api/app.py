@@ -82,9 +82,13 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     hardening.init_app(app)
     auth.init_app(app)
     observability.init_app(app)
+    origins = list(app.config["CORS_ORIGINS"])
     CORS(
         app,
-        origins=list(app.config["CORS_ORIGINS"]),
+        origins=origins,
+        # ``*`` answers every origin alike, so no answer varies by Origin: a shared cache keeps
+        # one copy for every site (a list of origins echoes the one that matched).
+        send_wildcard=origins == ["*"],
         methods=["GET", "HEAD", "OPTIONS", "POST", "PUT", "DELETE"],
         expose_headers=list(EXPOSED_HEADERS),
         allow_headers=[

@@ -24,6 +24,7 @@ import os
 import re
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -90,6 +91,31 @@ class Result:
     p50_ms: float
     p99_ms: float
     errors: int
+
+
+class Runs(list):
+    """One server's runs of one scenario, a round each: its row shows the fastest."""
+
+    @property
+    def best(self) -> Result:
+        return max(self, key=lambda r: r.rate)
+
+    def ratios(self, other: Runs) -> list[float]:
+        """This rate against ``other``'s in the same round, a round each."""
+        return [mine.rate / theirs.rate for mine, theirs in zip(self, other, strict=True)]
+
+    def ratio(self, other: Runs) -> float:
+        """The median over rounds of :meth:`ratios`."""
+        return statistics.median(self.ratios(other))
+
+    def spread(self, other: Runs) -> str:
+        """The rounds' range of ratios to ``other``, when there are several."""
+        ratios = self.ratios(other)
+        return f" [{min(ratios):.2f}–{max(ratios):.2f}]" if len(ratios) > 1 else ""
+
+    @property
+    def errors(self) -> int:
+        return sum(r.errors for r in self)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -170,18 +196,19 @@ def main(argv: list[str] | None = None) -> int:
                 scenario["headers"]["nginx"] = [f"If-None-Match: {etag}"]
 
         servers = [("app", app_port), ("floor", floor_port), ("nginx", nginx_port)]
-        results = {}
+        results: dict[tuple[str, str], Runs] = {}
         for scenario in scenarios:
             chosen = servers + ([("proxy", proxy_port)] if scenario.get("proxy") else [])
-            for server, port in chosen:
-                headers = [f"{k}: {v}" for k, v in scenario["sent"].items()]
-                headers += scenario["headers"].get(server, [])
-                runs = [
-                    run_wrk(wrk, port, scenario["url"], headers, args) for _ in range(args.rounds)
-                ]
-                results[(scenario["name"], server)] = max(runs, key=lambda r: r.rate)
-                if scenario.get("heavy") and server == "app":
-                    settle(port)
+            # Rounds go app, floor, nginx (proxy), app, floor, …: each ratio is taken within
+            # a round, so the machine's other work weighs on both sides of it alike.
+            for _ in range(args.rounds):
+                for server, port in chosen:
+                    headers = [f"{k}: {v}" for k, v in scenario["sent"].items()]
+                    headers += scenario["headers"].get(server, [])
+                    run = run_wrk(wrk, port, scenario["url"], headers, args)
+                    results.setdefault((scenario["name"], server), Runs()).append(run)
+                    if scenario.get("heavy") and server == "app":
+                        settle(port)
 
         slow = slow_clients(app_port)
         rss = {"app": worker_rss(app.pid), "floor": worker_rss(floor.pid)}
@@ -195,7 +222,9 @@ def main(argv: list[str] | None = None) -> int:
                     "ingest": ingest,
                     "rss_mb": rss,
                     "slow_clients": slow,
-                    "results": {f"{s}/{v}": r.__dict__ for (s, v), r in results.items()},
+                    "results": {
+                        f"{s}/{v}": [r.__dict__ for r in runs] for (s, v), runs in results.items()
+                    },
                 },
                 indent=2,
             )
@@ -413,6 +442,20 @@ def worker_rss(master: int) -> list[float]:
 # -- scenarios ---------------------------------------------------------------------------------
 
 
+def hot_article(port: int, n: int) -> str:
+    """The article the single-article scenarios read: the first from the middle of the corpus
+    whose every such answer is over the compression threshold (so each ``[br]`` row is
+    compressed, whatever sources the corpus was made of)."""
+    from bench.corpus import variant_id
+
+    for i in range(n // 2, n):
+        url = f"/v1/articles/{variant_id(i)}"
+        wanted = (url, f"{url}/sections", f"{url}?fields={SPARSE_ARTICLE}")
+        if all(fetch(port, u, COMPRESSED)[1].get("Content-Encoding") for u in wanted):
+            return url
+    raise RuntimeError("no article of the corpus is long enough to be compressed")
+
+
 def capture(port: int, n: int, tmp: Path) -> list[dict]:
     """Each scenario's URL, and the app's 200 for it: the bytes the floor and nginx serve."""
     from bench.corpus import variant_id
@@ -420,7 +463,7 @@ def capture(port: int, n: int, tmp: Path) -> list[dict]:
     sys.path.insert(0, str(ROOT))
     from api.pagination import encode_cursor
 
-    article = f"/v1/articles/{variant_id(n // 2)}"
+    article = hot_article(port, n)
     deep = encode_cursor("articles:id", "next", variant_id(n * 9 // 10))
     plain = [
         {"name": "GET article", "url": article, "proxy": True},
@@ -543,7 +586,8 @@ def report(args, scenarios, results, rss, ingest, slow) -> None:
     print()
     print(
         f"{args.articles:,} articles, {args.connections} connections, {args.duration:g} s per "
-        f"run, best of {args.rounds}; {machine()}"
+        f"run, {args.rounds} round(s) taken in turns (a row: the fastest run; a ratio: the median "
+        f"of the rounds' ratios, their range after the row); {machine()}"
     )
     head = (
         f"{'scenario':34} {'app req/s':>10} {'p50':>7} {'p99':>7} | {'floor':>8} {'p99':>7} | "
@@ -554,24 +598,29 @@ def report(args, scenarios, results, rss, ingest, slow) -> None:
     by_name = {}
     for scenario in scenarios:
         name = scenario["name"]
-        app, floor, ceiling = (results[(name, s)] for s in ("app", "floor", "nginx"))
+        runs = {s: results[(name, s)] for s in ("app", "floor", "nginx")}
+        app, floor, ceiling = (runs[s].best for s in ("app", "floor", "nginx"))
         by_name[name] = app
-        flags = f" (errors: app {app.errors}, floor {floor.errors}, nginx {ceiling.errors})"
+        errors = {server: r.errors for server, r in runs.items()}
+        flags = " (errors: " + ", ".join(f"{k} {v}" for k, v in errors.items()) + ")"
         print(
             f"{name:34} {app.rate:10.0f} {app.p50_ms:6.2f}ms {app.p99_ms:6.2f}ms | "
             f"{floor.rate:8.0f} {floor.p99_ms:6.2f}ms | {ceiling.rate:8.0f} {ceiling.p99_ms:6.2f}ms"
-            f" | {app.rate / floor.rate:6.2f} {app.rate / ceiling.rate:6.2f}"
-            + (flags if app.errors + floor.errors + ceiling.errors else "")
+            f" | {runs['app'].ratio(runs['floor']):6.2f} {runs['app'].ratio(runs['nginx']):6.2f}"
+            + runs["app"].spread(runs["floor"])
+            + (flags if any(errors.values()) else "")
         )
     print("\nthrough deploy/nginx.conf.template (its cache) in front of the app, vs nginx static:")
     for scenario in scenarios:
         if scenario.get("proxy"):
-            proxy, ceiling = (results[(scenario["name"], s)] for s in ("proxy", "nginx"))
+            runs = {s: results[(scenario["name"], s)] for s in ("proxy", "nginx")}
+            proxy, ceiling = runs["proxy"].best, runs["nginx"].best
             print(
                 f"{scenario['name']:34} {proxy.rate:10.0f} {proxy.p50_ms:6.2f}ms "
                 f"{proxy.p99_ms:6.2f}ms | static {ceiling.rate:8.0f} | "
-                f"{proxy.rate / ceiling.rate:6.2f}"
-                + (f" (errors: {proxy.errors})" if proxy.errors else "")
+                f"{runs['proxy'].ratio(runs['nginx']):6.2f}"
+                + runs["proxy"].spread(runs["nginx"])
+                + (f" (errors: {runs['proxy'].errors})" if runs["proxy"].errors else "")
             )
     first = by_name["list page 1"]
     deep = next(r for name, r in by_name.items() if name.startswith("list by cursor"))

@@ -10,9 +10,10 @@ only (``proxy_cache_bypass``): nginx asks a node and stores the new answer — f
 the 410 — in place of the copy it held.
 
 It refreshes the canonical forms of each URL: the article, each version (up to the event's), with
-no ``include`` and with every part, and the first page of its part lists. A client URL with
-another spelling of ``include`` is another cache key; purge by prefix (a CDN's purge API, or
-nginx's cache folder) when every variant must go at once.
+no ``include`` and with every part, and the first page of its part lists, each in every coding
+(identity, gzip, br: the cache keeps a copy per coding, whatever Accept-Encoding a client
+sent). A client URL with another spelling of ``include`` is another cache key; purge by prefix
+(a CDN's purge API, or nginx's cache folder) when every variant must go at once.
 
     python3 deploy/cache_refresh.py --api http://10.0.0.11:8000 --cache http://127.0.0.1 \\
         --state /var/lib/article-api/cache-refresh.cursor [--once]
@@ -34,6 +35,9 @@ REFRESH_HEADER = "X-Cache-Refresh"
 ALL_PARTS = "sections,bullets,quotes,entities"
 PARTS = ("sections", "bullets", "quotes", "entities")
 WAIT_SECONDS = 25
+#: The copies deploy/nginx.conf.template keeps of an answer: one per coding the nodes send.
+CODINGS = {"identity": {"Accept-Encoding": "identity"}, "gzip": {"Accept-Encoding": "gzip"}}
+CODINGS["br"] = {"Accept-Encoding": "br"}
 
 
 def urls_of(event: dict) -> list[str]:
@@ -55,9 +59,13 @@ def fetch(url: str, headers: dict | None = None, timeout: float = WAIT_SECONDS +
         return error.code, error.read()
 
 
-def refresh(cache: str, event: dict) -> list[tuple[str, int]]:
+def refresh(cache: str, event: dict) -> list[tuple[str, str, int]]:
+    """Each stale URL asked anew in each coding the cache keeps a copy of (its key holds the
+    coding, not the client's Accept-Encoding string): ``(url, coding, status)``."""
     return [
-        (url, fetch(cache + url, {REFRESH_HEADER: "1"}, timeout=30)[0]) for url in urls_of(event)
+        (url, coding, fetch(cache + url, {REFRESH_HEADER: "1", **sent}, timeout=30)[0])
+        for url in urls_of(event)
+        for coding, sent in CODINGS.items()
     ]
 
 
@@ -79,8 +87,8 @@ def run(api: str, cache: str, state: Path, *, once: bool = False, wait: int = WA
         page = json.loads(body)
         for event in page["data"]:
             if event["type"] in ("article.updated", "article.retracted"):
-                for stale, answer in refresh(cache, event):
-                    print(f"{event['id']} {event['type']}: {stale} -> {answer}")
+                for stale, coding, answer in refresh(cache, event):
+                    print(f"{event['id']} {event['type']}: {stale} ({coding}) -> {answer}")
             handled += 1
         # The cursor moves only once the page's URLs are refreshed: a crash repeats, never skips.
         state.parent.mkdir(parents=True, exist_ok=True)

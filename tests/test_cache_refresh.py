@@ -44,9 +44,14 @@ def test_a_retraction_replaces_the_cached_immutable_copy(tmp_path):
         front = f"http://127.0.0.1:{port}"
         with nginx(prefix, conf, front):
             version = f"{front}/v1/articles/{SEED_ID}/versions/1"
-            assert get(version)[0] == 200
-            status, headers, _ = get(version)
-            assert status == 200 and headers["X-Cache-Status"] == "HIT"
+            # Cached as a client without compression and as browsers ask for it (each its
+            # own Accept-Encoding string, one entry per coding).
+            browsers = [{"Accept-Encoding": "gzip, deflate, br"}, {"Accept-Encoding": "br"}]
+            browsers.append({"Accept-Encoding": "gzip", "Origin": "https://news.example"})
+            for headers in ({}, *browsers):
+                assert get(version, headers)[0] == 200
+                status, seen, _ = get(version, headers)
+                assert status == 200 and seen["X-Cache-Status"] == "HIT"
             retracted = cli("retract", SEED_ID, "--reason", "legal request", env=env)
             assert retracted.returncode == 0, retracted.stderr
             status, headers, _ = get(version)
@@ -56,6 +61,8 @@ def test_a_retraction_replaces_the_cached_immutable_copy(tmp_path):
             status, headers, body = get(version)
             assert status == 410 and b"legal request" in body
             assert headers["X-Cache-Status"] == "HIT"  # the 410, now from the cache
+            for headers in browsers:  # every coding's copy, whatever the client's string
+                assert get(version, headers)[0] == 410
             assert get(f"{front}/v1/articles/{SEED_ID}")[0] == 410
             # Resumes from its cursor: nothing new, nothing redone.
             assert cache_refresh.run(node.url, front, tmp_path / "cursor", once=True) == 0

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from api.app import create_app
+
 from .conftest import SEED_ID
 
 A = f"/v1/articles/{SEED_ID}"
@@ -181,6 +183,38 @@ def test_cors_preflight_and_exposed_headers(client, loaded):
         h.strip().lower() for h in response.headers["Access-Control-Expose-Headers"].split(",")
     }
     assert {"etag", "link", "x-request-id"} <= exposed
+
+
+def test_any_origin_gets_the_one_shared_answer(app, client, loaded):
+    """With the default ``*`` every origin gets the same bytes and headers (``*``, no Vary on
+    Origin), so a shared cache keeps one copy for every site; on the fast path and the app's."""
+    for url in (A, "/v1/articles", f"{A}/quotes?speaker=none"):  # the last: the app's
+        answers = [client.get(url, headers=h) for h in ({}, {"Origin": "https://a.example"})]
+        answers.append(client.get(url, headers={"Origin": "https://b.example"}))
+        for answer in answers:
+            assert answer.status_code == 200
+            assert answer.headers["Access-Control-Allow-Origin"] == "*"
+            assert "Origin" not in answer.headers.get("Vary", "")
+        assert len({answer.get_data() for answer in answers}) == 1
+
+
+def test_a_list_of_origins_echoes_the_one_that_matched(db_url, loaded):
+    listed = create_app(
+        {
+            "DATABASE_URL": db_url,
+            "TESTING": True,
+            "CORS_ORIGINS": ("https://a.example", "https://b.example"),
+        }
+    )
+    try:
+        client = listed.test_client()
+        answer = client.get(A, headers={"Origin": "https://b.example"})
+        assert answer.headers["Access-Control-Allow-Origin"] == "https://b.example"
+        assert "Origin" in answer.headers["Vary"]
+        refused = client.get(A, headers={"Origin": "https://c.example"})
+        assert "Access-Control-Allow-Origin" not in refused.headers
+    finally:
+        listed.extensions["article_store"].dispose()
 
 
 def test_docs_page_uses_local_assets(client):

@@ -7,6 +7,7 @@ template``, the file the README quotes) balances them and caches what the API's 
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import shutil
@@ -20,9 +21,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import brotli
 import pytest
 
 from api import migrations
+from api.contract import NDJSON
 from bench.processes import answering, executable, running
 
 from .conftest import LAYOUT_ARTICLES, ROOT, SEED, SEED_ID
@@ -183,6 +186,25 @@ def test_two_nodes_one_database_behind_nginx(pg_url, tmp_path):
             assert second[1]["X-Cache-Status"] == "HIT" and second[2] == first[2]
             cached = get(latest, {"If-None-Match": first[1]["ETag"]})
             assert cached[0] == 304 and cached[1]["X-Cache-Status"] == "HIT"
+            # One copy per coding, whatever Accept-Encoding string a browser sends, shared by
+            # every origin; an export (another Accept) is another copy.
+            br = get(latest, {"Accept-Encoding": "gzip, deflate, br"})
+            assert br[1]["Content-Encoding"] == "br" and br[1]["Access-Control-Allow-Origin"] == "*"
+            for sent in ({"Accept-Encoding": "br;q=0.5, gzip"}, {"Accept-Encoding": "BR"}):
+                again = get(latest, {**sent, "Origin": "https://news.example", "Accept": "*/*"})
+                assert again[1]["X-Cache-Status"] == "HIT" and again[2] == br[2]
+                assert again[1]["Content-Encoding"] == "br"
+                assert again[1]["Access-Control-Allow-Origin"] == "*"
+                assert "Origin" not in again[1]["Vary"]
+            gzipped = get(latest, {"Accept-Encoding": "gzip, br;q=0"})
+            assert gzipped[1]["Content-Encoding"] == "gzip"
+            assert gzip.decompress(gzipped[2]) == brotli.decompress(br[2]) == first[2]
+            plain = get(latest, {"Accept-Encoding": "gzip;q=0, br;q=0.0"})
+            assert plain[1]["X-Cache-Status"] == "HIT" and "Content-Encoding" not in plain[1]
+            listed = get(f"{lb}/v1/articles")
+            exported = get(f"{lb}/v1/articles", {"Accept": NDJSON})
+            assert exported[1]["Content-Type"].startswith(NDJSON)
+            assert get(f"{lb}/v1/articles", {"Accept": "*/*"})[2] == listed[2]
             # With credentials, never from (or into) the shared cache.
             private = get(latest, {"Authorization": "Bearer x"})
             assert private[1]["X-Cache-Status"] == "BYPASS"
