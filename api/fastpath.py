@@ -283,7 +283,8 @@ class FastPath:
                 if coding is None:
                     body = compression.BODIES.identity(etag, build)
             else:
-                body = build() if body is None else body
+                if body is None:  # an article cut by ``fields``, or short: known by its ETag too
+                    body = compression.BODIES.identity(etag, build)
                 coding = accepted if len(body) >= compression.MIN_SIZE else None
             if coding is not None:
                 # Built only when no copy is remembered or stored (``build`` is lazy).

@@ -313,6 +313,32 @@ def test_the_fast_path_counts_into_the_apps_rate_limit(tmp_path):
     app.extensions["article_store"].dispose()
 
 
+def test_an_article_cut_by_fields_is_built_once_per_version(tmp_path, monkeypatch):
+    """A ``fields`` cut of an article version is known by its ETag (the version and the URL),
+    so it is projected once, in identity and compressed alike; a new version is cut anew."""
+    from api import fastpath
+
+    url = f"sqlite:///{tmp_path / 'store.sqlite3'}"
+    app = create_app({"DATABASE_URL": url, "TESTING": True, "FAST_PATH": True})
+    store = app.extensions["article_store"]
+    client = app.test_client()
+    store_article(store, SEED.read_bytes(), SEED.name)
+    cuts = []
+    real = fastpath._cut
+    monkeypatch.setattr(fastpath, "_cut", lambda *a: cuts.append(1) or real(*a))
+    cut = f"/v1/articles/{SEED_ID}?fields=id,title,quotes.text"
+    answers = [client.get(cut, headers=h) for h in ({}, {}, {"Accept-Encoding": "br"})]
+    assert [a.status_code for a in answers] == [200, 200, 200]
+    assert answers[0].get_data() == answers[1].get_data()
+    assert set(answers[0].get_json()["data"]) == {"id", "title", "quotes"}
+    assert len(cuts) == 1
+    store_article(store, SEED.read_bytes().replace(b"the", b"a", 1), SEED.name)
+    newer = client.get(cut)
+    assert newer.headers["ETag"] != answers[0].headers["ETag"] and len(cuts) == 2
+    client.get(cut)
+    assert len(cuts) == 2
+
+
 def test_a_page_is_remembered_until_the_store_changes(tmp_path, monkeypatch):
     """A collection page is read once per store state: asked again, nothing is read but the
     state; a new version, a retraction (each an event) and rows added without an event
