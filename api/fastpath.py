@@ -6,8 +6,8 @@ WSGI callable and answers, itself, the few requests that are most of the traffic
 
 * ``GET``/``HEAD /v1/articles/{id}`` and ``/v1/articles/{id}/versions/{n}`` with or without
   ``include`` (repeated or comma-separated);
-* ``GET``/``HEAD /v1/articles`` with only ``page_size``, ``page``, ``cursor``, ``sort``,
-  ``facets`` and ``facet_size``, or a plain ``q`` (words) with only the first three;
+* ``GET``/``HEAD /v1/articles`` with any of its parameters (filters, ``sort``, ``facets``,
+  search by ``q``), loaded by the app's own query parser and schema;
 * ``GET``/``HEAD`` of an article's parts (``/sections``, ``/bullets``, ``/quotes``,
   ``/entities``) with only ``page_size``, ``page`` and ``cursor`` (filters: the app);
 * ``GET``/``HEAD /v1/entities`` with only ``page_size``, ``page``, ``cursor`` and ``type``
@@ -40,14 +40,14 @@ import uuid
 from urllib.parse import parse_qsl
 
 from flask import Flask
+from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import parse_etags
 
 from schemas.article import (
     INCLUDE_CHOICES,
     INCLUDES,
-    MAX_FACET_SIZE,
-    SORTS,
+    ArticleListQuerySchema,
     ArticleSchema,
     ArticleSummarySchema,
 )
@@ -71,7 +71,6 @@ from .contract import (
     MAX_PAGE_SIZE,
     MAX_PATH_CHARS,
     MAX_QUERY_CHARS,
-    MAX_QUERY_LENGTH,
     MAX_VERSION,
     NDJSON,
     REQUEST_ID_PATTERN,
@@ -79,6 +78,8 @@ from .contract import (
 )
 from .http import link_to, negotiate, strong_etag
 from .observability import record_request
+from .query import QUERY_PARSER
+from .resources.articles import article_filter
 from .resources.common import (
     article_body,
     article_etag,
@@ -87,7 +88,6 @@ from .resources.common import (
     search_page_body,
 )
 from .resources.entities import corpus_entity_list_body
-from .store import FACETS, ArticleFilter
 
 _INTEGER = re.compile(CANONICAL_INTEGER)
 _CURSOR = re.compile(CURSOR_PATTERN)
@@ -133,6 +133,17 @@ class PageMemo:
             self._size = 0
         self._items[key] = value
         self._size += size
+
+
+class _Query:
+    """What the app's query parser reads of a request (:mod:`api.query`): its arguments, and
+    the query string its memo is keyed by."""
+
+    __slots__ = ("args", "query_string")
+
+    def __init__(self, params, query: str) -> None:
+        self.args = MultiDict(params)
+        self.query_string = query.encode("latin-1")  # as werkzeug's request.query_string
 
 
 class Fallback(Exception):
@@ -232,7 +243,7 @@ class FastPath:
             build, stored, large = None, None, False
         else:
             etag, build, cache_control, link, stored, large = found[1](
-                path, params, rule=rule.rule, tree=tree, **args
+                path, params, rule=rule.rule, tree=tree, query=query, **args
             )
             if tree is not None:
                 build = functools.partial(_cut, build, tree)
@@ -305,11 +316,13 @@ class FastPath:
 
     # -- the routes ------------------------------------------------------------------------
 
-    def _article(self, path: str, params, article_id: str, rule: str, tree):
+    def _article(self, path: str, params, article_id: str, rule: str, tree, query: str):
         found = self.store.latest_article(article_id)
         return self._one(path, params, article_id, found, self.cache_control, tree, "latest")
 
-    def _version(self, path: str, params, article_id: str, version: int, rule: str, tree):
+    def _version(
+        self, path: str, params, article_id: str, version: int, rule: str, tree, query: str
+    ):
         if not 1 <= version <= MAX_VERSION:
             raise Fallback
         found = self.store.article_version(article_id, version)
@@ -340,34 +353,40 @@ class FastPath:
             large,
         )
 
-    def _articles(self, path: str, params, rule: str, tree):
-        if any(name == "q" for name, _ in params):
-            return self._search(path, params)
-        args = _page_args(params, article_list=True)
-        return self._page(
-            lambda: article_list_body(self.store, args, ArticleFilter(), path=path, params=params)
-        )
-
-    def _search(self, path: str, params):
-        """``q`` with only ``page_size``, ``page`` and ``cursor``: ranked results."""
-        args = _page_args(params, article_list=False, filters={"q": _SEARCH_TEXT.fullmatch})
+    def _articles(self, path: str, params, rule: str, tree, query: str):
+        """The article list, filtered or not, and search: its parameters loaded by the app's
+        own parser and schema (remembered per query string), so a value the app would refuse
+        is refused there, and the filter made by the app's :func:`article_filter`."""
+        try:
+            args = QUERY_PARSER.parse(
+                ArticleListQuerySchema, _Query(params, query), location="query"
+            )
+        except HTTPException:
+            raise Fallback from None  # the app's 400
+        where = article_filter(args)
+        if "q" not in args:
+            return self._page(
+                lambda: article_list_body(self.store, args, where, path=path, params=params)
+            )
+        if "sort" in args or "after" in args:
+            raise Fallback  # ranked results: the app's 400 (api.resources.common.search_page)
         q = args["q"]
 
         def fetch(conn, window):
-            return self.store.search_articles(conn, q, window, where=ArticleFilter())
+            return self.store.search_articles(conn, q, window, where=where)
 
         return self._page(
             lambda: search_page_body(self.store, args, fetch, "articles", path=path, params=params)
         )
 
-    def _entities(self, path: str, params, rule: str, tree):
-        args = _page_args(params, article_list=False, filters={"type": _ENTITY_TYPES.__contains__})
+    def _entities(self, path: str, params, rule: str, tree, query: str):
+        args = _page_args(params, filters={"type": _ENTITY_TYPES.__contains__})
         return self._page(
             lambda: corpus_entity_list_body(self.store, args, path=path, params=params)
         )
 
-    def _parts(self, path: str, params, article_id: str, rule: str, tree):
-        args = _page_args(params, article_list=False)
+    def _parts(self, path: str, params, article_id: str, rule: str, tree, query: str):
+        args = _page_args(params)
         return self._page(
             lambda: part_page_body(
                 self.store, article_id, PARTS[rule], args, path=path, params=params
@@ -385,10 +404,10 @@ class FastPath:
         return None, lambda: body, self.cache_control, link, None, False
 
 
-def _page_args(params, *, article_list: bool, filters: dict | None = None) -> dict:
-    """``page_size``, ``page``, ``cursor`` (and, on the article list, ``sort``, ``facets`` and
-    ``facet_size``; and each of ``filters``, a name with the test its value must pass), as the app's
-    schema loads them, when each is given once with a valid value; anything else: the app's."""
+def _page_args(params, *, filters: dict | None = None) -> dict:
+    """``page_size``, ``page`` and ``cursor`` (and each of ``filters``, a name with the test its
+    value must pass), as the app's schema loads them, when each is given once with a valid
+    value; anything else: the app's."""
     args: dict = {}
     filters = filters or {}
     for name, value in params:
@@ -400,24 +419,15 @@ def _page_args(params, *, article_list: bool, filters: dict | None = None) -> di
             if not filters[name](value):
                 raise Fallback
             args[name] = value
-        elif name == "sort" and article_list:
-            if value not in SORTS:
-                raise Fallback
-            args[name] = value
         elif name == "cursor":
             if not 1 <= len(value) <= MAX_CURSOR_CHARS or not _CURSOR.fullmatch(value):
                 raise Fallback
             args[name] = value
-        elif name in ("page_size", "page") or (name == "facet_size" and article_list):
-            bound = {"page_size": MAX_PAGE_SIZE, "page": MAX_PAGE}.get(name, MAX_FACET_SIZE)
+        elif name in ("page_size", "page"):
+            bound = MAX_PAGE_SIZE if name == "page_size" else MAX_PAGE
             if not _INTEGER.fullmatch(value) or not 1 <= int(value) <= bound:
                 raise Fallback
             args[name] = int(value)
-        elif name == "facets" and article_list:
-            named = [facet.strip() for facet in value.split(",")]
-            if not all(facet in FACETS for facet in named):
-                raise Fallback  # an empty or unknown name: the app's 400
-            args[name] = named
         else:
             raise Fallback
     if "page" in args and "cursor" in args:
@@ -426,9 +436,6 @@ def _page_args(params, *, article_list: bool, filters: dict | None = None) -> di
     return args
 
 
-#: A ``q`` answered here: words of letters and digits, single spaces (the app's length
-#: bound); anything else (quotes, operators, other scripts) goes to the app.
-_SEARCH_TEXT = re.compile(rf"(?=.{{1,{MAX_QUERY_LENGTH}}}$)[A-Za-z0-9]+(?: [A-Za-z0-9]+)*")
 _ENTITY_TYPES = frozenset(ENTITY_TYPES)
 
 

@@ -88,6 +88,25 @@ LIST_QUERIES = [
     "q=trade&{cursor}",
     "entity=person:donald-trump",
     "since=2020-01-01T00:00:00Z",
+    # filters and search with them: the fast path, through the app's parser
+    "entity=donald-trump&entity=china",
+    "entity=Trump&page_size=1&{cursor}",
+    "tag=trade&facets=tag",
+    "author=Jane%20Smith",
+    "section=politics&sort=-published_at",
+    "published_after=2020-01-01&published_before=2030-01-01T00:00:00Z&sort=published_at",
+    "published_after=2020-01-01T00:00:00%2B02:00",
+    "since=2020-01-01T00:00:00Z&facets=entity,type&facet_size=2",
+    "q=trade&entity=donald-trump",
+    "q=trade&since=2020-01-01T00:00:00Z&page_size=1&page=1",
+    "q=said&published_before=2000-01-01",
+    # and the app's 400s for them
+    "published_after=yesterday",
+    "since=2020-01-01",
+    "entity=",
+    "section=politics&section=world",
+    "tag=" + "&tag=".join("abcdefghijklmnopqrstuvwxyz"),
+    "sort=published_at&after=nope",
 ]
 PART_QUERIES = [
     "",
@@ -267,7 +286,15 @@ def test_both_paths_answer_every_combination_alike(apps):
 
 
 @pytest.mark.parametrize(
-    "url", [A, f"{A}?include=sections", "/v1/articles?page_size=2", f"{A}/quotes?page_size=2"]
+    "url",
+    [
+        A,
+        f"{A}?include=sections",
+        "/v1/articles?page_size=2",
+        f"{A}/quotes?page_size=2",
+        "/v1/articles?entity=donald-trump&tag=trade&sort=-published_at",
+        "/v1/articles?q=trade%20OR%20truce&since=2020-01-01T00:00:00Z&page_size=1",
+    ],
 )
 def test_the_fast_path_answers_the_hot_gets_itself(apps, url):
     fast, _ = apps
