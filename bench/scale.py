@@ -112,10 +112,14 @@ def rate(app, url: str, seconds: float) -> float:
 
 
 def urls(n: int) -> list[tuple[str, str]]:
-    """The scenarios on a store of ``n`` articles; the list's cursor at 90 % of its ids."""
+    """The scenarios on a store of ``n`` articles; the list's cursor at 90 % of its ids, or
+    earlier where a full page must follow it (on the small store: 20 articles after the 79th,
+    not 10 after the 90th, so that both sizes read and send a page of the same length)."""
+    from api.contract import DEFAULT_PAGE_SIZE
     from api.pagination import encode_cursor
 
-    deep = variant_id(n * 9 // 10) if n <= SMALL else f"scale-{n * 9 // 10 - SMALL:07d}"
+    at = min(n * 9 // 10, n - DEFAULT_PAGE_SIZE - 1)
+    deep = variant_id(at) if n <= SMALL else f"scale-{at - SMALL:07d}"
     entity_cursor = encode_cursor("entities", "next", "gpe:")  # a full page at either size
     return [
         ("/v1/entities", "/v1/entities"),
