@@ -6,12 +6,10 @@ WSGI callable and answers, itself, the few requests that are most of the traffic
 
 * ``GET``/``HEAD /v1/articles/{id}`` and ``/v1/articles/{id}/versions/{n}`` with or without
   ``include`` (repeated or comma-separated);
-* ``GET``/``HEAD /v1/articles`` with any of its parameters (filters, ``sort``, ``facets``,
-  search by ``q``), loaded by the app's own query parser and schema;
-* ``GET``/``HEAD`` of an article's parts (``/sections``, ``/bullets``, ``/quotes``,
-  ``/entities``) with only ``page_size``, ``page`` and ``cursor`` (filters: the app);
-* ``GET``/``HEAD /v1/entities`` with only ``page_size``, ``page``, ``cursor`` and ``type``
-  (``q``: the app);
+* ``GET``/``HEAD /v1/articles`` (filters, ``sort``, ``facets``, search by ``q``), of an
+  article's parts (``/sections``, ``/bullets``, ``/quotes``, ``/entities``, with their
+  filters) and ``/v1/entities`` (``type``, ``q``), with any of their parameters, loaded by the
+  app's own query parser and each route's schema (so a value the app refuses goes to the app);
 * each of them with ``fields`` (a sparse fieldset, :mod:`api.fields`) whose names it knows;
 
 doing in one place what the app's layers do: routing (the app's own URL map), the ``Accept``
@@ -52,8 +50,14 @@ from schemas.article import (
     ArticleSummarySchema,
 )
 from schemas.bullet import BulletSchema
-from schemas.entity import ENTITY_TYPES, CorpusEntitySchema, EntitySchema
-from schemas.quote import QuoteSchema
+from schemas.common import PageQuerySchema
+from schemas.entity import (
+    CorpusEntityQuerySchema,
+    CorpusEntitySchema,
+    EntityQuerySchema,
+    EntitySchema,
+)
+from schemas.quote import QuoteQuerySchema, QuoteSchema
 from schemas.section import SectionSchema
 
 from . import compression, fields
@@ -62,13 +66,9 @@ from .contract import (
     CANONICAL_INTEGER,
     CSV,
     CURSOR_PATTERN,
-    DEFAULT_PAGE_SIZE,
     EXPOSED_HEADERS,
     IMMUTABLE,
     JSON,
-    MAX_CURSOR_CHARS,
-    MAX_PAGE,
-    MAX_PAGE_SIZE,
     MAX_PATH_CHARS,
     MAX_QUERY_CHARS,
     MAX_VERSION,
@@ -87,7 +87,8 @@ from .resources.common import (
     part_page_body,
     search_page_body,
 )
-from .resources.entities import corpus_entity_list_body
+from .resources.entities import corpus_entity_list_body, entity_filters
+from .resources.quotes import quote_filters
 
 _INTEGER = re.compile(CANONICAL_INTEGER)
 _CURSOR = re.compile(CURSOR_PATTERN)
@@ -354,15 +355,9 @@ class FastPath:
         )
 
     def _articles(self, path: str, params, rule: str, tree, query: str):
-        """The article list, filtered or not, and search: its parameters loaded by the app's
-        own parser and schema (remembered per query string), so a value the app would refuse
-        is refused there, and the filter made by the app's :func:`article_filter`."""
-        try:
-            args = QUERY_PARSER.parse(
-                ArticleListQuerySchema, _Query(params, query), location="query"
-            )
-        except HTTPException:
-            raise Fallback from None  # the app's 400
+        """The article list, filtered or not, and search (the filter: the app's
+        :func:`article_filter`)."""
+        args = _load(ArticleListQuerySchema, params, query)
         where = article_filter(args)
         if "q" not in args:
             return self._page(
@@ -380,16 +375,19 @@ class FastPath:
         )
 
     def _entities(self, path: str, params, rule: str, tree, query: str):
-        args = _page_args(params, filters={"type": _ENTITY_TYPES.__contains__})
+        args = _load(CorpusEntityQuerySchema, params, query)
         return self._page(
             lambda: corpus_entity_list_body(self.store, args, path=path, params=params)
         )
 
     def _parts(self, path: str, params, article_id: str, rule: str, tree, query: str):
-        args = _page_args(params)
+        kind = PARTS[rule]
+        schema, filters_of = _PART_QUERIES[kind]
+        args = _load(schema, params, query)
+        filters = filters_of(args)
         return self._page(
             lambda: part_page_body(
-                self.store, article_id, PARTS[rule], args, path=path, params=params
+                self.store, article_id, kind, args, path=path, params=params, **filters
             )
         )
 
@@ -404,39 +402,23 @@ class FastPath:
         return None, lambda: body, self.cache_control, link, None, False
 
 
-def _page_args(params, *, filters: dict | None = None) -> dict:
-    """``page_size``, ``page`` and ``cursor`` (and each of ``filters``, a name with the test its
-    value must pass), as the app's schema loads them, when each is given once with a valid
-    value; anything else: the app's."""
-    args: dict = {}
-    filters = filters or {}
-    for name, value in params:
-        if name == "fields":
-            continue  # checked by _selection
-        if name in args:
-            raise Fallback
-        if name in filters:
-            if not filters[name](value):
-                raise Fallback
-            args[name] = value
-        elif name == "cursor":
-            if not 1 <= len(value) <= MAX_CURSOR_CHARS or not _CURSOR.fullmatch(value):
-                raise Fallback
-            args[name] = value
-        elif name in ("page_size", "page"):
-            bound = MAX_PAGE_SIZE if name == "page_size" else MAX_PAGE
-            if not _INTEGER.fullmatch(value) or not 1 <= int(value) <= bound:
-                raise Fallback
-            args[name] = int(value)
-        else:
-            raise Fallback
-    if "page" in args and "cursor" in args:
-        raise Fallback
-    args.setdefault("page_size", DEFAULT_PAGE_SIZE)
-    return args
+def _load(schema: type, params, query: str) -> dict:
+    """A collection's parameters, loaded as the app loads them: by its parser (remembered per
+    query string, :mod:`api.query`) and the route's own schema. A value the app refuses is the
+    app's to answer (its 400 names the parameter)."""
+    try:
+        return QUERY_PARSER.parse(schema, _Query(params, query), location="query")
+    except HTTPException:
+        raise Fallback from None
 
 
-_ENTITY_TYPES = frozenset(ENTITY_TYPES)
+#: Each part list's query schema and the store filters its parameters make (the resources').
+_PART_QUERIES = {
+    "sections": (PageQuerySchema, lambda args: {}),
+    "bullets": (PageQuerySchema, lambda args: {}),
+    "quotes": (QuoteQuerySchema, quote_filters),
+    "entities": (EntityQuerySchema, entity_filters),
+}
 
 
 def _params(query: str) -> list[tuple[str, str]]:

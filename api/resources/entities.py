@@ -65,8 +65,12 @@ class ArticleEntities(MethodView):
 
         In order of first mention, from the latest version. Filter by `type`.
         """
-        filters = {"entity_type": args["type"]} if "type" in args else {}
-        return part_page(article_id, "entities", args, **filters)
+        return part_page(article_id, "entities", args, **entity_filters(args))
+
+
+def entity_filters(args: dict) -> dict:
+    """The store's filters from a request for an article's entities."""
+    return {"entity_type": args["type"]} if "type" in args else {}
 
 
 @blp.route("/entities")

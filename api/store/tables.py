@@ -406,8 +406,13 @@ def include_name(name: str | None, type_: str, parent_names: dict) -> bool:
     if type_ == "column" and parent_names.get("table_name") == "search_docs":
         return name != "tsv"
     if type_ == "index":
-        return name != "ix_search_docs_tsv"
+        return name not in DIALECT_INDEXES
     return True
+
+
+#: Indexes a migration makes on one dialect only: PostgreSQL's search index, and SQLite's
+#: covering index of the article list (migration 0011).
+DIALECT_INDEXES = frozenset(("ix_search_docs_tsv", "ix_articles_listing"))
 
 
 def live():
