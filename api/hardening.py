@@ -102,6 +102,17 @@ class LocalStorage(Storage):
     def incr(self, key: str, expiry: int, amount: int = 1) -> int:
         return self.table.hit(key, expiry, amount)
 
+    def incr_window(self, key: str, expiry: int) -> tuple[int, float]:
+        """:meth:`incr` by one and the window's end, in one locked step (:meth:`RateLimit.count`
+        would otherwise lock the table twice per request); its errors wrapped as ``limits``
+        wraps its own methods'."""
+        try:
+            return self.table.hit_window(key, expiry)
+        except self.base_exceptions as error:
+            if self.wrap_exceptions:
+                raise StorageError(error) from error
+            raise
+
     def get(self, key: str) -> int:
         return self.table.window(key)[1]
 
@@ -131,7 +142,10 @@ class RateLimit:
 
     def __init__(self, spec: str, storage_uri: str) -> None:
         self.items = parse_many(spec)
-        self.limiter = FixedWindowRateLimiter(storage_from_string(storage_uri))
+        # wrap_exceptions: a storage's own errors (Redis down, a broken map) arrive here as
+        # StorageError, so that :meth:`count` lets the request through as it says.
+        storage = storage_from_string(storage_uri, wrap_exceptions=True)
+        self.limiter = FixedWindowRateLimiter(storage)
 
     def init_app(self, app: Flask) -> None:
         app.extensions["article_rate_limit"] = self  # api.fastpath counts through it too
@@ -143,18 +157,23 @@ class RateLimit:
         when it is let through, the limit it exceeds when refused, None when the storage failed
         (the request is let through, without headers)."""
         storage = self.limiter.storage
+        windowed = getattr(storage, "incr_window", None)  # local://: count and end at once
         try:
             first = None
             for item in self.items:
                 # What FixedWindowRateLimiter.hit does, keeping the count for the headers
                 # (its get_window_stats would read the window twice more).
                 name = item.key_for(key)
-                used = storage.incr(name, item.get_expiry(), amount=1)
+                if windowed is not None:
+                    used, reset_time = windowed(name, item.get_expiry())
+                else:
+                    used, reset_time = storage.incr(name, item.get_expiry(), amount=1), None
                 if used > item.amount:
                     return item
-                first = first or (item, name, used)
-            item, name, used = first
-            reset_time = storage.get_expiry(name)
+                first = first or (item, name, used, reset_time)
+            item, name, used, reset_time = first
+            if reset_time is None:
+                reset_time = storage.get_expiry(name)
         except StorageError as error:
             log.warning("rate limit storage failed, request let through: %s", error)
             return None

@@ -82,6 +82,11 @@ class WindowTable:
     def hit(self, key: str, seconds: float, amount: int = 1) -> int:
         """Add ``amount`` to ``key``'s window (a new one of ``seconds`` if none is open); the
         count after it."""
+        return self.hit_window(key, seconds, amount)[0]
+
+    def hit_window(self, key: str, seconds: float, amount: int = 1) -> tuple[int, float]:
+        """:meth:`hit`, and the end of the window it counted in: ``(count, end)``, under one
+        lock (a rate-limited request's count and its ``RateLimit-Reset``)."""
         digest = _digest(key)
         with self._locked():
             now = time.time()
@@ -90,7 +95,7 @@ class WindowTable:
                 end = now + seconds
             count += amount
             _SLOT.pack_into(self._memory, offset, digest, end, count)
-        return count
+        return count, end
 
     def window(self, key: str) -> tuple[float, int]:
         """``(end, count)`` of ``key``'s live window; ``(now, 0)`` when none is open."""

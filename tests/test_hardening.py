@@ -6,12 +6,14 @@ import base64
 import gzip
 import hashlib
 import re
+import time
 
 import brotli
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from api import shared_counts
 from api.app import create_app
 
 from .conftest import SEED_ID, store_article
@@ -107,6 +109,39 @@ def test_a_browser_can_read_what_a_429_says(db_url):
     wanted = {"retry-after", "ratelimit-limit", "ratelimit-remaining", "ratelimit-reset"}
     assert wanted <= exposed
     assert all(name in limited.headers for name in wanted)
+
+
+@pytest.mark.parametrize("storage", ["redis://127.0.0.1:9/0", "local://"])
+def test_a_failing_rate_limit_storage_lets_requests_through(db_url, storage, monkeypatch, caplog):
+    """Redis down (nothing listens on port 9) or the shared counters failing: the request is
+    answered, without RateLimit-* headers, on the fast path and the app's, and it is logged."""
+    app = create_app(
+        {"DATABASE_URL": db_url, "RATE_LIMIT": "3 per minute", "RATE_LIMIT_STORAGE_URI": storage}
+    )
+    if storage == "local://":
+        table = app.extensions["article_rate_limit"].limiter.storage.table
+
+        def broken(*args, **kwargs):
+            raise OSError("the shared map failed")
+
+        monkeypatch.setattr(table, "hit_window", broken)
+    client = app.test_client()
+    for url in ("/v1/articles", "/v1/articles?tag=x&page_size=1", "/v1/articles/nope"):
+        for _ in range(4):  # past the limit: nothing counted, nothing refused
+            answer = client.get(url)
+            assert answer.status_code in (200, 404), url
+            assert "RateLimit-Limit" not in answer.headers
+    assert "rate limit storage failed" in caplog.text
+
+
+def test_local_counts_and_the_window_end_come_in_one_step():
+    table = shared_counts.WindowTable.private()
+    count, end = table.hit_window("client", 60)
+    assert count == 1 and time.time() < end <= time.time() + 60
+    assert table.hit_window("client", 60) == (2, end)
+    assert table.hit("client", 60) == 3
+    assert table.window("client") == (end, 3)
+    assert table.hit_window("other", 60)[0] == 1
 
 
 def test_rate_limit_can_be_switched_off(db_url):
