@@ -357,16 +357,21 @@ def test_the_fast_path_counts_into_the_apps_rate_limit(tmp_path):
     app.extensions["article_store"].dispose()
 
 
+def seeded(tmp_path):
+    """A store on the fast path holding the seed, and a client of it."""
+    url = f"sqlite:///{tmp_path / 'store.sqlite3'}"
+    app = create_app({"DATABASE_URL": url, "TESTING": True, "FAST_PATH": True})
+    store = app.extensions["article_store"]
+    store_article(store, SEED.read_bytes(), SEED.name)
+    return store, app.test_client()
+
+
 def test_an_article_cut_by_fields_is_built_once_per_version(tmp_path, monkeypatch):
     """A ``fields`` cut of an article version is known by its ETag (the version and the URL),
     so it is projected once, in identity and compressed alike; a new version is cut anew."""
     from api import fastpath
 
-    url = f"sqlite:///{tmp_path / 'store.sqlite3'}"
-    app = create_app({"DATABASE_URL": url, "TESTING": True, "FAST_PATH": True})
-    store = app.extensions["article_store"]
-    client = app.test_client()
-    store_article(store, SEED.read_bytes(), SEED.name)
+    store, client = seeded(tmp_path)
     cuts = []
     real = fastpath._cut
     monkeypatch.setattr(fastpath, "_cut", lambda *a: cuts.append(1) or real(*a))
@@ -387,11 +392,7 @@ def test_a_page_is_remembered_until_the_store_changes(tmp_path, monkeypatch):
     """A collection page is read once per store state: asked again, nothing is read but the
     state; a new version, a retraction (each an event) and rows added without an event
     (``copy_article``: the article count) each make the next request read anew, and see it."""
-    url = f"sqlite:///{tmp_path / 'store.sqlite3'}"
-    app = create_app({"DATABASE_URL": url, "TESTING": True, "FAST_PATH": True})
-    store = app.extensions["article_store"]
-    client = app.test_client()
-    store_article(store, SEED.read_bytes(), SEED.name)
+    store, client = seeded(tmp_path)
     reads = []
     real = store.article_summaries
     monkeypatch.setattr(
