@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import math
 import os
 import sys
 import time
@@ -121,7 +122,7 @@ def record_request(
         if handler is not None:
             # The line JsonLineFormatter would write, without building a LogRecord for it.
             line = {
-                "time": dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds"),
+                "time": utc_millis(time.time()),
                 "level": "INFO",
                 "logger": access_log.name,
                 "message": "access",
@@ -168,15 +169,32 @@ class StoreCollector:
         )
 
 
+_second: tuple[float, str] = (-1.0, "")
+
+
+def utc_millis(at: float) -> str:
+    """``at`` (Unix time) as a log line's time: what ``datetime.fromtimestamp(at, UTC)
+    .isoformat(timespec="milliseconds")`` writes (``2026-12-01T21:30:07.123+00:00``, the
+    microseconds rounded as it rounds them), the second's text made once per second."""
+    global _second
+    fraction, whole = math.modf(at)
+    micros = round(fraction * 1e6)
+    if micros >= 1_000_000:
+        whole, micros = whole + 1, micros - 1_000_000
+    second, text = _second
+    if second != whole:
+        text = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(whole))
+        _second = (whole, text)
+    return f"{text}.{micros // 1000:03d}+00:00"
+
+
 class JsonLineFormatter(logging.Formatter):
     """One JSON object per record: time, level, logger, message, request_id, the record's
     ``fields`` (the access line's method, path, status, …) and any exception text."""
 
     def format(self, record: logging.LogRecord) -> str:
         line = {
-            "time": dt.datetime.fromtimestamp(record.created, dt.UTC).isoformat(
-                timespec="milliseconds"
-            ),
+            "time": utc_millis(record.created),
             "level": record.levelname,
             "logger": record.name,
             "message": record.getMessage(),

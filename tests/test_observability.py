@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 
-from api.observability import KNOWN_METHODS, RequestIdFilter, configure_logging
+from hypothesis import given
+from hypothesis import strategies as st
+
+from api.observability import KNOWN_METHODS, RequestIdFilter, configure_logging, utc_millis
 
 from .conftest import SEED_ID
 
@@ -119,3 +123,10 @@ def test_the_access_line_written_directly_is_the_formatters_line(monkeypatch):
     logged = json.loads(stream.getvalue())
     assert direct.pop("time")[:4] == logged.pop("time")[:4]
     assert list(direct.items()) == list(logged.items())
+
+
+@given(st.floats(min_value=0, max_value=4e9, allow_nan=False, allow_infinity=False))
+def test_a_log_line_time_is_what_isoformat_writes(at):
+    expected = dt.datetime.fromtimestamp(at, dt.UTC).isoformat(timespec="milliseconds")
+    assert utc_millis(at) == expected
+    assert utc_millis(at) == expected  # the second's text, remembered
