@@ -74,6 +74,7 @@ from .lexicon import (
     PLACE_PREPOSITIONS,
     POLITICAL_NOUNS,
     PORTFOLIO_HEADS,
+    REGION_ABBREVIATIONS,
     SAINT_WORDS,
     TEAM_NOUNS,
     TEAM_ROLES,
@@ -854,6 +855,8 @@ def _build(
             cores = [text[m.core_start : m.end] for m in prose or unique]
             name = max(cores, key=lambda c: (len(c.split()), len(c), -cores.index(c)))
         etype = _entity_type(unique, name)
+        if etype == "PERSON" and _not_a_person(doc, text, unique, name, styled):
+            continue
         if etype not in ("PERSON", "NORP") and _person_by_role(doc, unique, name):
             etype = "PERSON"
         if etype == "ORG" and _group_by_use(doc, unique):
@@ -923,18 +926,94 @@ def _build(
     return EntityAnalysis(entities, token_entity, roles, gender, mention_starts)
 
 
+@functools.cache
+def _dictionary_words() -> frozenset[str]:
+    """The English words of the model's lemmatizer tables (WordNet's nouns, verbs, adjectives
+    and adverbs, lower case), or none where the pipeline has no such tables."""
+    from .nlp import load_model
+
+    try:
+        table = load_model().get_pipe("lemmatizer").lookups.get_table("lemma_index")
+    except (KeyError, ValueError, OSError):
+        return frozenset()
+    return frozenset(word for pos in table for word in table[pos])
+
+
+#: A line that tells who wrote the article or the files it used, not whom it is about: "Jo Lee
+#: is a Toronto-based writer", "With files from Jo Lee".
+_AUTHOR_NOTE = re.compile(
+    r"(?:[ \t]+is[ \t]+(?:an?|the)[ \t]+(?:[\w-]+[ \t]+){0,4}?"
+    r"(?:writer|journalist|columnist|editor|reporter|correspondent|contributor|author|"
+    r"freelancer|blogger)\b)"
+)
+_FILES_FROM = re.compile(r"(?:[Ww]ith )?files from[ \t]+$")
+
+
+def _not_a_person(
+    doc: Doc, text: str, mentions: list[RawMention], name: str, styled: list[tuple[int, int]]
+) -> bool:
+    """A PERSON that names no one the article is about:
+
+    - a job title alone ("MLA", "Cpl", "UCP MLA"), which the name it stood before left behind;
+    - a common English word capitalised only because it opens a sentence or a line ("Harsh
+      winter …", "Story continues below"): one word, not a first name, every mention at the
+      start of a sentence, line or heading, never speaking;
+    - the author of a note closing the article ("Jo Lee is a Toronto-based writer") or the
+      reporter whose files it used ("With files from Jo Lee"), like a byline."""
+    if any(m.honorific for m in mentions):
+        return False
+    words = [w.lower().rstrip(".") for w in name.split()]
+    if (
+        words
+        and words[-1] in TITLE_WORDS
+        and all(
+            w in TITLE_WORDS or (len(src) <= 5 and src.isupper())
+            for w, src in zip(words, name.split(), strict=True)
+        )
+    ):
+        return True
+    if all(_author_note(text, m) for m in mentions):
+        return True
+    if len(words) != 1 or any(m.role or m.titled for m in mentions):
+        return False
+    if _given_as(name) != "unknown":
+        return False
+    for m in mentions:
+        tok = doc[m.tok_start]
+        line_start = m.start == 0 or text[m.start - 1] == "\n"
+        if not (tok.is_sent_start or line_start or any(a <= m.start < b for a, b in styled)):
+            return False
+        head = doc[m.tok_end - 1]
+        if head.dep_ in ("nsubj", "nsubjpass") and head.head.lemma_.lower() in CUE_LEMMAS:
+            return False
+    return words[0] in _dictionary_words()
+
+
+def _author_note(text: str, m: RawMention) -> bool:
+    line_start = text.rfind("\n", 0, m.start) + 1
+    if _FILES_FROM.search(text, line_start, m.start) is not None:
+        return True
+    return not text[line_start : m.start].strip() and _AUTHOR_NOTE.match(text, m.end) is not None
+
+
 def _place_not_person(doc: Doc, mentions: list[RawMention], name: str) -> bool:
     """ "Kelowna", "North Carolina" typed PERSON: a name the gazetteer knows as a place, with
     nothing that makes it a person: no honorific or job title, no first name in front ("Sydney",
     "Austin" are given names too), never the subject of a speech verb ("Hamilton said")."""
-    if place_kind(name) is None or any(m.honorific or m.role for m in mentions):
-        return False
-    if _given_as(name.split()[0]) != "unknown":
+    if any(m.honorific or m.role for m in mentions):
         return False
     for m in mentions:
         head = doc[m.tok_end - 1]
         if head.dep_ in ("nsubj", "nsubjpass") and head.head.lemma_.lower() in CUE_LEMMAS:
             return False
+    if any(_set_among_places(doc, m, strong_only=True) for m in mentions):
+        return True  # "Milton, Ont.", "the Hamilton area": a place, whoever else is so named
+    if _given_as(name.split()[0]) != "unknown":
+        return False
+    if place_kind(name) is None:
+        # a town too small for the gazetteer: only where the text sets it among places ("Red
+        # Deer and Sundre", "the Moncton and Dieppe area")
+        return any(_set_among_places(doc, m) for m in mentions)
     # a one-word town's name is also a surname ("Obama" is a town too): the text must use it
     # as a place somewhere ("in Kelowna", "Nanaimo, B.C.")
     return (
@@ -942,6 +1021,56 @@ def _place_not_person(doc: Doc, mentions: list[RawMention], name: str) -> bool:
         or place_kind(name) == COUNTRY
         or any(_used_as_place(doc, m) for m in mentions)
     )
+
+
+def _region_abbreviation(tok: Token) -> bool:
+    """ "Ont.", "N.S.", "Calif." (a province or state as news copy abbreviates it), ending its
+    phrase ("Milton, Ont., high school"; not "NL MVP Ana Ruiz")."""
+    if not (tok.is_title or tok.is_upper):
+        return False
+    if tok.text.replace(".", "").lower() not in REGION_ABBREVIATIONS:
+        return False
+    nxt = tok.nbor(1) if tok.i + 1 < len(tok.doc) else None
+    return (
+        tok.text.endswith(".")
+        or nxt is None
+        or "\n" in tok.whitespace_
+        or nxt.text in (".", ",", ";", ":", ")", "—", "–")
+    )
+
+
+def _set_among_places(doc: Doc, m: RawMention, strong_only: bool = False) -> bool:
+    """The mention is a region's abbreviation after a town ("Milton, Ont."), a town before one,
+    a place noun's modifier with its conjuncts ("the Moncton and Dieppe area"); or (not
+    ``strong_only``) a conjunct of a known place ("Edmonton, Red Deer and Sundre")."""
+    if m.tok_end - m.tok_start == 1 and _region_abbreviation(doc[m.tok_start]):
+        k = m.tok_start
+        return k >= 2 and doc[k - 1].text == "," and doc[k - 2].is_title
+    k = m.tok_end
+    if k + 1 < len(doc) and doc[k].text == "," and _region_abbreviation(doc[k + 1]):
+        return True
+    head = doc[m.tok_end - 1]
+    first = head
+    while first.dep_ == "conj" and first.head.i != first.i:
+        first = first.head
+    if first.dep_ in ("appos", "compound", "nmod") and first.head.lemma_.lower() in PLACE_NOUNS:
+        return True
+    if strong_only:
+        return False
+    others = [_compound_phrase(t) for t in (first, *first.conjuncts) if t.i != head.i]
+    if any(t.ent_type_ == "PERSON" and place_kind(p) is None for t, p in others):
+        return False  # a list of people ("Tayshia, Sydney and Bri")
+    return any(place_kind(p) is not None and t.ent_type_ != "PERSON" for t, p in others)
+
+
+def _compound_phrase(tok: Token) -> tuple[Token, str]:
+    """A token with the compound words in front of it ("Red Deer")."""
+    start = tok.i
+    while (
+        start > 0 and tok.doc[start - 1].dep_ == "compound" and tok.doc[start - 1].head.i == tok.i
+    ):
+        start -= 1
+    return tok, tok.doc[start : tok.i + 1].text
 
 
 def _used_as_place(doc: Doc, m: RawMention) -> bool:
@@ -962,7 +1091,7 @@ def _used_as_place(doc: Doc, m: RawMention) -> bool:
         return True
     if head.dep_ == "pobj" and head.head.lower_ == "of" and head.head.head.lower_ in PLACE_NOUNS:
         return True
-    if head.dep_ in ("appos", "compound") and head.head.lower_ in PLACE_NOUNS:
+    if head.dep_ in ("appos", "compound") and head.head.lemma_.lower() in PLACE_NOUNS:
         return True
     k = m.tok_end
     return (
@@ -984,7 +1113,9 @@ def _place_not_org(doc: Doc, mentions: list[RawMention], name: str) -> bool:
         return False
     if any(_plays(doc, m) for m in mentions):
         return False
-    return kind != CITY or any(_used_as_place(doc, m) for m in mentions)
+    return kind != CITY or any(
+        _used_as_place(doc, m) or _set_among_places(doc, m) for m in mentions
+    )
 
 
 def _team_not_place(doc: Doc, mentions: list[RawMention], name: str, etype: str) -> bool:

@@ -259,7 +259,7 @@ class _Resolver:
             # a participle cue ("…, stating, “…”") belongs to the nearest speech verb above it
             up = verb
             for _ in range(5):
-                if up.dep_ not in _CLIMB or up.head is up:
+                if up.dep_ not in _CLIMB or up.head.i == up.i:
                     break
                 up = up.head
                 if _is_cue(up, strong_only=True) and up.i not in self.quote_tokens:
@@ -322,7 +322,7 @@ class _Resolver:
                 described = self._description_after(tok)
                 if described is not None:
                     return described
-            if tok.dep_ in _CLIMB and tok.head is not tok:
+            if tok.dep_ in _CLIMB and tok.head.i != tok.i:
                 tok = tok.head
                 first = passive = False
                 continue
@@ -1215,7 +1215,7 @@ def _colon_subject(doc: Doc, resolver: _Resolver, text: str, a: int, i: int) -> 
         if tok.i in resolver.quote_tokens:
             break
         subjects = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass") and c.i < k]
-        if subjects or tok.head is tok:
+        if subjects or tok.head.i == tok.i:
             break
         tok = tok.head
     if subjects:
