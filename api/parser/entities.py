@@ -81,8 +81,9 @@ from .lexicon import (
     TIME_ZONES,
     TITLE_MODIFIERS,
     TITLE_WORDS,
+    WEAK_CUE_LEMMAS,
 )
-from .places import CITY, COUNTRY, place_kind
+from .places import CITY, COUNTRY, REGION, place_kind
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc, Span, Token
@@ -390,6 +391,16 @@ def _clean(ent: Span, doc: Doc, text: str) -> list[RawMention | None]:
         i += 1
     while j > i and (doc[j - 1].is_space or doc[j - 1].is_punct or doc[j - 1].tag_ == "POS"):
         j -= 1
+    while (
+        label == "PERSON"
+        and j + 1 < len(doc)
+        and j == ent.end
+        and doc[j - 1].whitespace_ == ""
+        and doc[j].text == "-"
+        and doc[j].whitespace_ == ""
+        and doc[j + 1].is_alpha
+    ):
+        j += 2  # "Moon Jae-in": a hyphenated given name NER cut at the hyphen
     if i < j and doc[i].lower_ == "the":
         i += 1
     elif i > 0 and norm_key(f"{doc[i - 1].text} {doc[i:j].text}") in EXPANSIONS:
@@ -653,9 +664,19 @@ def _merge(groups: list[_Group]) -> None:
             surnames = [
                 h for h in multi if _words(h.key)[-1] == words[0] and _group_type(h) == "PERSON"
             ]
+            # or the family name written first: "Kim" with "Kim Jong-un" and "Kim Yong-chol"
+            families = [
+                h
+                for h in multi
+                if _words(h.key)[0] == words[0]
+                and "-" in h.key
+                and g_type == "PERSON"
+                and _group_type(h) == "PERSON"
+            ]
+            sharing = surnames or families
             first_bare = min(m.start for m in g.mentions)
-            before = [h for h in surnames if min(m.start for m in h.mentions) < first_bare]
-            if len(surnames) > 1 and len(before) == 1:
+            before = [h for h in sharing if min(m.start for m in h.mentions) < first_bare]
+            if len(sharing) > 1 and len(before) == 1:
                 # only one of the people sharing the surname was named before the bare surname
                 # first appears: it is that person (the others come later, named in full)
                 g.merged_into = before[0].root()
@@ -857,6 +878,8 @@ def _build(
         etype = _entity_type(unique, name)
         if etype == "PERSON" and _not_a_person(doc, text, unique, name, styled):
             continue
+        if etype == "PERSON" and _body_not_person(doc, unique, name):
+            etype = "ORG"
         if etype not in ("PERSON", "NORP") and _person_by_role(doc, unique, name):
             etype = "PERSON"
         if etype == "ORG" and _group_by_use(doc, unique):
@@ -980,16 +1003,45 @@ def _not_a_person(
         return False
     for m in mentions:
         tok = doc[m.tok_start]
-        line_start = m.start == 0 or text[m.start - 1] == "\n"
-        if not (tok.is_sent_start or line_start or any(a <= m.start < b for a, b in styled)):
+        # what comes before it on its line: nothing, an opening mark, a label ("READ MORE:")
+        before = text[text.rfind("\n", 0, m.start) + 1 : m.start]
+        opens_line = not before.strip(" \t\"“‘'(") or before.rstrip().endswith(":")
+        if not (tok.is_sent_start or opens_line or any(a <= m.start < b for a, b in styled)):
             return False
         head = doc[m.tok_end - 1]
-        if head.dep_ in ("nsubj", "nsubjpass") and head.head.lemma_.lower() in CUE_LEMMAS:
+        verb = head.head.lemma_.lower()
+        if head.dep_ in ("nsubj", "nsubjpass") and verb in CUE_LEMMAS - WEAK_CUE_LEMMAS:
             return False
     return words[0] in _dictionary_words()
 
 
+def _body_not_person(doc: Doc, mentions: list[RawMention], name: str) -> bool:
+    """A name typed PERSON that is a body's by its form, its first word no first name: it ends
+    in a country or province ("Hockey Canada": a national body), or it is a plural noun that
+    the text writes mostly with "the" ("the Sharks", "the Blue Jackets": a team) and whose
+    singular names no one ("the Clintons" is a family)."""
+    words = name.split()
+    if any(m.honorific or m.role or m.titled for m in mentions) or _given_as(words[0]) != "unknown":
+        return False
+    if len(words) > 1 and place_kind(words[-1]) in (COUNTRY, REGION):
+        return True
+    last = words[-1]
+    if not (last.endswith("s") and last[:1].isupper() and last[:-1].lower() in _dictionary_words()):
+        return False
+    with_the = sum(m.tok_start > 0 and doc[m.tok_start - 1].lower_ == "the" for m in mentions)
+    # mostly with "the" ("Tiger Woods" may follow "the" once); not a family ("the Clintons")
+    singular = last[:-1].lower()
+    family = any(t.lower_ == singular and t.ent_type_ == "PERSON" for t in doc)
+    return with_the * 2 >= len(mentions) and not family
+
+
+#: After a name, a contact label's colon and a handle or address: "Twitter: @jolee".
+_CONTACT = re.compile(r":[ \t]*@?[\w.@-]+[ \t]*(?:\n|$|\|)")
+
+
 def _author_note(text: str, m: RawMention) -> bool:
+    if _CONTACT.match(text, m.end):
+        return True  # "Email: … | Twitter: jolee"
     line_start = text.rfind("\n", 0, m.start) + 1
     if _FILES_FROM.search(text, line_start, m.start) is not None:
         return True
