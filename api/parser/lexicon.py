@@ -907,6 +907,41 @@ WEAK_CUE_LEMMAS = frozenset(
     {"continue", "point", "begin", "think", "believe", "post", "cry", "laugh", "report"}
 )
 #: Lemmas of the verbs that attribute a quote ("said", "told", "added", …), weak ones included.
+#: Verbs that judge or characterise in words: not cues of a quoted sentence, but a quoted
+#: fragment inside their clause is their subject's words ("he decried the board for “turning
+#: its back”", "she praised the plan as “long overdue”").
+VERDICT_LEMMAS = frozenset(
+    {
+        "decry",
+        "bemoan",
+        "praise",
+        "mock",
+        "slam",
+        "denounce",
+        "condemn",
+        "label",
+        "dub",
+        "refer",
+        "tout",
+        "ridicule",
+        "applaud",
+        "thank",
+        "welcome",
+        "defend",
+        "attack",
+        "question",
+        "rebuke",
+        "chide",
+        "scold",
+        "lambast",
+        "lambaste",
+        "deride",
+        "characterise",
+        "characterize",
+        "portray",
+        "paint",
+    }
+)
 CUE_LEMMAS = WEAK_CUE_LEMMAS | frozenset(
     {
         "say",

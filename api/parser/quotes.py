@@ -68,6 +68,7 @@ from .lexicon import (
     SPEAKER_PREPOSITIONS,
     SPOKESPERSON_WORDS,
     TITLE_WORDS,
+    VERDICT_LEMMAS,
     WEAK_CUE_LEMMAS,
 )
 
@@ -833,9 +834,12 @@ def extract(document: ArticleDocument, doc: Doc, analysis: EntityAnalysis) -> li
                 cue_tok = _holder(doc, i, j, resolver, boundaries)
             elif cue_tok is None and not metalinguistic and _fragment(inner, modifier):
                 # a fragment inside a speech verb's clause ("she urged voters to “stay
-                # home”"), whoever the verb's subject names
+                # home”", "he decried the board for “turning its back”"), whoever the verb's
+                # subject names
                 held = _holder(doc, i, j, resolver, boundaries)
-                if held is not None and _is_cue(held, strong_only=False):
+                if held is not None and (
+                    _is_cue(held, strong_only=False) or held.lemma_.lower() in VERDICT_LEMMAS
+                ):
                     cue_tok = held
         speaker, cue, via = -1, None, "continuation"
         if labelled >= 0:
