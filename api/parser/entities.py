@@ -401,6 +401,8 @@ def _clean(ent: Span, doc: Doc, text: str) -> list[RawMention | None]:
         and doc[j + 1].is_alpha
     ):
         j += 2  # "Moon Jae-in": a hyphenated given name NER cut at the hyphen
+    if _role_before_name(doc, i, j):
+        return [None]
     if i < j and doc[i].lower_ == "the":
         i += 1
     elif i > 0 and norm_key(f"{doc[i - 1].text} {doc[i:j].text}") in EXPANSIONS:
@@ -506,6 +508,25 @@ def _clean(ent: Span, doc: Doc, text: str) -> list[RawMention | None]:
         )
         out.append(m)
     return out
+
+
+def _role_before_name(doc: Doc, i: int, j: int) -> bool:
+    """ "Army Capt." before "Ana Ruiz", "Pennsylvania Gov." before "Ed Rendell": a span that
+    ends in an abbreviated job title right before a person's name is that person's role, not a
+    body or a person of its own."""
+    if j - i < 2 or j >= len(doc) or doc[j - 1].lower_.rstrip(".") not in TITLE_WORDS:
+        return False
+    if doc[j - 1].lower_.rstrip(".") in HONORIFICS:
+        return False
+    k = j
+    while k < len(doc) and doc[k].text == "." and k - j < 1:
+        k += 1
+    return (
+        k < len(doc)
+        and (doc[j - 1].text.endswith(".") or k > j)
+        and doc[k].ent_type_ == "PERSON"
+        and doc[k].ent_iob_ == "B"
+    )
 
 
 def _quoted(doc: Doc, ent: Span) -> bool:

@@ -294,6 +294,9 @@ class _Resolver:
             # quote as a second subject; the one outside the quote is the speaker
             outside = [c for c in subjects if c.i not in self.quote_tokens]
             subjects = outside or subjects
+            # "said Army Capt. Ana Ruiz" read as two subjects: the name, not the title
+            named = [c for c in subjects if c.lower_.rstrip(".") not in TITLE_WORDS]
+            subjects = named or subjects
             if subjects:
                 index = self.entity_of_np(subjects[0])
                 if index >= 0 or first or _is_cue(tok, strong_only=False):
