@@ -304,7 +304,7 @@ class _Resolver:
             elif first and tok.tag_ != "VBG":
                 # “…,” Okafor, 61, told the Courier / “…,” novelist Ana Ruiz wrote: the words
                 # between the closing mark and the verb name the speaker, however parsed
-                named = self._name_before(tok)
+                named = self._name_before(tok) or self._name_right_before(tok)
                 if named is not None:
                     return named
                 # "said Mr Smith" parsed without a subject: a name right after the verb
@@ -336,8 +336,46 @@ class _Resolver:
         ):
             # "Okafor said, going on to add that …" parsed apart: a speech verb with no
             # subject of its own continues the last one of its sentence that has one
-            return self._earlier_speaker(verb)
+            earlier = self._earlier_speaker(verb)
+            if earlier[0] < 0 and verb.tag_ == "VBG":
+                return self._clause_subject_before(verb)
+            return earlier
         return -1, verb.i
+
+    def _clause_subject_before(self, verb: Token) -> tuple[int, int]:
+        """ "Ruiz shared the news, writing “…”": a participle after a comma, however parsed,
+        speaks for the subject of the clause it follows (the nearest verb before it in its
+        sentence that has a subject someone the text names)."""
+        doc = self.doc
+        if verb.i == 0 or doc[verb.i - 1].text != ",":
+            return -1, verb.i
+        sent = self.sent_of[verb.i]
+        for k in range(verb.i - 2, -1, -1):
+            if self.sent_of[k] != sent or k in self.quote_tokens:
+                break
+            tok = doc[k]
+            if tok.pos_ not in ("VERB", "AUX"):
+                continue
+            for c in tok.children:
+                if c.dep_ == "nsubj" and c.i not in self.quote_tokens:
+                    index = self.entity_of_np(c)
+                    if index >= 0 and self.types[index] in ("PERSON", "ORG"):
+                        return index, c.i
+                    return -1, verb.i
+        return -1, verb.i
+
+    def _name_right_before(self, verb: Token) -> tuple[int, int] | None:
+        """ "In a statement, her adviser, Ana Ruiz, said: …" parsed with no subject: the person
+        or body named right before the verb (a comma between)."""
+        k = verb.i - 1
+        if k >= 0 and self.doc[k].text == ",":
+            k -= 1
+        if k < 0 or k in self.quote_tokens:
+            return None
+        index = self.an.entity_of_token(k)
+        if index >= 0 and self.types[index] in ("PERSON", "ORG"):
+            return index, k
+        return None
 
     def _description_after(self, verb: Token) -> tuple[int, int] | None:
         """“…,” says the cheerful owner. — a description right after the verb, which the
