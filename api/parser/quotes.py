@@ -670,6 +670,16 @@ class _Resolver:
         k = bisect.bisect_left(self.events, (tok.i, -1, False))
         recent = [e for e in reversed(self.events[:k]) if e[0] not in self.quote_tokens]
         near = [e for e in recent if sent - self.sent_of[e[0]] <= 2]
+        if low in PLURAL_PRONOUNS:
+            # "the owners, Ana Ruiz and Jo Lee, said … “…,” they said": people named together
+            # as the subject of these sentences' last attribution
+            for pos, index, subj in near:
+                if not subj or self.types[index] != "PERSON":
+                    continue
+                word = self.doc[pos]
+                if word.tag_ in ("NNS", "NNPS") or any(c.dep_ == "conj" for c in word.children):
+                    return index
+                break
         if low not in PERSONAL_PRONOUNS:
             # "it said", "they said": a body that has spoken in these sentences first
             for _pos, index, subj in near:
