@@ -387,8 +387,10 @@ def _clean(ent: Span, doc: Doc, text: str) -> list[RawMention | None]:
                 return [None]
             j = k
             break
-    while i < j and (doc[i].is_space or (doc[i].is_punct and doc[i].text not in "&")):
-        i += 1
+    while i < j and (
+        doc[i].is_space or (doc[i].is_punct and doc[i].text not in "&") or doc[i].tag_ == "POS"
+    ):
+        i += 1  # and a possessive NER began the span with ("’s Office")
     while j > i and (doc[j - 1].is_space or doc[j - 1].is_punct or doc[j - 1].tag_ == "POS"):
         j -= 1
     while (

@@ -504,7 +504,48 @@ class _Resolver:
             # "a spokesman for X", "the X spokeswoman", "officials at X"
             if people:
                 return min(people)[1]
-            return min(orgs)[2] if orgs else -1
+            if orgs:
+                return min(orgs)[2]
+            return self._issuer(tok)
+        return self._np_entity(tok, people, orgs, direct_people, low)
+
+    def _issuer(self, tok: Token) -> int:
+        """ "a statement released by X" is X's; "the statement also said" (with no maker named)
+        is the one whoever spoke "in a statement" in the last sentences issued."""
+        for child in tok.children:
+            if child.dep_ != "acl":
+                continue
+            for agent in child.children:
+                if agent.dep_ == "agent":
+                    for obj in agent.children:
+                        if obj.dep_ == "pobj":
+                            index = self.an.entity_of_token(obj.i)
+                            if index < 0:
+                                index = self.entity_of_np(obj)
+                            if index >= 0:
+                                return index
+        if not any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in tok.children):
+            return -1
+        noun = tok.lemma_.lower()
+        sent = self.sent_of[tok.i]
+        for k in sorted(self.cache, reverse=True):
+            if k >= tok.i:
+                continue
+            if sent - self.sent_of[k] > 4:
+                break
+            cue = self.cache[k]
+            if cue.speaker >= 0 and any(t.lemma_.lower() == noun for t in cue.token.subtree):
+                return cue.speaker
+        return -1
+
+    def _np_entity(
+        self,
+        tok: Token,
+        people: list[tuple[bool, int]],
+        orgs: list[tuple[bool, bool, int]],
+        direct_people: list[int],
+        low: str,
+    ) -> int:
         if direct_people:
             return direct_people[0]
         if people and low in TITLE_WORDS:
