@@ -545,6 +545,8 @@ def _title_prefix(doc: Doc, i: int, j: int) -> int:
         word = doc[k].lower_.rstrip(".")
         if not (doc[k].is_title or doc[k].is_upper):
             break
+        if doc[k + 1].tag_ == "POS":
+            break  # "the Premier’s Office": the office holder owns the name, no title of it
         if word in TITLE_WORDS and word not in HONORIFICS:
             end = k + 1
     return end
@@ -557,8 +559,8 @@ def _split(doc: Doc, i: int, core: int, j: int, label: str) -> list[tuple[int, i
             tok = doc[k]
             if tok.tag_ == "POS" and k - core == 1:
                 owner = doc[k - 1]
-                if owner.lower_.rstrip(".") in SAINT_WORDS or not owner.is_title:
-                    continue
+                if owner.lower_.rstrip(".") in SAINT_WORDS | TITLE_WORDS or not owner.is_title:
+                    continue  # "St David’s Centre", "the Premier’s Office": one name
                 owner_label = "ORG" if owner.lower_ in ORG_HEADS else "GPE"
                 return [(core, core, k, owner_label), (k + 1, k + 1, j, label)]
             if tok.lower_ == "in" and doc[k + 1].is_title and j - (k + 1) <= 3:
