@@ -1134,10 +1134,12 @@ def _set_among_places(doc: Doc, m: RawMention, strong_only: bool = False) -> boo
         return True
     if strong_only:
         return False
+    # every other conjunct a known place (not a list of people with a "Sydney" among them)
     others = [_compound_phrase(t) for t in (first, *first.conjuncts) if t.i != head.i]
-    if any(t.ent_type_ == "PERSON" and place_kind(p) is None for t, p in others):
-        return False  # a list of people ("Tayshia, Sydney and Bri")
-    return any(place_kind(p) is not None and t.ent_type_ != "PERSON" for t, p in others)
+    return any(place_kind(p) is not None for _, p in others) and all(
+        t.ent_type_ in ("GPE", "LOC") or (place_kind(p) and t.ent_type_ != "PERSON")
+        for t, p in others
+    )
 
 
 def _compound_phrase(tok: Token) -> tuple[Token, str]:

@@ -480,6 +480,12 @@ class _Resolver:
         index = an.entity_of_token(tok.i)
         if index >= 0:
             return index
+        if tok.lower_.rstrip(".") in TITLE_WORDS:
+            # "said Army Capt. Ana Ruiz" with the title read as the subject: the name after it
+            for k in range(tok.i + 1, min(tok.i + 3, len(self.doc))):
+                index = an.entity_of_token(k)
+                if index >= 0 and self.types[index] == "PERSON":
+                    return index
         low = tok.lower_
         if _is_pronoun(tok):
             return self.pronoun(tok)
