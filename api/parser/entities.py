@@ -1132,6 +1132,11 @@ def _set_among_places(doc: Doc, m: RawMention, strong_only: bool = False) -> boo
         first = first.head
     if first.dep_ in ("appos", "compound", "nmod") and first.head.lemma_.lower() in PLACE_NOUNS:
         return True
+    if any(c.dep_ == "appos" and c.lemma_.lower() in PLACE_NOUNS for c in first.children):
+        return True  # "Corran Falls and Pellow Creek, two small towns east of …"
+    up = first.head
+    if first.dep_ == "pobj" and up.lower_ == "of" and up.head.lemma_.lower() in PLACE_NOUNS:
+        return True  # "the towns of Corran Falls and Pellow Creek'
     if strong_only:
         return False
     # every other conjunct a known place (not a list of people with a "Sydney" among them)
