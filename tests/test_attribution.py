@@ -356,3 +356,24 @@ def test_a_statement_speaks_for_whoever_released_or_issued_it() -> None:
     )
     assert got["serious consequences for diets."][0] == "Valley Beverage Council"
     assert got["the need for all countries to respect the rule of law,"][0] == "Premier’s Office"
+
+
+def test_a_name_not_in_title_case_is_still_a_name() -> None:
+    # "Na'moks", "McNeil": capitalised, though not title case; the model tags no entity
+    got = speakers(
+        "Chiefs respond\n\n"
+        "Officers made arrests at the camp on Monday.\n\n"
+        "But Hereditary Chief Na'moks said \"we're not there yet.\"\n\n"
+        '"I believe there has to be trust built," he said.'
+    )
+    assert got["we're not there yet."][0].endswith("Na'moks")
+    assert got["I believe there has to be trust built,"][0].endswith("Na'moks")
+
+
+def test_in_her_words_gives_the_words_to_her() -> None:
+    got = speakers(
+        "Mother speaks out\n\n"
+        "Wendy Gold now lives in a small bungalow with two rescue dogs. She used to have a "
+        'shrine to her son, but put it in storage. It had, in her words, become "unhealthy."'
+    )
+    assert got["unhealthy."] == ("Wendy Gold", "pronoun")

@@ -594,8 +594,8 @@ class _Resolver:
                 or _past_cue_form(words[0].lower_)
             ):
                 words = words[1:]  # "Stated Ruiz:" read as one name
-            if not words or not all(t.is_title or t.is_upper for t in words):
-                continue
+            if not words or not all(t.text[:1].isupper() for t in words):
+                continue  # (capitalised: "McNeil" and "Na'moks" are no title case)
             start, end = words[0].idx, words[-1].idx + len(words[-1].text)
             return self.doc.text[start:end], words[0]
         return None
@@ -962,6 +962,9 @@ def extract(document: ArticleDocument, doc: Doc, analysis: EntityAnalysis) -> li
                 via = "continuation"
             if speaker < 0:
                 speaker = _previous_subject(doc, resolver, i, quote_tokens, text, a)
+        if speaker < 0 and cue is None and labelled < 0:
+            # "It had, in her words, become “unhealthy.”": the words are hers
+            speaker, via = _in_their_words(doc, resolver, i, via)
         kind = "speech"
         if metalinguistic or (short and speaker < 0):
             kind = "term"
@@ -998,6 +1001,26 @@ def extract(document: ArticleDocument, doc: Doc, analysis: EntityAnalysis) -> li
 
 
 _LABEL = re.compile(r"^\s*([A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,2}):\s+\S")
+
+
+def _in_their_words(doc: Doc, resolver: _Resolver, i: int, via: str) -> tuple[int, str]:
+    """ "in her words", "in Ruiz's own words" shortly before the quote, in its sentence: the
+    words are the possessor's."""
+    if i >= len(doc):
+        return -1, via
+    sent = resolver.sent_of[i]
+    for k in range(i - 1, max(i - 12, -1), -1):
+        if resolver.sent_of[k] != sent:
+            break
+        tok = doc[k]
+        if tok.lower_ != "words" or k in resolver.quote_tokens or tok.head.lower_ != "in":
+            continue
+        for c in tok.children:
+            if c.dep_ == "poss":
+                index = resolver.entity_of_np(c)
+                if index >= 0:
+                    return index, resolver.via(c)
+    return -1, via
 
 
 def _transcript_label(inner: str, a: int, resolver: _Resolver) -> int:
