@@ -377,3 +377,12 @@ def test_in_her_words_gives_the_words_to_her() -> None:
         'shrine to her son, but put it in storage. It had, in her words, become "unhealthy."'
     )
     assert got["unhealthy."] == ("Wendy Gold", "pronoun")
+
+
+def test_a_document_speaks_for_whoever_it_is_by() -> None:
+    got = speakers(
+        "Mail row\n\n"
+        "A statement e-mailed to The Courier by Reagan Ruslo, who joined the board last month, "
+        "said “the station will respect the order of the court.”"
+    )
+    assert got["the station will respect the order of the court."][0] == "Reagan Ruslo"

@@ -423,6 +423,11 @@ REGION_ABBREVIATIONS = frozenset(
         "wyo",
     }
 )
+#: Nouns for a document that speaks for whoever made it: "a report by X said", "X's statement
+#: said", "says a paper on X's website"; "the report also said" is the one named before.
+DOCUMENT_NOUNS = frozenset(
+    {"statement", "document", "report", "paper", "study", "letter", "memo", "release"}
+)
 #: Nouns for someone speaking for a body: "a spokesman for X" speaks for X.
 SPOKESPERSON_WORDS = frozenset(
     {

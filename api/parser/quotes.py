@@ -55,6 +55,7 @@ from .entities import EntityAnalysis, ends_in_acronym
 from .lexicon import (
     ABBREVIATIONS,
     CUE_LEMMAS,
+    DOCUMENT_NOUNS,
     HONORIFICS,
     METALINGUISTIC_AFTER,
     METALINGUISTIC_BEFORE,
@@ -506,6 +507,12 @@ class _Resolver:
             elif self.types[index] in ("ORG", "GPE", "NORP", "FAC", "LOC"):
                 orgs.append((self.types[index] != "ORG", not direct, index))
         direct_people = [index for indirect, index in people if not indirect]
+        if tok.lemma_.lower() in DOCUMENT_NOUNS and tok.pos_ == "NOUN":
+            # "a report by X", "X's statement", "a document on X's website": its maker
+            if people or orgs:
+                return min(people)[1] if people else min(orgs)[2]
+            maker = self._maker(tok)
+            return maker if maker >= 0 else self._issuer(tok)
         if tok.lemma_.lower() in SPOKESPERSON_WORDS or low in SPOKESPERSON_WORDS:
             # "a spokesman for X", "the X spokeswoman", "officials at X"
             if people:
@@ -514,6 +521,26 @@ class _Resolver:
                 return min(orgs)[2]
             return self._issuer(tok)
         return self._np_entity(tok, people, orgs, direct_people, low)
+
+    def _maker(self, tok: Token) -> int:
+        """Who made a document, as its phrase names them: by X ("e-mailed to the Courier by
+        X"), then a possessor ("on X's website"); not whom it went to, nor its own title."""
+        ranked = []
+        for t in tok.subtree:
+            index = self.an.entity_of_token(t.i)
+            if index < 0 or t.i in self.quote_tokens or self.types[index] not in ("ORG", "PERSON"):
+                continue
+            path, up = [], t
+            while up.i != tok.i and len(path) < 8:
+                path.append(up)
+                up = up.head
+            if any(p.lower_ in ("to", "titled", "called", "named", "entitled") for p in path):
+                continue
+            by = any(p.dep_ == "agent" or p.lower_ in ("by", "from") for p in path)
+            poss = any(p.dep_ == "poss" for p in path)
+            if by or poss:
+                ranked.append((not by, t.i, index))
+        return min(ranked)[2] if ranked else -1
 
     def _issuer(self, tok: Token) -> int:
         """ "a statement released by X" is X's; "the statement also said" (with no maker named)
