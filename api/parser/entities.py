@@ -1024,8 +1024,8 @@ def _not_a_person(
         return True
     if len(words) != 1 or any(m.role or m.titled for m in mentions):
         return False
-    if _given_as(name) != "unknown":
-        return False
+    if _given_as(name) != "unknown" or place_kind(name) is not None:
+        return False  # a first name, or a place (typed as one elsewhere)
     for m in mentions:
         tok = doc[m.tok_start]
         # what comes before it on its line: nothing, an opening mark, a label ("READ MORE:")
@@ -1061,11 +1061,13 @@ def _body_not_person(doc: Doc, mentions: list[RawMention], name: str) -> bool:
 
 
 #: After a name, a contact label's colon and a handle or address: "Twitter: @jolee".
-_CONTACT = re.compile(r":[ \t]*@?[\w.@-]+[ \t]*(?:\n|$|\|)")
+_CONTACT = re.compile(r":[ \t]*(?:@[\w.-]+|[A-Za-z][\w.-]*_[\w.-]*)[ \t]*(?:\n|$|\|)")
 
 
 def _author_note(text: str, m: RawMention) -> bool:
-    if _CONTACT.match(text, m.end):
+    line_end = text.find("\n", m.end)
+    line = text[text.rfind("\n", 0, m.start) + 1 : line_end if line_end >= 0 else len(text)]
+    if _CONTACT.match(text, m.end) or (text[m.end : m.end + 1] == ":" and "@" in line):
         return True  # "Email: … | Twitter: jolee"
     line_start = text.rfind("\n", 0, m.start) + 1
     if _FILES_FROM.search(text, line_start, m.start) is not None:
