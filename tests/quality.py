@@ -97,9 +97,12 @@ def normalise_name(name: str) -> str:
 def speaker_matches(predicted: str | None, gold: str, aliases: Iterable[str] = ()) -> bool:
     """Whether a predicted speaker name names the gold speaker: equal after
     :func:`normalise_name` to the gold name or one of its entity's aliases, or with the same
-    last word as the gold name."""
+    last word as the gold name. A gold speaker "A and B" (two people speaking together) is
+    matched by either."""
     if not predicted:
         return False
+    if " and " in gold:
+        return any(speaker_matches(predicted, part, aliases) for part in gold.split(" and "))
     got = normalise_name(predicted)
     want = normalise_name(gold)
     if not got or not want:

@@ -242,3 +242,71 @@ def test_a_web_address_is_no_entity() -> None:
     names = {e.name for e in document.entities}
     assert "Dana Whitlock" in names
     assert not any("twitter" in n.lower() for n in names)
+
+
+def test_towns_set_among_places_are_places() -> None:
+    # small towns the gazetteer does not list: beside a province's abbreviation, among known
+    # places, before a place noun; and the abbreviation itself is a place
+    text = (
+        "Storm cuts power\n\n"
+        "The storm hit Drayton Valley, Edmonton, Red Deer and Sundre on Monday. The games will "
+        "be held in the Moncton and Dieppe area next year.\n\n"
+        "A town hall was held at a Milton, Ont., high school on Thursday."
+    )
+    types = _types(text)
+    for name in ("Sundre", "Moncton", "Dieppe", "Milton", "Ont"):
+        assert types.get(name) == "GPE", (name, types)
+
+
+def test_a_province_is_a_place() -> None:
+    text = "Overdose deaths have risen in Nova Scotia, where the province's doctors warned of it."
+    assert _types(text).get("Nova Scotia") == "GPE"
+
+
+def test_an_abbreviation_starting_a_phrase_is_no_province() -> None:
+    # "NL" is an abbreviation of Newfoundland and Labrador, but here heads "NL MVP"
+    types = _types("The crowd included Dolph Lindqvist, Dara Spade, NL MVP Chris Yell and others.")
+    assert types.get("Dara Spade") == "PERSON"
+
+
+def test_words_that_are_no_one_are_no_person() -> None:
+    # a job title left alone, a common word opening a line, an author's note, a contact label
+    text = (
+        "Budget row deepens\n\n"
+        "Story continues below advertisement\n\n"
+        "She spoke of her years as an MLA in the provincial house.\n\n"
+        "Story continues below advertisement\n\n"
+        "Email: jlee@example.com | Twitter: jolee_news\n\n"
+        "Jo Lee is a Halifax-based freelance writer.\n\n"
+        "With files from Sam Okafor"
+    )
+    people = {e.name for e in parse_article(text, file_name="t.txt").entities if e.type == "PERSON"}
+    assert not people & {"Story", "MLA", "Twitter", "Jo Lee", "Sam Okafor"}, people
+
+
+def test_a_title_before_a_name_is_the_role_not_a_body() -> None:
+    text = "“We are ready,” said Army Capt. Noor Haddad, who leads the unit."
+    document = parse_article(text, file_name="t.txt")
+    assert not any("Capt" in e.name for e in document.entities)
+    assert document.quotes[0].speaker.name == "Noor Haddad"
+
+
+def test_names_of_bodies_that_the_model_types_person() -> None:
+    # a national body named after its country; a team written as a plural with "the"
+    text = (
+        "Curling Canada said on Monday that it would review the rules. The Sharks won again, "
+        "and the Sharks coach praised the defence."
+    )
+    types = _types(text)
+    assert types.get("Curling Canada") != "PERSON"
+    assert types.get("Sharks") != "PERSON"
+
+
+def test_a_hyphenated_given_name_is_kept_whole() -> None:
+    text = "South Korean President Moon Jae-in met the envoy in Seoul on Tuesday."
+    assert _types(text).get("Moon Jae-in") == "PERSON"
+
+
+def test_an_office_named_after_its_holder_is_one_name() -> None:
+    text = "The talks went well, said a statement released by the Premier’s Office on Friday."
+    assert "Premier’s Office" in _types(text)

@@ -74,14 +74,16 @@ from .lexicon import (
     PLACE_PREPOSITIONS,
     POLITICAL_NOUNS,
     PORTFOLIO_HEADS,
+    REGION_ABBREVIATIONS,
     SAINT_WORDS,
     TEAM_NOUNS,
     TEAM_ROLES,
     TIME_ZONES,
     TITLE_MODIFIERS,
     TITLE_WORDS,
+    WEAK_CUE_LEMMAS,
 )
-from .places import CITY, COUNTRY, place_kind
+from .places import CITY, COUNTRY, REGION, place_kind
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc, Span, Token
@@ -385,10 +387,24 @@ def _clean(ent: Span, doc: Doc, text: str) -> list[RawMention | None]:
                 return [None]
             j = k
             break
-    while i < j and (doc[i].is_space or (doc[i].is_punct and doc[i].text not in "&")):
-        i += 1
+    while i < j and (
+        doc[i].is_space or (doc[i].is_punct and doc[i].text not in "&") or doc[i].tag_ == "POS"
+    ):
+        i += 1  # and a possessive NER began the span with ("’s Office")
     while j > i and (doc[j - 1].is_space or doc[j - 1].is_punct or doc[j - 1].tag_ == "POS"):
         j -= 1
+    while (
+        label == "PERSON"
+        and j + 1 < len(doc)
+        and j == ent.end
+        and doc[j - 1].whitespace_ == ""
+        and doc[j].text == "-"
+        and doc[j].whitespace_ == ""
+        and doc[j + 1].is_alpha
+    ):
+        j += 2  # "Moon Jae-in": a hyphenated given name NER cut at the hyphen
+    if _role_before_name(doc, i, j):
+        return [None]
     if i < j and doc[i].lower_ == "the":
         i += 1
     elif i > 0 and norm_key(f"{doc[i - 1].text} {doc[i:j].text}") in EXPANSIONS:
@@ -496,6 +512,25 @@ def _clean(ent: Span, doc: Doc, text: str) -> list[RawMention | None]:
     return out
 
 
+def _role_before_name(doc: Doc, i: int, j: int) -> bool:
+    """ "Army Capt." before "Ana Ruiz", "Pennsylvania Gov." before "Ed Rendell": a span that
+    ends in an abbreviated job title right before a person's name is that person's role, not a
+    body or a person of its own."""
+    if j - i < 2 or j >= len(doc) or doc[j - 1].lower_.rstrip(".") not in TITLE_WORDS:
+        return False
+    if doc[j - 1].lower_.rstrip(".") in HONORIFICS:
+        return False
+    k = j
+    while k < len(doc) and doc[k].text == "." and k - j < 1:
+        k += 1
+    return (
+        k < len(doc)
+        and (doc[j - 1].text.endswith(".") or k > j)
+        and doc[k].ent_type_ == "PERSON"
+        and doc[k].ent_iob_ == "B"
+    )
+
+
 def _quoted(doc: Doc, ent: Span) -> bool:
     """The span stands inside quote marks (a title: “Orange Is the New Black”)."""
     before = doc[ent.start - 1].text if ent.start > 0 else ""
@@ -510,6 +545,8 @@ def _title_prefix(doc: Doc, i: int, j: int) -> int:
         word = doc[k].lower_.rstrip(".")
         if not (doc[k].is_title or doc[k].is_upper):
             break
+        if doc[k + 1].tag_ == "POS":
+            break  # "the Premier’s Office": the office holder owns the name, no title of it
         if word in TITLE_WORDS and word not in HONORIFICS:
             end = k + 1
     return end
@@ -522,8 +559,8 @@ def _split(doc: Doc, i: int, core: int, j: int, label: str) -> list[tuple[int, i
             tok = doc[k]
             if tok.tag_ == "POS" and k - core == 1:
                 owner = doc[k - 1]
-                if owner.lower_.rstrip(".") in SAINT_WORDS or not owner.is_title:
-                    continue
+                if owner.lower_.rstrip(".") in SAINT_WORDS | TITLE_WORDS or not owner.is_title:
+                    continue  # "St David’s Centre", "the Premier’s Office": one name
                 owner_label = "ORG" if owner.lower_ in ORG_HEADS else "GPE"
                 return [(core, core, k, owner_label), (k + 1, k + 1, j, label)]
             if tok.lower_ == "in" and doc[k + 1].is_title and j - (k + 1) <= 3:
@@ -652,9 +689,19 @@ def _merge(groups: list[_Group]) -> None:
             surnames = [
                 h for h in multi if _words(h.key)[-1] == words[0] and _group_type(h) == "PERSON"
             ]
+            # or the family name written first: "Kim" with "Kim Jong-un" and "Kim Yong-chol"
+            families = [
+                h
+                for h in multi
+                if _words(h.key)[0] == words[0]
+                and "-" in h.key
+                and g_type == "PERSON"
+                and _group_type(h) == "PERSON"
+            ]
+            sharing = surnames or families
             first_bare = min(m.start for m in g.mentions)
-            before = [h for h in surnames if min(m.start for m in h.mentions) < first_bare]
-            if len(surnames) > 1 and len(before) == 1:
+            before = [h for h in sharing if min(m.start for m in h.mentions) < first_bare]
+            if len(sharing) > 1 and len(before) == 1:
                 # only one of the people sharing the surname was named before the bare surname
                 # first appears: it is that person (the others come later, named in full)
                 g.merged_into = before[0].root()
@@ -854,6 +901,10 @@ def _build(
             cores = [text[m.core_start : m.end] for m in prose or unique]
             name = max(cores, key=lambda c: (len(c.split()), len(c), -cores.index(c)))
         etype = _entity_type(unique, name)
+        if etype == "PERSON" and _not_a_person(doc, text, unique, name, styled):
+            continue
+        if etype == "PERSON" and _body_not_person(doc, unique, name):
+            etype = "ORG"
         if etype not in ("PERSON", "NORP") and _person_by_role(doc, unique, name):
             etype = "PERSON"
         if etype == "ORG" and _group_by_use(doc, unique):
@@ -923,18 +974,125 @@ def _build(
     return EntityAnalysis(entities, token_entity, roles, gender, mention_starts)
 
 
+@functools.cache
+def _dictionary_words() -> frozenset[str]:
+    """The English words of the model's lemmatizer tables (WordNet's nouns, verbs, adjectives
+    and adverbs, lower case), or none where the pipeline has no such tables."""
+    from .nlp import load_model
+
+    try:
+        table = load_model().get_pipe("lemmatizer").lookups.get_table("lemma_index")
+    except (KeyError, ValueError, OSError):
+        return frozenset()
+    return frozenset(word for pos in table for word in table[pos])
+
+
+#: A line that tells who wrote the article or the files it used, not whom it is about: "Jo Lee
+#: is a Toronto-based writer", "With files from Jo Lee".
+_AUTHOR_NOTE = re.compile(
+    r"(?:[ \t]+is[ \t]+(?:an?|the)[ \t]+(?:[\w-]+[ \t]+){0,4}?"
+    r"(?:writer|journalist|columnist|editor|reporter|correspondent|contributor|author|"
+    r"freelancer|blogger)\b)"
+)
+_FILES_FROM = re.compile(r"(?:[Ww]ith )?files from[ \t]+$")
+
+
+def _not_a_person(
+    doc: Doc, text: str, mentions: list[RawMention], name: str, styled: list[tuple[int, int]]
+) -> bool:
+    """A PERSON that names no one the article is about:
+
+    - a job title alone ("MLA", "Cpl", "UCP MLA"), which the name it stood before left behind;
+    - a common English word capitalised only because it opens a sentence or a line ("Harsh
+      winter …", "Story continues below"): one word, not a first name, every mention at the
+      start of a sentence, line or heading, never speaking;
+    - the author of a note closing the article ("Jo Lee is a Toronto-based writer") or the
+      reporter whose files it used ("With files from Jo Lee"), like a byline."""
+    if any(m.honorific for m in mentions):
+        return False
+    words = [w.lower().rstrip(".") for w in name.split()]
+    if (
+        words
+        and words[-1] in TITLE_WORDS
+        and all(
+            w in TITLE_WORDS or (len(src) <= 5 and src.isupper())
+            for w, src in zip(words, name.split(), strict=True)
+        )
+    ):
+        return True
+    if all(_author_note(text, m) for m in mentions):
+        return True
+    if len(words) != 1 or any(m.role or m.titled for m in mentions):
+        return False
+    if _given_as(name) != "unknown" or place_kind(name) is not None:
+        return False  # a first name, or a place (typed as one elsewhere)
+    for m in mentions:
+        tok = doc[m.tok_start]
+        # what comes before it on its line: nothing, an opening mark, a label ("READ MORE:")
+        before = text[text.rfind("\n", 0, m.start) + 1 : m.start]
+        opens_line = not before.strip(" \t\"“‘'(") or before.rstrip().endswith(":")
+        if not (tok.is_sent_start or opens_line or any(a <= m.start < b for a, b in styled)):
+            return False
+        head = doc[m.tok_end - 1]
+        verb = head.head.lemma_.lower()
+        if head.dep_ in ("nsubj", "nsubjpass") and verb in CUE_LEMMAS - WEAK_CUE_LEMMAS:
+            return False
+    return words[0] in _dictionary_words()
+
+
+def _body_not_person(doc: Doc, mentions: list[RawMention], name: str) -> bool:
+    """A name typed PERSON that is a body's by its form, its first word no first name: it ends
+    in a country or province ("Hockey Canada": a national body), or it is a plural noun that
+    the text writes mostly with "the" ("the Sharks", "the Blue Jackets": a team) and whose
+    singular names no one ("the Clintons" is a family)."""
+    words = name.split()
+    if any(m.honorific or m.role or m.titled for m in mentions) or _given_as(words[0]) != "unknown":
+        return False
+    if len(words) > 1 and place_kind(words[-1]) in (COUNTRY, REGION):
+        return True
+    last = words[-1]
+    if not (last.endswith("s") and last[:1].isupper() and last[:-1].lower() in _dictionary_words()):
+        return False
+    with_the = sum(m.tok_start > 0 and doc[m.tok_start - 1].lower_ == "the" for m in mentions)
+    # mostly with "the" ("Tiger Woods" may follow "the" once); not a family ("the Clintons")
+    singular = last[:-1].lower()
+    family = any(t.lower_ == singular and t.ent_type_ == "PERSON" for t in doc)
+    return with_the * 2 >= len(mentions) and not family
+
+
+#: After a name, a contact label's colon and a handle or address: "Twitter: @jolee".
+_CONTACT = re.compile(r":[ \t]*(?:@[\w.-]+|[A-Za-z][\w.-]*_[\w.-]*)[ \t]*(?:\n|$|\|)")
+
+
+def _author_note(text: str, m: RawMention) -> bool:
+    line_end = text.find("\n", m.end)
+    line = text[text.rfind("\n", 0, m.start) + 1 : line_end if line_end >= 0 else len(text)]
+    if _CONTACT.match(text, m.end) or (text[m.end : m.end + 1] == ":" and "@" in line):
+        return True  # "Email: … | Twitter: jolee"
+    line_start = text.rfind("\n", 0, m.start) + 1
+    if _FILES_FROM.search(text, line_start, m.start) is not None:
+        return True
+    return not text[line_start : m.start].strip() and _AUTHOR_NOTE.match(text, m.end) is not None
+
+
 def _place_not_person(doc: Doc, mentions: list[RawMention], name: str) -> bool:
     """ "Kelowna", "North Carolina" typed PERSON: a name the gazetteer knows as a place, with
     nothing that makes it a person: no honorific or job title, no first name in front ("Sydney",
     "Austin" are given names too), never the subject of a speech verb ("Hamilton said")."""
-    if place_kind(name) is None or any(m.honorific or m.role for m in mentions):
-        return False
-    if _given_as(name.split()[0]) != "unknown":
+    if any(m.honorific or m.role for m in mentions):
         return False
     for m in mentions:
         head = doc[m.tok_end - 1]
         if head.dep_ in ("nsubj", "nsubjpass") and head.head.lemma_.lower() in CUE_LEMMAS:
             return False
+    if any(_set_among_places(doc, m, strong_only=True) for m in mentions):
+        return True  # "Milton, Ont.", "the Hamilton area": a place, whoever else is so named
+    if _given_as(name.split()[0]) != "unknown":
+        return False
+    if place_kind(name) is None:
+        # a town too small for the gazetteer: only where the text sets it among places ("Red
+        # Deer and Sundre", "the Moncton and Dieppe area")
+        return any(_set_among_places(doc, m) for m in mentions)
     # a one-word town's name is also a surname ("Obama" is a town too): the text must use it
     # as a place somewhere ("in Kelowna", "Nanaimo, B.C.")
     return (
@@ -942,6 +1100,63 @@ def _place_not_person(doc: Doc, mentions: list[RawMention], name: str) -> bool:
         or place_kind(name) == COUNTRY
         or any(_used_as_place(doc, m) for m in mentions)
     )
+
+
+def _region_abbreviation(tok: Token) -> bool:
+    """ "Ont.", "N.S.", "Calif." (a province or state as news copy abbreviates it), ending its
+    phrase ("Milton, Ont., high school"; not "NL MVP Ana Ruiz")."""
+    if not (tok.is_title or tok.is_upper):
+        return False
+    if tok.text.replace(".", "").lower() not in REGION_ABBREVIATIONS:
+        return False
+    nxt = tok.nbor(1) if tok.i + 1 < len(tok.doc) else None
+    return (
+        tok.text.endswith(".")
+        or nxt is None
+        or "\n" in tok.whitespace_
+        or nxt.text in (".", ",", ";", ":", ")", "—", "–")
+    )
+
+
+def _set_among_places(doc: Doc, m: RawMention, strong_only: bool = False) -> bool:
+    """The mention is a region's abbreviation after a town ("Milton, Ont."), a town before one,
+    a place noun's modifier with its conjuncts ("the Moncton and Dieppe area"); or (not
+    ``strong_only``) a conjunct of a known place ("Edmonton, Red Deer and Sundre")."""
+    if m.tok_end - m.tok_start == 1 and _region_abbreviation(doc[m.tok_start]):
+        k = m.tok_start
+        return k >= 2 and doc[k - 1].text == "," and doc[k - 2].is_title
+    k = m.tok_end
+    if k + 1 < len(doc) and doc[k].text == "," and _region_abbreviation(doc[k + 1]):
+        return True
+    head = doc[m.tok_end - 1]
+    first = head
+    while first.dep_ == "conj" and first.head.i != first.i:
+        first = first.head
+    if first.dep_ in ("appos", "compound", "nmod") and first.head.lemma_.lower() in PLACE_NOUNS:
+        return True
+    if any(c.dep_ == "appos" and c.lemma_.lower() in PLACE_NOUNS for c in first.children):
+        return True  # "Corran Falls and Pellow Creek, two small towns east of …"
+    up = first.head
+    if first.dep_ == "pobj" and up.lower_ == "of" and up.head.lemma_.lower() in PLACE_NOUNS:
+        return True  # "the towns of Corran Falls and Pellow Creek'
+    if strong_only:
+        return False
+    # every other conjunct a known place (not a list of people with a "Sydney" among them)
+    others = [_compound_phrase(t) for t in (first, *first.conjuncts) if t.i != head.i]
+    return any(place_kind(p) is not None for _, p in others) and all(
+        t.ent_type_ in ("GPE", "LOC") or (place_kind(p) and t.ent_type_ != "PERSON")
+        for t, p in others
+    )
+
+
+def _compound_phrase(tok: Token) -> tuple[Token, str]:
+    """A token with the compound words in front of it ("Red Deer")."""
+    start = tok.i
+    while (
+        start > 0 and tok.doc[start - 1].dep_ == "compound" and tok.doc[start - 1].head.i == tok.i
+    ):
+        start -= 1
+    return tok, tok.doc[start : tok.i + 1].text
 
 
 def _used_as_place(doc: Doc, m: RawMention) -> bool:
@@ -962,7 +1177,7 @@ def _used_as_place(doc: Doc, m: RawMention) -> bool:
         return True
     if head.dep_ == "pobj" and head.head.lower_ == "of" and head.head.head.lower_ in PLACE_NOUNS:
         return True
-    if head.dep_ in ("appos", "compound") and head.head.lower_ in PLACE_NOUNS:
+    if head.dep_ in ("appos", "compound") and head.head.lemma_.lower() in PLACE_NOUNS:
         return True
     k = m.tok_end
     return (
@@ -984,7 +1199,9 @@ def _place_not_org(doc: Doc, mentions: list[RawMention], name: str) -> bool:
         return False
     if any(_plays(doc, m) for m in mentions):
         return False
-    return kind != CITY or any(_used_as_place(doc, m) for m in mentions)
+    return kind != CITY or any(
+        _used_as_place(doc, m) or _set_among_places(doc, m) for m in mentions
+    )
 
 
 def _team_not_place(doc: Doc, mentions: list[RawMention], name: str, etype: str) -> bool:

@@ -334,10 +334,100 @@ PLACE_NOUNS = frozenset(
         "neighbourhood",
         "neighborhood",
         "municipality",
+        "area",
+        "riding",
     }
 )
 #: Nations that GeoNames lists inside another country (a country for the gazetteer).
 NATIONS = ("England", "Scotland", "Wales", "Northern Ireland", "Czech Republic")
+#: Provinces, territories and states outside the US that GeoNames' city lists leave out (a region
+#: for the gazetteer): Canada's, and Australia's that are no common first name.
+REGIONS = (
+    "Alberta",
+    "British Columbia",
+    "Manitoba",
+    "New Brunswick",
+    "Newfoundland and Labrador",
+    "Newfoundland",
+    "Labrador",
+    "Nova Scotia",
+    "Ontario",
+    "Prince Edward Island",
+    "Quebec",
+    "Saskatchewan",
+    "Northwest Territories",
+    "Nunavut",
+    "Yukon",
+    "New South Wales",
+    "Queensland",
+    "South Australia",
+    "Western Australia",
+    "Tasmania",
+)
+#: Abbreviations of provinces and states that follow a town's name in news copy ("Milton, Ont.",
+#: "Amherst, N.S.", "Fresno, Calif."), compared without their full stops.
+REGION_ABBREVIATIONS = frozenset(
+    {
+        "ont",
+        "que",
+        "alta",
+        "sask",
+        "man",
+        "bc",
+        "ns",
+        "nb",
+        "pei",
+        "nfld",
+        "nl",
+        "nwt",
+        "ala",
+        "ariz",
+        "ark",
+        "calif",
+        "colo",
+        "conn",
+        "del",
+        "fla",
+        "ga",
+        "ill",
+        "ind",
+        "kan",
+        "ky",
+        "la",
+        "md",
+        "mass",
+        "mich",
+        "minn",
+        "miss",
+        "mo",
+        "mont",
+        "neb",
+        "nev",
+        "nh",
+        "nj",
+        "nm",
+        "ny",
+        "nc",
+        "nd",
+        "okla",
+        "ore",
+        "pa",
+        "ri",
+        "sc",
+        "sd",
+        "tenn",
+        "vt",
+        "va",
+        "wash",
+        "wis",
+        "wyo",
+    }
+)
+#: Nouns for a document that speaks for whoever made it: "a report by X said", "X's statement
+#: said", "says a paper on X's website"; "the report also said" is the one named before.
+DOCUMENT_NOUNS = frozenset(
+    {"statement", "document", "report", "paper", "study", "letter", "memo", "release"}
+)
 #: Nouns for someone speaking for a body: "a spokesman for X" speaks for X.
 SPOKESPERSON_WORDS = frozenset(
     {
@@ -822,6 +912,41 @@ WEAK_CUE_LEMMAS = frozenset(
     {"continue", "point", "begin", "think", "believe", "post", "cry", "laugh", "report"}
 )
 #: Lemmas of the verbs that attribute a quote ("said", "told", "added", …), weak ones included.
+#: Verbs that judge or characterise in words: not cues of a quoted sentence, but a quoted
+#: fragment inside their clause is their subject's words ("he decried the board for “turning
+#: its back”", "she praised the plan as “long overdue”").
+VERDICT_LEMMAS = frozenset(
+    {
+        "decry",
+        "bemoan",
+        "praise",
+        "mock",
+        "slam",
+        "denounce",
+        "condemn",
+        "label",
+        "dub",
+        "refer",
+        "tout",
+        "ridicule",
+        "applaud",
+        "thank",
+        "welcome",
+        "defend",
+        "attack",
+        "question",
+        "rebuke",
+        "chide",
+        "scold",
+        "lambast",
+        "lambaste",
+        "deride",
+        "characterise",
+        "characterize",
+        "portray",
+        "paint",
+    }
+)
 CUE_LEMMAS = WEAK_CUE_LEMMAS | frozenset(
     {
         "say",

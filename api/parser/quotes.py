@@ -55,6 +55,7 @@ from .entities import EntityAnalysis, ends_in_acronym
 from .lexicon import (
     ABBREVIATIONS,
     CUE_LEMMAS,
+    DOCUMENT_NOUNS,
     HONORIFICS,
     METALINGUISTIC_AFTER,
     METALINGUISTIC_BEFORE,
@@ -68,6 +69,7 @@ from .lexicon import (
     SPEAKER_PREPOSITIONS,
     SPOKESPERSON_WORDS,
     TITLE_WORDS,
+    VERDICT_LEMMAS,
     WEAK_CUE_LEMMAS,
 )
 
@@ -259,7 +261,7 @@ class _Resolver:
             # a participle cue ("…, stating, “…”") belongs to the nearest speech verb above it
             up = verb
             for _ in range(5):
-                if up.dep_ not in _CLIMB or up.head is up:
+                if up.dep_ not in _CLIMB or up.head.i == up.i:
                     break
                 up = up.head
                 if _is_cue(up, strong_only=True) and up.i not in self.quote_tokens:
@@ -293,6 +295,9 @@ class _Resolver:
             # quote as a second subject; the one outside the quote is the speaker
             outside = [c for c in subjects if c.i not in self.quote_tokens]
             subjects = outside or subjects
+            # "said Army Capt. Ana Ruiz" read as two subjects: the name, not the title
+            named = [c for c in subjects if c.lower_.rstrip(".") not in TITLE_WORDS]
+            subjects = named or subjects
             if subjects:
                 index = self.entity_of_np(subjects[0])
                 if index >= 0 or first or _is_cue(tok, strong_only=False):
@@ -300,7 +305,7 @@ class _Resolver:
             elif first and tok.tag_ != "VBG":
                 # “…,” Okafor, 61, told the Courier / “…,” novelist Ana Ruiz wrote: the words
                 # between the closing mark and the verb name the speaker, however parsed
-                named = self._name_before(tok)
+                named = self._name_before(tok) or self._name_right_before(tok)
                 if named is not None:
                     return named
                 # "said Mr Smith" parsed without a subject: a name right after the verb
@@ -322,7 +327,7 @@ class _Resolver:
                 described = self._description_after(tok)
                 if described is not None:
                     return described
-            if tok.dep_ in _CLIMB and tok.head is not tok:
+            if tok.dep_ in _CLIMB and tok.head.i != tok.i:
                 tok = tok.head
                 first = passive = False
                 continue
@@ -332,8 +337,46 @@ class _Resolver:
         ):
             # "Okafor said, going on to add that …" parsed apart: a speech verb with no
             # subject of its own continues the last one of its sentence that has one
-            return self._earlier_speaker(verb)
+            earlier = self._earlier_speaker(verb)
+            if earlier[0] < 0 and verb.tag_ == "VBG":
+                return self._clause_subject_before(verb)
+            return earlier
         return -1, verb.i
+
+    def _clause_subject_before(self, verb: Token) -> tuple[int, int]:
+        """ "Ruiz shared the news, writing “…”": a participle after a comma, however parsed,
+        speaks for the subject of the clause it follows (the nearest verb before it in its
+        sentence that has a subject someone the text names)."""
+        doc = self.doc
+        if verb.i == 0 or doc[verb.i - 1].text != ",":
+            return -1, verb.i
+        sent = self.sent_of[verb.i]
+        for k in range(verb.i - 2, -1, -1):
+            if self.sent_of[k] != sent or k in self.quote_tokens:
+                break
+            tok = doc[k]
+            if tok.pos_ not in ("VERB", "AUX"):
+                continue
+            for c in tok.children:
+                if c.dep_ == "nsubj" and c.i not in self.quote_tokens:
+                    index = self.entity_of_np(c)
+                    if index >= 0 and self.types[index] in ("PERSON", "ORG"):
+                        return index, c.i
+                    return -1, verb.i
+        return -1, verb.i
+
+    def _name_right_before(self, verb: Token) -> tuple[int, int] | None:
+        """ "In a statement, her adviser, Ana Ruiz, said: …" parsed with no subject: the person
+        or body named right before the verb (a comma between)."""
+        k = verb.i - 1
+        if k >= 0 and self.doc[k].text == ",":
+            k -= 1
+        if k < 0 or k in self.quote_tokens:
+            return None
+        index = self.an.entity_of_token(k)
+        if index >= 0 and self.types[index] in ("PERSON", "ORG"):
+            return index, k
+        return None
 
     def _description_after(self, verb: Token) -> tuple[int, int] | None:
         """“…,” says the cheerful owner. — a description right after the verb, which the
@@ -438,6 +481,12 @@ class _Resolver:
         index = an.entity_of_token(tok.i)
         if index >= 0:
             return index
+        if tok.lower_.rstrip(".") in TITLE_WORDS:
+            # "said Army Capt. Ana Ruiz" with the title read as the subject: the name after it
+            for k in range(tok.i + 1, min(tok.i + 3, len(self.doc))):
+                index = an.entity_of_token(k)
+                if index >= 0 and self.types[index] == "PERSON":
+                    return index
         low = tok.lower_
         if _is_pronoun(tok):
             return self.pronoun(tok)
@@ -458,11 +507,78 @@ class _Resolver:
             elif self.types[index] in ("ORG", "GPE", "NORP", "FAC", "LOC"):
                 orgs.append((self.types[index] != "ORG", not direct, index))
         direct_people = [index for indirect, index in people if not indirect]
+        if tok.lemma_.lower() in DOCUMENT_NOUNS and tok.pos_ == "NOUN":
+            # "a report by X", "X's statement", "a document on X's website": its maker
+            if people or orgs:
+                return min(people)[1] if people else min(orgs)[2]
+            maker = self._maker(tok)
+            return maker if maker >= 0 else self._issuer(tok)
         if tok.lemma_.lower() in SPOKESPERSON_WORDS or low in SPOKESPERSON_WORDS:
             # "a spokesman for X", "the X spokeswoman", "officials at X"
             if people:
                 return min(people)[1]
-            return min(orgs)[2] if orgs else -1
+            if orgs:
+                return min(orgs)[2]
+            return self._issuer(tok)
+        return self._np_entity(tok, people, orgs, direct_people, low)
+
+    def _maker(self, tok: Token) -> int:
+        """Who made a document, as its phrase names them: by X ("e-mailed to the Courier by
+        X"), then a possessor ("on X's website"); not whom it went to, nor its own title."""
+        ranked = []
+        for t in tok.subtree:
+            index = self.an.entity_of_token(t.i)
+            if index < 0 or t.i in self.quote_tokens or self.types[index] not in ("ORG", "PERSON"):
+                continue
+            path, up = [], t
+            while up.i != tok.i and len(path) < 8:
+                path.append(up)
+                up = up.head
+            if any(p.lower_ in ("to", "titled", "called", "named", "entitled") for p in path):
+                continue
+            by = any(p.dep_ == "agent" or p.lower_ in ("by", "from") for p in path)
+            poss = any(p.dep_ == "poss" for p in path)
+            if by or poss:
+                ranked.append((not by, t.i, index))
+        return min(ranked)[2] if ranked else -1
+
+    def _issuer(self, tok: Token) -> int:
+        """ "a statement released by X" is X's; "the statement also said" (with no maker named)
+        is the one whoever spoke "in a statement" in the last sentences issued."""
+        for child in tok.children:
+            if child.dep_ != "acl":
+                continue
+            for agent in child.children:
+                if agent.dep_ == "agent":
+                    for obj in agent.children:
+                        if obj.dep_ == "pobj":
+                            index = self.an.entity_of_token(obj.i)
+                            if index < 0:
+                                index = self.entity_of_np(obj)
+                            if index >= 0:
+                                return index
+        if not any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in tok.children):
+            return -1
+        noun = tok.lemma_.lower()
+        sent = self.sent_of[tok.i]
+        for k in sorted(self.cache, reverse=True):
+            if k >= tok.i:
+                continue
+            if sent - self.sent_of[k] > 4:
+                break
+            cue = self.cache[k]
+            if cue.speaker >= 0 and any(t.lemma_.lower() == noun for t in cue.token.subtree):
+                return cue.speaker
+        return -1
+
+    def _np_entity(
+        self,
+        tok: Token,
+        people: list[tuple[bool, int]],
+        orgs: list[tuple[bool, bool, int]],
+        direct_people: list[int],
+        low: str,
+    ) -> int:
         if direct_people:
             return direct_people[0]
         if people and low in TITLE_WORDS:
@@ -505,8 +621,8 @@ class _Resolver:
                 or _past_cue_form(words[0].lower_)
             ):
                 words = words[1:]  # "Stated Ruiz:" read as one name
-            if not words or not all(t.is_title or t.is_upper for t in words):
-                continue
+            if not words or not all(t.text[:1].isupper() for t in words):
+                continue  # (capitalised: "McNeil" and "Na'moks" are no title case)
             start, end = words[0].idx, words[-1].idx + len(words[-1].text)
             return self.doc.text[start:end], words[0]
         return None
@@ -628,6 +744,16 @@ class _Resolver:
         k = bisect.bisect_left(self.events, (tok.i, -1, False))
         recent = [e for e in reversed(self.events[:k]) if e[0] not in self.quote_tokens]
         near = [e for e in recent if sent - self.sent_of[e[0]] <= 2]
+        if low in PLURAL_PRONOUNS:
+            # "the owners, Ana Ruiz and Jo Lee, said … “…,” they said": people named together
+            # as the subject of these sentences' last attribution
+            for pos, index, subj in near:
+                if not subj or self.types[index] != "PERSON":
+                    continue
+                word = self.doc[pos]
+                if word.tag_ in ("NNS", "NNPS") or any(c.dep_ == "conj" for c in word.children):
+                    return index
+                break
         if low not in PERSONAL_PRONOUNS:
             # "it said", "they said": a body that has spoken in these sentences first
             for _pos, index, subj in near:
@@ -833,9 +959,12 @@ def extract(document: ArticleDocument, doc: Doc, analysis: EntityAnalysis) -> li
                 cue_tok = _holder(doc, i, j, resolver, boundaries)
             elif cue_tok is None and not metalinguistic and _fragment(inner, modifier):
                 # a fragment inside a speech verb's clause ("she urged voters to “stay
-                # home”"), whoever the verb's subject names
+                # home”", "he decried the board for “turning its back”"), whoever the verb's
+                # subject names
                 held = _holder(doc, i, j, resolver, boundaries)
-                if held is not None and _is_cue(held, strong_only=False):
+                if held is not None and (
+                    _is_cue(held, strong_only=False) or held.lemma_.lower() in VERDICT_LEMMAS
+                ):
                     cue_tok = held
         speaker, cue, via = -1, None, "continuation"
         if labelled >= 0:
@@ -860,6 +989,9 @@ def extract(document: ArticleDocument, doc: Doc, analysis: EntityAnalysis) -> li
                 via = "continuation"
             if speaker < 0:
                 speaker = _previous_subject(doc, resolver, i, quote_tokens, text, a)
+        if speaker < 0 and cue is None and labelled < 0:
+            # "It had, in her words, become “unhealthy.”": the words are hers
+            speaker, via = _in_their_words(doc, resolver, i, via)
         kind = "speech"
         if metalinguistic or (short and speaker < 0):
             kind = "term"
@@ -896,6 +1028,26 @@ def extract(document: ArticleDocument, doc: Doc, analysis: EntityAnalysis) -> li
 
 
 _LABEL = re.compile(r"^\s*([A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,2}):\s+\S")
+
+
+def _in_their_words(doc: Doc, resolver: _Resolver, i: int, via: str) -> tuple[int, str]:
+    """ "in her words", "in Ruiz's own words" shortly before the quote, in its sentence: the
+    words are the possessor's."""
+    if i >= len(doc):
+        return -1, via
+    sent = resolver.sent_of[i]
+    for k in range(i - 1, max(i - 12, -1), -1):
+        if resolver.sent_of[k] != sent:
+            break
+        tok = doc[k]
+        if tok.lower_ != "words" or k in resolver.quote_tokens or tok.head.lower_ != "in":
+            continue
+        for c in tok.children:
+            if c.dep_ == "poss":
+                index = resolver.entity_of_np(c)
+                if index >= 0:
+                    return index, resolver.via(c)
+    return -1, via
 
 
 def _transcript_label(inner: str, a: int, resolver: _Resolver) -> int:
@@ -1215,7 +1367,7 @@ def _colon_subject(doc: Doc, resolver: _Resolver, text: str, a: int, i: int) -> 
         if tok.i in resolver.quote_tokens:
             break
         subjects = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass") and c.i < k]
-        if subjects or tok.head is tok:
+        if subjects or tok.head.i == tok.i:
             break
         tok = tok.head
     if subjects:
