@@ -323,11 +323,11 @@ def test_a_cue_the_parser_left_without_subject_after_a_name_is_that_names() -> N
 
 def test_a_participle_after_a_comma_speaks_for_the_clause_before() -> None:
     got = speakers(
-        "Band backs candidate\n\n"
-        "Band member Flea shared the news on social media last week, writing “Feels great to "
-        "support someone I believe in.”"
+        "Band plays for the food bank\n\n"
+        "Band member Tamsin Rook shared the plan online on Friday, writing “Proud to play for "
+        "a town that turns up.”"
     )
-    assert got["Feels great to support someone I believe in."][0] == "Flea"
+    assert got["Proud to play for a town that turns up."][0] == "Tamsin Rook"
 
 
 def test_they_after_people_named_together_is_one_of_them() -> None:
@@ -346,28 +346,28 @@ def test_they_after_people_named_together_is_one_of_them() -> None:
 
 def test_a_statement_speaks_for_whoever_released_or_issued_it() -> None:
     got = speakers(
-        "Juice loses its place\n\n"
-        "The new food guide drops fruit juice.\n\n"
-        "The Valley Beverage Council said in a statement that juice “is a source of important "
-        "vitamins.” The statement also said that removing it could have “serious consequences "
-        "for diets.”\n\n"
-        "The two leaders discussed “the need for all countries to respect the rule of law,” "
-        "said a statement released by the Premier’s Office."
+        "Chocolate milk leaves the menu\n\n"
+        "The new school menu drops chocolate milk.\n\n"
+        "The Valley Dairy Council said in a statement that the drink “gives children calcium "
+        "they need.” The statement also said that dropping it would have “lasting effects on "
+        "lunches.”\n\n"
+        "The two mayors agreed on “a shared plan for the river crossing,” said a statement "
+        "released by the Premier’s Office."
     )
-    assert got["serious consequences for diets."][0] == "Valley Beverage Council"
-    assert got["the need for all countries to respect the rule of law,"][0] == "Premier’s Office"
+    assert got["lasting effects on lunches."][0] == "Valley Dairy Council"
+    assert got["a shared plan for the river crossing,"][0] == "Premier’s Office"
 
 
 def test_a_name_not_in_title_case_is_still_a_name() -> None:
-    # "Na'moks", "McNeil": capitalised, though not title case; the model tags no entity
+    # "Ta'wenna", "DeVane": capitalised, though not title case; the model tags no entity
     got = speakers(
-        "Chiefs respond\n\n"
-        "Officers made arrests at the camp on Monday.\n\n"
-        "But Hereditary Chief Na'moks said \"we're not there yet.\"\n\n"
-        '"I believe there has to be trust built," he said.'
+        "Elders respond\n\n"
+        "Officers cleared the road on Monday.\n\n"
+        'But Elder Ta\'wenna said "we are not done talking."\n\n'
+        '"Trust has to be earned before anything is signed," he said.'
     )
-    assert got["we're not there yet."][0].endswith("Na'moks")
-    assert got["I believe there has to be trust built,"][0].endswith("Na'moks")
+    assert got["we are not done talking."][0].endswith("Ta'wenna")
+    assert got["Trust has to be earned before anything is signed,"][0].endswith("Ta'wenna")
 
 
 def test_in_her_words_gives_the_words_to_her() -> None:

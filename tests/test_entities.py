@@ -249,17 +249,17 @@ def test_towns_set_among_places_are_places() -> None:
     # places, before a place noun; and the abbreviation itself is a place
     text = (
         "Storm cuts power\n\n"
-        "The storm hit Drayton Valley, Edmonton, Red Deer and Sundre on Monday. The games will "
-        "be held in the Moncton and Dieppe area next year.\n\n"
-        "A town hall was held at a Milton, Ont., high school on Thursday."
+        "The storm hit Edmonton, Calgary and Pellow Creek on Monday. The games will be held "
+        "in the Marsh Hollow and Tiller Bay area next year.\n\n"
+        "A town hall was held at a Brannock, Ont., high school on Thursday."
     )
     types = _types(text)
-    for name in ("Sundre", "Moncton", "Dieppe", "Milton", "Ont"):
+    for name in ("Pellow Creek", "Marsh Hollow", "Tiller Bay", "Brannock", "Ont"):
         assert types.get(name) == "GPE", (name, types)
 
 
 def test_a_province_is_a_place() -> None:
-    text = "Overdose deaths have risen in Nova Scotia, where the province's doctors warned of it."
+    text = "Ferry fares have risen in Nova Scotia, where the province's drivers complained of it."
     assert _types(text).get("Nova Scotia") == "GPE"
 
 
@@ -273,15 +273,15 @@ def test_words_that_are_no_one_are_no_person() -> None:
     # a job title left alone, a common word opening a line, an author's note, a contact label
     text = (
         "Budget row deepens\n\n"
-        "Story continues below advertisement\n\n"
+        "Article continues after this message\n\n"
         "She spoke of her years as an MLA in the provincial house.\n\n"
-        "Story continues below advertisement\n\n"
+        "Article continues after this message\n\n"
         "Email: jlee@example.com | Twitter: jolee_news\n\n"
         "Jo Lee is a Halifax-based freelance writer.\n\n"
         "With files from Sam Okafor"
     )
     people = {e.name for e in parse_article(text, file_name="t.txt").entities if e.type == "PERSON"}
-    assert not people & {"Story", "MLA", "Twitter", "Jo Lee", "Sam Okafor"}, people
+    assert not people & {"Article", "MLA", "Twitter", "Jo Lee", "Sam Okafor"}, people
 
 
 def test_a_title_before_a_name_is_the_role_not_a_body() -> None:
@@ -294,17 +294,17 @@ def test_a_title_before_a_name_is_the_role_not_a_body() -> None:
 def test_names_of_bodies_that_the_model_types_person() -> None:
     # a national body named after its country; a team written as a plural with "the"
     text = (
-        "Curling Canada said on Monday that it would review the rules. The Sharks won again, "
-        "and the Sharks coach praised the defence."
+        "Quilting Canada said on Monday that it would review the rules. The Otters won again, "
+        "and the Otters coach praised the defence."
     )
     types = _types(text)
-    assert types.get("Curling Canada") != "PERSON"
-    assert types.get("Sharks") != "PERSON"
+    assert types.get("Quilting Canada") != "PERSON"
+    assert types.get("Otters") != "PERSON"
 
 
 def test_a_hyphenated_given_name_is_kept_whole() -> None:
-    text = "South Korean President Moon Jae-in met the envoy in Seoul on Tuesday."
-    assert _types(text).get("Moon Jae-in") == "PERSON"
+    text = "The trade envoy Park Seo-yeon met the minister in Seoul on Tuesday."
+    assert _types(text).get("Park Seo-yeon") == "PERSON"
 
 
 def test_an_office_named_after_its_holder_is_one_name() -> None:

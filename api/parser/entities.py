@@ -402,7 +402,7 @@ def _clean(ent: Span, doc: Doc, text: str) -> list[RawMention | None]:
         and doc[j].whitespace_ == ""
         and doc[j + 1].is_alpha
     ):
-        j += 2  # "Moon Jae-in": a hyphenated given name NER cut at the hyphen
+        j += 2  # "Park Seo-yeon": a hyphenated given name NER cut at the hyphen
     if _role_before_name(doc, i, j):
         return [None]
     if i < j and doc[i].lower_ == "the":
@@ -689,7 +689,7 @@ def _merge(groups: list[_Group]) -> None:
             surnames = [
                 h for h in multi if _words(h.key)[-1] == words[0] and _group_type(h) == "PERSON"
             ]
-            # or the family name written first: "Kim" with "Kim Jong-un" and "Kim Yong-chol"
+            # or the family name written first: "Ryu" with "Ryu Tae-han" and "Ryu Min-ji"
             families = [
                 h
                 for h in multi
@@ -1004,7 +1004,7 @@ def _not_a_person(
 
     - a job title alone ("MLA", "Cpl", "UCP MLA"), which the name it stood before left behind;
     - a common English word capitalised only because it opens a sentence or a line ("Harsh
-      winter …", "Story continues below"): one word, not a first name, every mention at the
+      winter …", "Article continues …"): one word, not a first name, every mention at the
       start of a sentence, line or heading, never speaking;
     - the author of a note closing the article ("Jo Lee is a Toronto-based writer") or the
       reporter whose files it used ("With files from Jo Lee"), like a byline."""
@@ -1042,9 +1042,9 @@ def _not_a_person(
 
 def _body_not_person(doc: Doc, mentions: list[RawMention], name: str) -> bool:
     """A name typed PERSON that is a body's by its form, its first word no first name: it ends
-    in a country or province ("Hockey Canada": a national body), or it is a plural noun that
-    the text writes mostly with "the" ("the Sharks", "the Blue Jackets": a team) and whose
-    singular names no one ("the Clintons" is a family)."""
+    in a country or province ("Quilting Canada": a national body), or it is a plural noun that
+    the text writes mostly with "the" ("the Otters", "the Night Herons": a team) and whose
+    singular names no one ("the Okafors" is a family)."""
     words = name.split()
     if any(m.honorific or m.role or m.titled for m in mentions) or _given_as(words[0]) != "unknown":
         return False
@@ -1054,7 +1054,7 @@ def _body_not_person(doc: Doc, mentions: list[RawMention], name: str) -> bool:
     if not (last.endswith("s") and last[:1].isupper() and last[:-1].lower() in _dictionary_words()):
         return False
     with_the = sum(m.tok_start > 0 and doc[m.tok_start - 1].lower_ == "the" for m in mentions)
-    # mostly with "the" ("Tiger Woods" may follow "the" once); not a family ("the Clintons")
+    # mostly with "the" ("Ana Ruiz" may follow "the" once); not a family ("the Okafors")
     singular = last[:-1].lower()
     family = any(t.lower_ == singular and t.ent_type_ == "PERSON" for t in doc)
     return with_the * 2 >= len(mentions) and not family
@@ -1086,12 +1086,12 @@ def _place_not_person(doc: Doc, mentions: list[RawMention], name: str) -> bool:
         if head.dep_ in ("nsubj", "nsubjpass") and head.head.lemma_.lower() in CUE_LEMMAS:
             return False
     if any(_set_among_places(doc, m, strong_only=True) for m in mentions):
-        return True  # "Milton, Ont.", "the Hamilton area": a place, whoever else is so named
+        return True  # "Brannock, Ont.", "the Tiller Bay area": a place, whoever else is so named
     if _given_as(name.split()[0]) != "unknown":
         return False
     if place_kind(name) is None:
-        # a town too small for the gazetteer: only where the text sets it among places ("Red
-        # Deer and Sundre", "the Moncton and Dieppe area")
+        # a town too small for the gazetteer: only where the text sets it among places
+        # ("Calgary and Pellow Creek", "the Marsh Hollow and Tiller Bay area")
         return any(_set_among_places(doc, m) for m in mentions)
     # a one-word town's name is also a surname ("Obama" is a town too): the text must use it
     # as a place somewhere ("in Kelowna", "Nanaimo, B.C.")
@@ -1104,7 +1104,7 @@ def _place_not_person(doc: Doc, mentions: list[RawMention], name: str) -> bool:
 
 def _region_abbreviation(tok: Token) -> bool:
     """ "Ont.", "N.S.", "Calif." (a province or state as news copy abbreviates it), ending its
-    phrase ("Milton, Ont., high school"; not "NL MVP Ana Ruiz")."""
+    phrase ("Brannock, Ont., high school"; not "NL MVP Ana Ruiz")."""
     if not (tok.is_title or tok.is_upper):
         return False
     if tok.text.replace(".", "").lower() not in REGION_ABBREVIATIONS:
@@ -1119,9 +1119,9 @@ def _region_abbreviation(tok: Token) -> bool:
 
 
 def _set_among_places(doc: Doc, m: RawMention, strong_only: bool = False) -> bool:
-    """The mention is a region's abbreviation after a town ("Milton, Ont."), a town before one,
-    a place noun's modifier with its conjuncts ("the Moncton and Dieppe area"); or (not
-    ``strong_only``) a conjunct of a known place ("Edmonton, Red Deer and Sundre")."""
+    """The mention is a region's abbreviation after a town ("Brannock, Ont."), a town before one,
+    a place noun's modifier with its conjuncts ("the Marsh Hollow and Tiller Bay area"); or (not
+    ``strong_only``) a conjunct of a known place ("Edmonton, Calgary and Pellow Creek")."""
     if m.tok_end - m.tok_start == 1 and _region_abbreviation(doc[m.tok_start]):
         k = m.tok_start
         return k >= 2 and doc[k - 1].text == "," and doc[k - 2].is_title
@@ -1150,7 +1150,7 @@ def _set_among_places(doc: Doc, m: RawMention, strong_only: bool = False) -> boo
 
 
 def _compound_phrase(tok: Token) -> tuple[Token, str]:
-    """A token with the compound words in front of it ("Red Deer")."""
+    """A token with the compound words in front of it ("Pellow Creek")."""
     start = tok.i
     while (
         start > 0 and tok.doc[start - 1].dep_ == "compound" and tok.doc[start - 1].head.i == tok.i

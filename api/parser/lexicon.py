@@ -312,7 +312,7 @@ MATCH_VERBS = frozenset(
 MATCH_NOUNS = frozenset(
     {"victory", "win", "defeat", "loss", "match", "game", "draw", "final", "clash", "lead"}
 )
-#: Prepositions whose object is a place: "in Kelowna", "a man from Moncton".
+#: Prepositions whose object is a place: "in Kelowna", "a man from Brannock".
 PLACE_PREPOSITIONS = frozenset(
     {"in", "at", "from", "near", "outside", "across", "throughout", "around", "into", "inside"}
 )
@@ -364,7 +364,7 @@ REGIONS = (
     "Western Australia",
     "Tasmania",
 )
-#: Abbreviations of provinces and states that follow a town's name in news copy ("Milton, Ont.",
+#: Abbreviations of provinces and states that follow a town's name in news copy ("Brannock, Ont.",
 #: "Amherst, N.S.", "Fresno, Calif."), compared without their full stops.
 REGION_ABBREVIATIONS = frozenset(
     {

@@ -622,7 +622,7 @@ class _Resolver:
             ):
                 words = words[1:]  # "Stated Ruiz:" read as one name
             if not words or not all(t.text[:1].isupper() for t in words):
-                continue  # (capitalised: "McNeil" and "Na'moks" are no title case)
+                continue  # (capitalised: "DeVane" and "Ta'wenna" are no title case)
             start, end = words[0].idx, words[-1].idx + len(words[-1].text)
             return self.doc.text[start:end], words[0]
         return None
