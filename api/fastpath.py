@@ -63,9 +63,7 @@ from schemas.section import SectionSchema
 from . import compression, fields
 from .contract import (
     API_CSP,
-    CANONICAL_INTEGER,
     CSV,
-    CURSOR_PATTERN,
     EXPOSED_HEADERS,
     IMMUTABLE,
     JSON,
@@ -90,8 +88,6 @@ from .resources.common import (
 from .resources.entities import corpus_entity_list_body, entity_filters
 from .resources.quotes import quote_filters
 
-_INTEGER = re.compile(CANONICAL_INTEGER)
-_CURSOR = re.compile(CURSOR_PATTERN)
 _REQUEST_ID = re.compile(REQUEST_ID_PATTERN)
 _EXPOSED = ", ".join(sorted(EXPOSED_HEADERS))
 _SECURITY = [*SECURITY_HEADERS, ("Content-Security-Policy", API_CSP)]

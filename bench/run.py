@@ -201,10 +201,10 @@ def main(argv: list[str] | None = None) -> int:
             chosen = servers + ([("proxy", proxy_port)] if scenario.get("proxy") else [])
             # Rounds go app, floor, nginx (proxy), app, floor, …: each ratio is taken within
             # a round, so the machine's other work weighs on both sides of it alike.
+            sent = [f"{k}: {v}" for k, v in scenario["sent"].items()]
             for _ in range(args.rounds):
                 for server, port in chosen:
-                    headers = [f"{k}: {v}" for k, v in scenario["sent"].items()]
-                    headers += scenario["headers"].get(server, [])
+                    headers = sent + scenario["headers"].get(server, [])
                     run = run_wrk(wrk, port, scenario["url"], headers, args)
                     results.setdefault((scenario["name"], server), Runs()).append(run)
                     if scenario.get("heavy") and server == "app":
