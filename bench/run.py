@@ -91,6 +91,10 @@ class Result:
     p50_ms: float
     p99_ms: float
     errors: int
+    #: CPU time (user + system) the server's workers spent per answered request, in µs: what a
+    #: request costs the server, which the other processes on the machine do not move as they
+    #: move the rate (None for nginx, whose workers are not timed).
+    cpu_us: float | None = None
 
 
 class Runs(list):
@@ -107,6 +111,14 @@ class Runs(list):
     def ratio(self, other: Runs) -> float:
         """The median over rounds of :meth:`ratios`."""
         return statistics.median(self.ratios(other))
+
+    def cost_ratio(self, other: Runs) -> float | None:
+        """``other``'s CPU per request over this one's, the median over rounds (above 1: this
+        server spends less on a request)."""
+        pairs = [(m.cpu_us, t.cpu_us) for m, t in zip(self, other, strict=True)]
+        if not pairs or any(not m or t is None for m, t in pairs):
+            return None
+        return statistics.median(t / m for m, t in pairs)
 
     def spread(self, other: Runs) -> str:
         """The rounds' range of ratios to ``other``, when there are several."""
@@ -196,6 +208,7 @@ def main(argv: list[str] | None = None) -> int:
                 scenario["headers"]["nginx"] = [f"If-None-Match: {etag}"]
 
         servers = [("app", app_port), ("floor", floor_port), ("nginx", nginx_port)]
+        timed = {"app": app.pid, "floor": floor.pid}  # their workers' CPU is read per run
         results: dict[tuple[str, str], Runs] = {}
         for scenario in scenarios:
             chosen = servers + ([("proxy", proxy_port)] if scenario.get("proxy") else [])
@@ -205,7 +218,7 @@ def main(argv: list[str] | None = None) -> int:
             for _ in range(args.rounds):
                 for server, port in chosen:
                     headers = sent + scenario["headers"].get(server, [])
-                    run = run_wrk(wrk, port, scenario["url"], headers, args)
+                    run = run_wrk(wrk, port, scenario["url"], headers, args, timed.get(server))
                     results.setdefault((scenario["name"], server), Runs()).append(run)
                     if scenario.get("heavy") and server == "app":
                         settle(port)
@@ -426,6 +439,19 @@ def slow_clients(port: int) -> dict:
     }
 
 
+def children_cpu(master: int) -> float:
+    """CPU seconds (user + system) the living children of ``master`` have used so far (gunicorn
+    keeps its workers for the whole run: none is replaced between two readings)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    used = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) == master:
+                used += (int(fields[11]) + int(fields[12])) / tick
+    return used
+
+
 def worker_rss(master: int) -> list[float]:
     """Resident set size (MB) of each child of ``master``."""
     sizes = []
@@ -543,22 +569,28 @@ def nginx_etag(port: int, url: str, sent: dict) -> str:
     return fetch(port, url, sent)[1]["ETag"]
 
 
-def run_wrk(wrk: str, port: int, url: str, headers: list[str], args) -> Result:
+def run_wrk(
+    wrk: str, port: int, url: str, headers: list[str], args, master: int | None = None
+) -> Result:
     command = [wrk, "-t1", f"-c{args.connections}", f"-d{args.duration:g}s", "--latency"]
     command += ["--timeout", "10s"]  # a slow scenario is measured, not counted as errors
     for header in headers:
         command += ["-H", header]
     command.append(f"http://127.0.0.1:{port}{url}")
+    used = children_cpu(master) if master else 0.0
     out = subprocess.run(
         command, check=True, capture_output=True, text=True, timeout=args.duration + 60
     ).stdout
+    used = children_cpu(master) - used if master else 0.0
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     errors = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
     socket_errors = re.search(r"Socket errors: (.*)", out)
     bad = int(errors.group(1)) if errors else 0
     if socket_errors:
         bad += sum(int(x) for x in re.findall(r"\d+", socket_errors.group(1)))
-    return Result(rate, _percentile(out, "50%"), _percentile(out, "99%"), bad)
+    done = int(re.search(r"(\d+) requests in", out).group(1))
+    cpu_us = used / done * 1e6 if master and done else None
+    return Result(rate, _percentile(out, "50%"), _percentile(out, "99%"), bad, cpu_us)
 
 
 def _percentile(out: str, which: str) -> float:
@@ -582,6 +614,16 @@ def machine() -> str:
     return f"{os.cpu_count()} cores ({cpu}){memory}; load average {load:.1f} at the end"
 
 
+def _cost(app: Runs, floor: Runs) -> str:
+    """The CPU columns: each server's least CPU per request and the floor's over the app's
+    (the median of the rounds': above 1, a request costs the app less than the floor)."""
+    ratio = app.cost_ratio(floor)
+    if ratio is None:
+        return ""
+    least = min(r.cpu_us for r in app), min(r.cpu_us for r in floor)
+    return f" | {least[0]:6.0f} {least[1]:6.0f} {ratio:5.2f}"
+
+
 def report(args, scenarios, results, rss, ingest, slow) -> None:
     print()
     print(
@@ -591,7 +633,8 @@ def report(args, scenarios, results, rss, ingest, slow) -> None:
     )
     head = (
         f"{'scenario':34} {'app req/s':>10} {'p50':>7} {'p99':>7} | {'floor':>8} {'p99':>7} | "
-        f"{'nginx':>8} {'p99':>7} | {'/floor':>6} {'/nginx':>6}"
+        f"{'nginx':>8} {'p99':>7} | {'/floor':>6} {'/nginx':>6} | {'µs/req':>6} {'floor':>6} "
+        f"{'cost':>5}"
     )
     print(head)
     print("-" * len(head))
@@ -607,6 +650,7 @@ def report(args, scenarios, results, rss, ingest, slow) -> None:
             f"{name:34} {app.rate:10.0f} {app.p50_ms:6.2f}ms {app.p99_ms:6.2f}ms | "
             f"{floor.rate:8.0f} {floor.p99_ms:6.2f}ms | {ceiling.rate:8.0f} {ceiling.p99_ms:6.2f}ms"
             f" | {runs['app'].ratio(runs['floor']):6.2f} {runs['app'].ratio(runs['nginx']):6.2f}"
+            + _cost(runs["app"], runs["floor"])
             + runs["app"].spread(runs["floor"])
             + (flags if any(errors.values()) else "")
         )
@@ -634,6 +678,10 @@ def report(args, scenarios, results, rss, ingest, slow) -> None:
             )
         )
     print("304s: the floor and nginx rows of '304 revalidation' are their 200 for the same URL")
+    print(
+        "µs/req: CPU (user + system) of the server's workers per request; cost: the floor's "
+        "over the app's (above 1: the app spends less), the median of the rounds'"
+    )
     print(
         f"slow clients: {slow['idle_sockets']} idle + {slow['trickling_sockets']} trickling "
         f"sockets held; {slow['answered']}/{slow['probes']} /healthz probes answered, "
