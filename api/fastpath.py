@@ -42,22 +42,10 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import parse_etags
 
-from schemas.article import (
-    INCLUDE_CHOICES,
-    INCLUDES,
-    ArticleListQuerySchema,
-    ArticleSchema,
-    ArticleSummarySchema,
-)
+from schemas.article import INCLUDE_CHOICES, INCLUDES, ArticleSchema, ArticleSummarySchema
 from schemas.bullet import BulletSchema
-from schemas.common import PageQuerySchema
-from schemas.entity import (
-    CorpusEntityQuerySchema,
-    CorpusEntitySchema,
-    EntityQuerySchema,
-    EntitySchema,
-)
-from schemas.quote import QuoteQuerySchema, QuoteSchema
+from schemas.entity import CorpusEntitySchema, EntitySchema
+from schemas.quote import QuoteSchema
 from schemas.section import SectionSchema
 
 from . import compression, fields
@@ -170,6 +158,8 @@ class FastPath:
             raise RuntimeError(f"api.fastpath answers routes the app lacks: {missing}")
         #: By the app's endpoint name (what its URL map matches).
         self.routes = {endpoints[rule]: (rule, handler) for rule, handler in handlers.items()}
+        #: Each collection's query schema: the one its view declares (``@blp.arguments``).
+        self.schemas = {rule: _query_schema(app, endpoints[rule]) for rule in _COLLECTIONS}
         self._matched: dict[str, tuple] = {}
         self.pages = PageMemo()
         #: Requests answered here, for tests.
@@ -353,7 +343,7 @@ class FastPath:
     def _articles(self, path: str, params, rule: str, tree, query: str):
         """The article list, filtered or not, and search (the filter: the app's
         :func:`article_filter`)."""
-        args = _load(ArticleListQuerySchema, params, query)
+        args = _load(self.schemas[rule], params, query)
         where = article_filter(args)
         if "q" not in args:
             return self._page(
@@ -371,16 +361,15 @@ class FastPath:
         )
 
     def _entities(self, path: str, params, rule: str, tree, query: str):
-        args = _load(CorpusEntityQuerySchema, params, query)
+        args = _load(self.schemas[rule], params, query)
         return self._page(
             lambda: corpus_entity_list_body(self.store, args, path=path, params=params)
         )
 
     def _parts(self, path: str, params, article_id: str, rule: str, tree, query: str):
         kind = PARTS[rule]
-        schema, filters_of = _PART_QUERIES[kind]
-        args = _load(schema, params, query)
-        filters = filters_of(args)
+        args = _load(self.schemas[rule], params, query)
+        filters = _PART_FILTERS[kind](args)
         return self._page(
             lambda: part_page_body(
                 self.store, article_id, kind, args, path=path, params=params, **filters
@@ -408,12 +397,23 @@ def _load(schema: type, params, query: str) -> dict:
         raise Fallback from None
 
 
-#: Each part list's query schema and the store filters its parameters make (the resources').
-_PART_QUERIES = {
-    "sections": (PageQuerySchema, lambda args: {}),
-    "bullets": (PageQuerySchema, lambda args: {}),
-    "quotes": (QuoteQuerySchema, quote_filters),
-    "entities": (EntityQuerySchema, entity_filters),
+def _query_schema(app: Flask, endpoint: str) -> type:
+    """The query schema the endpoint's ``GET`` declares with ``@blp.arguments`` (flask-smorest
+    keeps it on the method), so that both paths load a request's parameters with one schema."""
+    method = app.view_functions[endpoint].view_class.get
+    declared = method._apidoc.get("arguments", {}).get("parameters", [])
+    found = [p["schema"] for p in declared if p.get("in") == "query"]
+    if len(found) != 1:
+        raise RuntimeError(f"api.fastpath: {endpoint} declares no single query schema")
+    return found[0]
+
+
+#: The store filters each part list's parameters make (the resources' own functions).
+_PART_FILTERS = {
+    "sections": lambda args: {},
+    "bullets": lambda args: {},
+    "quotes": quote_filters,
+    "entities": entity_filters,
 }
 
 
