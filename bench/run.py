@@ -212,11 +212,13 @@ def main(argv: list[str] | None = None) -> int:
         results: dict[tuple[str, str], Runs] = {}
         for scenario in scenarios:
             chosen = servers + ([("proxy", proxy_port)] if scenario.get("proxy") else [])
-            # Rounds go app, floor, nginx (proxy), app, floor, …: each ratio is taken within
-            # a round, so the machine's other work weighs on both sides of it alike.
+            # Rounds go app, floor, nginx (proxy), then floor, app, nginx (proxy), …: each
+            # ratio is taken within a round, so the machine's other work weighs on both sides
+            # of it alike, and neither side always runs first.
             sent = [f"{k}: {v}" for k, v in scenario["sent"].items()]
-            for _ in range(args.rounds):
-                for server, port in chosen:
+            for turn in range(args.rounds):
+                order = chosen if turn % 2 == 0 else [chosen[1], chosen[0], *chosen[2:]]
+                for server, port in order:
                     headers = sent + scenario["headers"].get(server, [])
                     run = run_wrk(wrk, port, scenario["url"], headers, args, timed.get(server))
                     results.setdefault((scenario["name"], server), Runs()).append(run)
