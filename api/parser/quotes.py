@@ -59,6 +59,7 @@ from .lexicon import (
     HONORIFICS,
     METALINGUISTIC_AFTER,
     METALINGUISTIC_BEFORE,
+    NAMING_LEMMAS,
     NEUTER_PRONOUNS,
     ORG_HEADS,
     ORG_NOUN_DETERMINERS,
@@ -939,10 +940,14 @@ def extract(document: ArticleDocument, doc: Doc, analysis: EntityAnalysis) -> li
         # ("According to Haley, the threats were an evolution of the “sextortion” scam")
         modifier = short and _modifies_a_noun(doc, i, j)
         cue_tok = None
+        caller = _caller(doc, i, resolver) if metalinguistic else None
+        if caller is not None:
+            # "a plan Ruiz calls “…”": a name for something, but the text says whose it is
+            metalinguistic = False
         labelled = -1 if metalinguistic else _transcript_label(inner, a, resolver)
         if labelled < 0 and not metalinguistic:
             labelled = _signature(text, b, resolver)
-        if labelled >= 0:
+        if labelled >= 0 or caller is not None:
             pass  # "OLSEN: We will…" names its speaker itself
         elif not metalinguistic:
             governing = _governing_cues(doc, i, j, quote_tokens, boundaries)
@@ -969,6 +974,9 @@ def extract(document: ArticleDocument, doc: Doc, analysis: EntityAnalysis) -> li
         speaker, cue, via = -1, None, "continuation"
         if labelled >= 0:
             speaker, via = labelled, "cue"
+        elif caller is not None:
+            cue_tok, speaker = caller[0], caller[1]
+            cue, via = _cue_span(doc, cue_tok), resolver.via(doc[caller[2]])
         elif cue_tok is not None:
             c = resolver.cue(cue_tok)
             speaker, cue, via = c.speaker, c.span, c.via
@@ -1028,6 +1036,37 @@ def extract(document: ArticleDocument, doc: Doc, analysis: EntityAnalysis) -> li
 
 
 _LABEL = re.compile(r"^\s*([A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,2}):\s+\S")
+
+
+def _caller(doc: Doc, i: int, resolver: _Resolver) -> tuple[Token, int, int] | None:
+    """ "what Ruiz called “…”", "a levy he calls “…”", "was branded “…” by Ruiz": a verb of
+    naming right before the opening mark, whose subject (or, in the passive, whose "by" phrase)
+    names a person or body, gives the quote its speaker (the verb, the speaker, the word naming
+    them). A name with no namer stays a term: "so-called", "known as", "a group called “…”",
+    and "they" or "it" (too often a crowd or a thing)."""
+    k = i - 1
+    while k >= 0 and (doc[k].text in _OPENERS or doc[k].is_space):
+        k -= 1
+    if k < 0 or k in resolver.quote_tokens:
+        return None
+    verb = doc[k]
+    if verb.pos_ != "VERB" or verb.lemma_.lower() not in NAMING_LEMMAS:
+        return None
+    if any(c.lower_ == "so" for c in verb.lefts):
+        return None  # "so called"
+    namers = [c for c in verb.children if c.dep_ == "nsubj" and c.i not in resolver.quote_tokens]
+    if not namers:
+        for agent in verb.children:
+            if agent.dep_ == "agent":
+                namers += [c for c in agent.children if c.dep_ == "pobj"]
+    if not namers:
+        return None
+    namer = namers[0]
+    if _is_pronoun(namer) and namer.lower_ not in PERSONAL_PRONOUNS:
+        return None
+    if not _names_holder(namer, resolver):
+        return None
+    return verb, resolver.entity_of_np(namer), namer.i
 
 
 def _in_their_words(doc: Doc, resolver: _Resolver, i: int, via: str) -> tuple[int, str]:

@@ -1,0 +1,39 @@
+"""Speaker attribution of quoted fragments and names, each rule with an article of our own
+(invented people, places and words)."""
+
+from __future__ import annotations
+
+import pytest
+
+from api.parser import parse_article
+
+pytestmark = pytest.mark.nlp
+
+
+def speakers(text: str) -> dict[str, tuple[str | None, str]]:
+    """Quote text -> (speaker name, kind), for a text we wrote."""
+    document = parse_article(text, file_name="speakers-r.txt")
+    return {q.text: (q.speaker.name if q.speaker else None, q.kind) for q in document.quotes}
+
+
+def test_a_name_someone_gives_is_theirs() -> None:
+    got = speakers(
+        "Harbour levy row\n\n"
+        "Marla Quint, who chairs the Eastvale ferry board, said the levy was what she called "
+        '"a floating disgrace" at the meeting. Tom Varga backs a plan Quint calls "daft." The '
+        'levy was branded "a tax on tides" by Tom Varga in March.'
+    )
+    assert got["a floating disgrace"] == ("Marla Quint", "speech")
+    assert got["daft."] == ("Marla Quint", "speech")
+    assert got["a tax on tides"] == ("Tom Varga", "speech")
+
+
+def test_a_name_nobody_is_said_to_give_stays_a_term() -> None:
+    got = speakers(
+        "Harbour levy row\n\n"
+        'Marla Quint said the so-called "harbour tax" would pass. A group called '
+        '"Eastvale Forward" met on Monday. Critics of what they call "the harbour grab" '
+        'gathered outside, and the scheme is known as "Tidepay" in the town.'
+    )
+    for term in ("harbour tax", "Eastvale Forward", "the harbour grab", "Tidepay"):
+        assert got[term] == (None, "term"), term
