@@ -37,3 +37,14 @@ def test_a_name_nobody_is_said_to_give_stays_a_term() -> None:
     )
     for term in ("harbour tax", "Eastvale Forward", "the harbour grab", "Tidepay"):
         assert got[term] == (None, "term"), term
+
+
+def test_a_verb_joined_to_one_with_a_subject_shares_it() -> None:
+    got = speakers(
+        "Ferry vote\n\n"
+        "On Sunday, Marla Quint slammed the change as a late reversal and accused Tom Varga of "
+        'a "cynical flip-flop." She thanked the crew "for their hard work" and called the '
+        'Eastvale Rowing Club "one of the finest clubs I know."'
+    )
+    assert got["cynical flip-flop."][0] == "Marla Quint"
+    assert got["one of the finest clubs I know."][0] == "Marla Quint"

@@ -303,7 +303,7 @@ class _Resolver:
                 index = self.entity_of_np(subjects[0])
                 if index >= 0 or first or _is_cue(tok, strong_only=False):
                     return index, subjects[0].i
-            elif first and tok.tag_ != "VBG":
+            elif first and tok.tag_ != "VBG" and not self._shares_subject(tok):
                 # “…,” Okafor, 61, told the Courier / “…,” novelist Ana Ruiz wrote: the words
                 # between the closing mark and the verb name the speaker, however parsed
                 named = self._name_before(tok) or self._name_right_before(tok)
@@ -343,6 +343,14 @@ class _Resolver:
                 return self._clause_subject_before(verb)
             return earlier
         return -1, verb.i
+
+    def _shares_subject(self, verb: Token) -> bool:
+        """ "Ruiz slammed the plan and accused Okafor of “…”": a verb joined to one with a subject
+        shares it; the name after it is its object, not an inverted subject."""
+        return verb.dep_ == "conj" and any(
+            c.dep_ in ("nsubj", "nsubjpass") and c.i not in self.quote_tokens
+            for c in verb.head.children
+        )
 
     def _clause_subject_before(self, verb: Token) -> tuple[int, int]:
         """ "Ruiz shared the news, writing “…”": a participle after a comma, however parsed,
