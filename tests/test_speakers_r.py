@@ -48,3 +48,15 @@ def test_a_verb_joined_to_one_with_a_subject_shares_it() -> None:
     )
     assert got["cynical flip-flop."][0] == "Marla Quint"
     assert got["one of the finest clubs I know."][0] == "Marla Quint"
+
+
+def test_a_subject_the_model_misreads_is_the_person_it_names() -> None:
+    got = speakers(
+        "Harbour board row\n\n"
+        "Ada Waters answered the harbour board in a post. Waters tweeted, “The board did the "
+        "same last week. They think they are above the rules.”"
+    )
+    assert got["The board did the same last week. They think they are above the rules."] == (
+        "Ada Waters",
+        "speech",
+    )

@@ -208,6 +208,8 @@ class _Resolver:
             return "pronoun"
         if self.an.entity_of_token(subject.i) >= 0 or subject.pos_ == "PROPN":
             return "cue"
+        if self._known_subject(subject) is not None:
+            return "cue"
         direct = [t for t, is_direct in _np_tokens(subject) if is_direct and t.i != subject.i]
         if self.proper_name(subject) is not None or any(
             self.an.entity_of_token(t.i) >= 0 for t in direct
@@ -403,6 +405,13 @@ class _Resolver:
         index = self.role(noun)
         return (index, noun.i) if index >= 0 else None
 
+    def _known_subject(self, tok: Token) -> tuple[int, int] | None:
+        """ "Ruiz tweeted, “…”" with "Ruiz" read as a common noun or a verb: a capitalised
+        subject that is the name or surname of someone named before is them."""
+        if tok.pos_ == "PROPN" or tok.dep_ not in ("nsubj", "nsubjpass"):
+            return None
+        return self._known_name_at(tok.i)
+
     def _known_name_at(self, k: int) -> tuple[int, int] | None:
         """“…,” said Brannock, … / “…,” Will wrote. — a capitalised word right after or before
         the verb that the model took for something else ("Will" for a modal), when it is the
@@ -499,6 +508,9 @@ class _Resolver:
         low = tok.lower_
         if _is_pronoun(tok):
             return self.pronoun(tok)
+        known = self._known_subject(tok)
+        if known is not None:
+            return known[0]
         if tok.pos_ == "PROPN" or self._capitalised_mid_sentence(tok):
             # the head is itself a name no entity span covers ("DeBoer said of the former
             # Senators captain": DeBoer, not the team named after "of")
