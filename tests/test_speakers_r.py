@@ -60,3 +60,13 @@ def test_a_subject_the_model_misreads_is_the_person_it_names() -> None:
         "Ada Waters",
         "speech",
     )
+
+
+def test_a_quote_mark_glued_to_the_words_around_it_keeps_its_speaker() -> None:
+    got = speakers(
+        "Ferry plan row\n\n"
+        "Marla Quint said,“Look, the ferry has no future here.” Tom Varga disagreed. “The "
+        "crossing pays for itself every summer,”Varga said."
+    )
+    assert got["Look, the ferry has no future here."] == ("Marla Quint", "speech")
+    assert got["The crossing pays for itself every summer,"] == ("Tom Varga", "speech")
