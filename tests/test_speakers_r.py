@@ -70,3 +70,19 @@ def test_a_quote_mark_glued_to_the_words_around_it_keeps_its_speaker() -> None:
     )
     assert got["Look, the ferry has no future here."] == ("Marla Quint", "speech")
     assert got["The crossing pays for itself every summer,"] == ("Tom Varga", "speech")
+
+
+def test_a_verb_of_manner_joined_to_one_with_a_subject_speaks_for_it() -> None:
+    got = speakers(
+        "Regatta day\n\n"
+        "Marla Quint spotted the trophy, picked it up and crowed, “Oh, it is mine,” which is "
+        "when Tom Varga left."
+    )
+    assert got["Oh, it is mine,"] == ("Marla Quint", "speech")
+
+
+def test_a_name_someone_gives_themselves_is_theirs() -> None:
+    got = speakers(
+        'Regatta day\n\nMarla Quint, the rower who calls herself "The Otter," won again.'
+    )
+    assert got["The Otter,"] == ("Marla Quint", "speech")

@@ -349,10 +349,18 @@ class _Resolver:
     def _shares_subject(self, verb: Token) -> bool:
         """ "Ruiz slammed the plan and accused Okafor of “…”": a verb joined to one with a subject
         shares it; the name after it is its object, not an inverted subject."""
-        return verb.dep_ == "conj" and any(
-            c.dep_ in ("nsubj", "nsubjpass") and c.i not in self.quote_tokens
-            for c in verb.head.children
-        )
+        return self._conj_subject(verb) is not None
+
+    def _conj_subject(self, verb: Token) -> Token | None:
+        """The subject of the first verb of a chain of joined verbs ("Ruiz spotted it, picked it
+        up and crowed …"), or None."""
+        head = verb
+        while head.dep_ == "conj" and head.head.i != head.i:
+            head = head.head
+            for c in head.children:
+                if c.dep_ in ("nsubj", "nsubjpass") and c.i not in self.quote_tokens:
+                    return c
+        return None
 
     def _clause_subject_before(self, verb: Token) -> tuple[int, int]:
         """ "Ruiz shared the news, writing “…”": a participle after a comma, however parsed,
@@ -1070,6 +1078,8 @@ def _caller(doc: Doc, i: int, resolver: _Resolver) -> tuple[Token, int, int] | N
     if k < 0 or k in resolver.quote_tokens:
         return None
     verb = doc[k]
+    if verb.tag_ == "PRP" and verb.head.i == k - 1:
+        verb = verb.head  # "she calls herself “…”", "he called it “…”"
     if verb.pos_ != "VERB" or verb.lemma_.lower() not in NAMING_LEMMAS:
         return None
     if any(c.lower_ == "so" for c in verb.lefts):
@@ -1082,6 +1092,9 @@ def _caller(doc: Doc, i: int, resolver: _Resolver) -> tuple[Token, int, int] | N
     if not namers:
         return None
     namer = namers[0]
+    if namer.tag_ in ("WP", "WDT") and verb.dep_ == "relcl":
+        # "the rower who calls herself “…”": who the relative clause is about
+        namer = verb.head.head if verb.head.dep_ == "appos" else verb.head
     if _is_pronoun(namer) and namer.lower_ not in PERSONAL_PRONOUNS:
         return None
     if not _names_holder(namer, resolver):
@@ -1546,6 +1559,10 @@ def _manner_cue(
         subjects = [
             c for c in tok.children if c.dep_ == "nsubj" and c.i not in resolver.quote_tokens
         ]
+        if not subjects and tok.i < i:
+            # "she picked it up and crowed, “…”": the subject of the verb it is joined to
+            shared = resolver._conj_subject(tok)
+            subjects = [shared] if shared is not None else []
         if tok.i >= j:
             # “…,” beamed Priya Raman, … : the name right after the verb is its subject,
             # whatever the parser made of it; “…,” Elyse scolded. likewise before it
