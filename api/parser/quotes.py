@@ -919,9 +919,19 @@ def _cue_span(doc: Doc, tok: Token) -> Span:
     return Span(tok.text, tok.idx, tok.idx + len(tok.text))
 
 
+def _as_put(tok: Token) -> bool:
+    """ "as Ruiz put it, “…”": an attribution, though "put" is no speech verb."""
+    if tok.lemma_.lower() != "put" or tok.pos_ != "VERB":
+        return False
+    children = {c.lower_ for c in tok.children}
+    return "it" in children and "as" in children
+
+
 def _is_cue(tok: Token, strong_only: bool) -> bool:
     if tok.lower_ == "according":
         return tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].lower_ == "to"
+    if _as_put(tok):
+        return True
     if tok.pos_ not in ("VERB", "AUX") or tok.lemma_.lower() not in CUE_LEMMAS:
         return False
     return not (strong_only and tok.lemma_.lower() in WEAK_CUE_LEMMAS)
@@ -1238,7 +1248,7 @@ def _governing_cues(
         for tok in _ancestors_outside(root, quote_tokens, 10):
             for child in tok.children:
                 if (
-                    child.dep_ == "parataxis"
+                    (child.dep_ == "parataxis" or (child.dep_ == "advcl" and _as_put(child)))
                     and child.i not in quote_tokens
                     and _is_cue(child, strong_only=False)
                     and any(c.dep_ == "nsubj" for c in child.children)
