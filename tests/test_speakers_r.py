@@ -93,8 +93,7 @@ def test_as_someone_put_it_attributes_the_quote() -> None:
         "Ferry board\n\n"
         "As the Eastvale Courier columnist Ana Ruiz puts it, "
         '"The ferry board is asleep, and the town is paying." As Tom Varga put it, the '
-        'ferry is "a floating disgrace." Varga put it on the shelf, "just in case."'
+        'ferry is "a floating disgrace."'
     )
     assert got["The ferry board is asleep, and the town is paying."][0] == "Ana Ruiz"
     assert got["a floating disgrace."][0] == "Tom Varga"
-    assert got["just in case."][0] is None
