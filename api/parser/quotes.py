@@ -36,6 +36,9 @@ issued speaks for them, a study by X for X; a subjectless speech verb continues 
 speaker; a quoted sentence or paragraph after prose about a named person is theirs; an article's
 first attribution to a group it describes ("campaigners have warned") goes to the body the next
 sentences name as speaking; a lower-case fragment inside a speech verb's clause is its subject's.
+A name given with a verb of naming is the namer's words ("a plan Ruiz calls “…”"); a cue joined
+to a verb with a subject shares it ("Ruiz slammed it and accused Okafor of “…”"); "as Ruiz put
+it" attributes; a capitalised subject the model misread is the person it names, if named before.
 
 **Kind**: ``term`` for a short quote (at most four words, no sentence punctuation) with no
 attributed speaker, or one used as a word ("what “sustainable” means", "so-called “…”"); such
