@@ -1069,6 +1069,9 @@ METALINGUISTIC_BEFORE = (
 )
 #: Words right after a quote that make it a term ("“sustainable” means …").
 #: Matched in any case; joined into a regular expression.
+#: Verbs of naming ("Ruiz calls it “…”", "a plan she dubbed “…”"): a quote right after one
+#: is a term unless the verb has a subject (or a "by" phrase) that names who used the words.
+NAMING_LEMMAS = frozenset({"call", "dub", "term", "label", "brand", "nickname"})
 METALINGUISTIC_AFTER = ("means", "meant", "mean", "stands for", "refers to", "is defined")
 #: Abbreviations whose full stop ends no sentence (as written, case-sensitive; a single
 #: capital letter counts too). Joined into a regular expression.

@@ -51,6 +51,7 @@ def load_model(name: str | None = None) -> Language:
                 import spacy
 
                 model = spacy.load(name)
+                _split_glued_quote_marks(model)
                 if "parser" in model.pipe_names:
                     _register_line_breaks()
                     model.add_pipe(LINE_BREAKS, before="parser")
@@ -64,6 +65,22 @@ def load_model(name: str | None = None) -> Language:
                 ) from exc
             _models[name] = model
     return model
+
+
+def _split_glued_quote_marks(model: Language) -> None:
+    """A double quote mark glued to the words around it is a token of its own: "said,“We …",
+    "… paranoia,”Ruiz said", "… here.”Ruiz" (a space lost in the source). Otherwise the
+    tokenizer makes one word of the cue, the mark and the name, and the quote loses its
+    speaker."""
+    from spacy.util import compile_infix_regex
+
+    infixes = [
+        *model.Defaults.infixes,
+        r"(?<=\w)[.,!?;:](?=[“”\"])",
+        r"(?<=[.,!?;:])[“”\"](?=\w)",
+        r"(?<=[a-z])[“”](?=[A-Z])",
+    ]
+    model.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
 
 
 #: The pipeline component that starts a sentence at every line break (see below).

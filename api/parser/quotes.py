@@ -36,6 +36,9 @@ issued speaks for them, a study by X for X; a subjectless speech verb continues 
 speaker; a quoted sentence or paragraph after prose about a named person is theirs; an article's
 first attribution to a group it describes ("campaigners have warned") goes to the body the next
 sentences name as speaking; a lower-case fragment inside a speech verb's clause is its subject's.
+A name given with a verb of naming is the namer's words ("a plan Ruiz calls “…”"); a cue joined
+to a verb with a subject shares it ("Ruiz slammed it and accused Okafor of “…”"); "as Ruiz put
+it" attributes; a capitalised subject the model misread is the person it names, if named before.
 
 **Kind**: ``term`` for a short quote (at most four words, no sentence punctuation) with no
 attributed speaker, or one used as a word ("what “sustainable” means", "so-called “…”"); such
@@ -59,6 +62,7 @@ from .lexicon import (
     HONORIFICS,
     METALINGUISTIC_AFTER,
     METALINGUISTIC_BEFORE,
+    NAMING_LEMMAS,
     NEUTER_PRONOUNS,
     ORG_HEADS,
     ORG_NOUN_DETERMINERS,
@@ -207,6 +211,8 @@ class _Resolver:
             return "pronoun"
         if self.an.entity_of_token(subject.i) >= 0 or subject.pos_ == "PROPN":
             return "cue"
+        if self._known_subject(subject) is not None:
+            return "cue"
         direct = [t for t, is_direct in _np_tokens(subject) if is_direct and t.i != subject.i]
         if self.proper_name(subject) is not None or any(
             self.an.entity_of_token(t.i) >= 0 for t in direct
@@ -302,7 +308,7 @@ class _Resolver:
                 index = self.entity_of_np(subjects[0])
                 if index >= 0 or first or _is_cue(tok, strong_only=False):
                     return index, subjects[0].i
-            elif first and tok.tag_ != "VBG":
+            elif first and tok.tag_ != "VBG" and not self._shares_subject(tok):
                 # “…,” Okafor, 61, told the Courier / “…,” novelist Ana Ruiz wrote: the words
                 # between the closing mark and the verb name the speaker, however parsed
                 named = self._name_before(tok) or self._name_right_before(tok)
@@ -342,6 +348,22 @@ class _Resolver:
                 return self._clause_subject_before(verb)
             return earlier
         return -1, verb.i
+
+    def _shares_subject(self, verb: Token) -> bool:
+        """ "Ruiz slammed the plan and accused Okafor of “…”": a verb joined to one with a subject
+        shares it; the name after it is its object, not an inverted subject."""
+        return self._conj_subject(verb) is not None
+
+    def _conj_subject(self, verb: Token) -> Token | None:
+        """The subject of the first verb of a chain of joined verbs ("Ruiz spotted it, picked it
+        up and crowed …"), or None."""
+        head = verb
+        while head.dep_ == "conj" and head.head.i != head.i:
+            head = head.head
+            for c in head.children:
+                if c.dep_ in ("nsubj", "nsubjpass") and c.i not in self.quote_tokens:
+                    return c
+        return None
 
     def _clause_subject_before(self, verb: Token) -> tuple[int, int]:
         """ "Ruiz shared the news, writing “…”": a participle after a comma, however parsed,
@@ -393,6 +415,13 @@ class _Resolver:
             return None
         index = self.role(noun)
         return (index, noun.i) if index >= 0 else None
+
+    def _known_subject(self, tok: Token) -> tuple[int, int] | None:
+        """ "Ruiz tweeted, “…”" with "Ruiz" read as a common noun or a verb: a capitalised
+        subject that is the name or surname of someone named before is them."""
+        if tok.pos_ == "PROPN" or tok.dep_ not in ("nsubj", "nsubjpass"):
+            return None
+        return self._known_name_at(tok.i)
 
     def _known_name_at(self, k: int) -> tuple[int, int] | None:
         """“…,” said Brannock, … / “…,” Will wrote. — a capitalised word right after or before
@@ -490,6 +519,9 @@ class _Resolver:
         low = tok.lower_
         if _is_pronoun(tok):
             return self.pronoun(tok)
+        known = self._known_subject(tok)
+        if known is not None:
+            return known[0]
         if tok.pos_ == "PROPN" or self._capitalised_mid_sentence(tok):
             # the head is itself a name no entity span covers ("DeBoer said of the former
             # Senators captain": DeBoer, not the team named after "of")
@@ -890,9 +922,19 @@ def _cue_span(doc: Doc, tok: Token) -> Span:
     return Span(tok.text, tok.idx, tok.idx + len(tok.text))
 
 
+def _as_put(tok: Token) -> bool:
+    """ "as Ruiz put it, “…”": an attribution, though "put" is no speech verb."""
+    if tok.lemma_.lower() != "put" or tok.pos_ != "VERB":
+        return False
+    children = {c.lower_ for c in tok.children}
+    return "it" in children and "as" in children
+
+
 def _is_cue(tok: Token, strong_only: bool) -> bool:
     if tok.lower_ == "according":
         return tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].lower_ == "to"
+    if _as_put(tok):
+        return True
     if tok.pos_ not in ("VERB", "AUX") or tok.lemma_.lower() not in CUE_LEMMAS:
         return False
     return not (strong_only and tok.lemma_.lower() in WEAK_CUE_LEMMAS)
@@ -939,10 +981,14 @@ def extract(document: ArticleDocument, doc: Doc, analysis: EntityAnalysis) -> li
         # ("According to Haley, the threats were an evolution of the “sextortion” scam")
         modifier = short and _modifies_a_noun(doc, i, j)
         cue_tok = None
+        caller = _caller(doc, i, resolver) if metalinguistic else None
+        if caller is not None:
+            # "a plan Ruiz calls “…”": a name for something, but the text says whose it is
+            metalinguistic = False
         labelled = -1 if metalinguistic else _transcript_label(inner, a, resolver)
         if labelled < 0 and not metalinguistic:
             labelled = _signature(text, b, resolver)
-        if labelled >= 0:
+        if labelled >= 0 or caller is not None:
             pass  # "OLSEN: We will…" names its speaker itself
         elif not metalinguistic:
             governing = _governing_cues(doc, i, j, quote_tokens, boundaries)
@@ -969,6 +1015,9 @@ def extract(document: ArticleDocument, doc: Doc, analysis: EntityAnalysis) -> li
         speaker, cue, via = -1, None, "continuation"
         if labelled >= 0:
             speaker, via = labelled, "cue"
+        elif caller is not None:
+            cue_tok, speaker = caller[0], caller[1]
+            cue, via = _cue_span(doc, cue_tok), resolver.via(doc[caller[2]])
         elif cue_tok is not None:
             c = resolver.cue(cue_tok)
             speaker, cue, via = c.speaker, c.span, c.via
@@ -1028,6 +1077,42 @@ def extract(document: ArticleDocument, doc: Doc, analysis: EntityAnalysis) -> li
 
 
 _LABEL = re.compile(r"^\s*([A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,2}):\s+\S")
+
+
+def _caller(doc: Doc, i: int, resolver: _Resolver) -> tuple[Token, int, int] | None:
+    """ "what Ruiz called “…”", "a levy he calls “…”", "was branded “…” by Ruiz": a verb of
+    naming right before the opening mark, whose subject (or, in the passive, whose "by" phrase)
+    names a person or body, gives the quote its speaker (the verb, the speaker, the word naming
+    them). A name with no namer stays a term: "so-called", "known as", "a group called “…”",
+    and "they" or "it" (too often a crowd or a thing)."""
+    k = i - 1
+    while k >= 0 and (doc[k].text in _OPENERS or doc[k].is_space):
+        k -= 1
+    if k < 0 or k in resolver.quote_tokens:
+        return None
+    verb = doc[k]
+    if verb.tag_ == "PRP" and verb.head.i == k - 1:
+        verb = verb.head  # "she calls herself “…”", "he called it “…”"
+    if verb.pos_ != "VERB" or verb.lemma_.lower() not in NAMING_LEMMAS:
+        return None
+    if any(c.lower_ == "so" for c in verb.lefts):
+        return None  # "so called"
+    namers = [c for c in verb.children if c.dep_ == "nsubj" and c.i not in resolver.quote_tokens]
+    if not namers:
+        for agent in verb.children:
+            if agent.dep_ == "agent":
+                namers += [c for c in agent.children if c.dep_ == "pobj"]
+    if not namers:
+        return None
+    namer = namers[0]
+    if namer.tag_ in ("WP", "WDT") and verb.dep_ == "relcl":
+        # "the rower who calls herself “…”": who the relative clause is about
+        namer = verb.head.head if verb.head.dep_ == "appos" else verb.head
+    if _is_pronoun(namer) and namer.lower_ not in PERSONAL_PRONOUNS:
+        return None
+    if not _names_holder(namer, resolver):
+        return None
+    return verb, resolver.entity_of_np(namer), namer.i
 
 
 def _in_their_words(doc: Doc, resolver: _Resolver, i: int, via: str) -> tuple[int, str]:
@@ -1166,7 +1251,7 @@ def _governing_cues(
         for tok in _ancestors_outside(root, quote_tokens, 10):
             for child in tok.children:
                 if (
-                    child.dep_ == "parataxis"
+                    (child.dep_ == "parataxis" or (child.dep_ == "advcl" and _as_put(child)))
                     and child.i not in quote_tokens
                     and _is_cue(child, strong_only=False)
                     and any(c.dep_ == "nsubj" for c in child.children)
@@ -1487,6 +1572,10 @@ def _manner_cue(
         subjects = [
             c for c in tok.children if c.dep_ == "nsubj" and c.i not in resolver.quote_tokens
         ]
+        if not subjects and tok.i < i:
+            # "she picked it up and crowed, “…”": the subject of the verb it is joined to
+            shared = resolver._conj_subject(tok)
+            subjects = [shared] if shared is not None else []
         if tok.i >= j:
             # “…,” beamed Priya Raman, … : the name right after the verb is its subject,
             # whatever the parser made of it; “…,” Elyse scolded. likewise before it
