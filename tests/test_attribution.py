@@ -63,11 +63,11 @@ def test_any_verb_in_the_place_of_a_cue_attributes_the_quote() -> None:
 
 def test_a_participle_takes_the_subject_of_the_verb_it_hangs_from() -> None:
     got = speakers(
-        "Trade dispute deepens\n\n"
-        "Foreign ministry spokeswoman Mei Lin hit back on Tuesday, saying Canada should "
-        '"respect the rule of law and stop making irresponsible remarks."'
+        "Survey dispute deepens\n\n"
+        "Harbour board spokeswoman Mei Lin hit back on Tuesday, saying the council should "
+        '"read the tide survey before it makes any more promises."'
     )
-    quote = "respect the rule of law and stop making irresponsible remarks."
+    quote = "read the tide survey before it makes any more promises."
     assert got[quote][0] == "Mei Lin"
 
 
@@ -77,9 +77,9 @@ def test_she_is_the_person_named_in_apposition_not_a_body_that_spoke_before() ->
         "In 2015 the National Health Board suggested limits on sugar in drinks.\n\n"
         "Amara Diallo, a nutrition manager with the Heart Fund, said the new advice was "
         "welcome.\n\n"
-        '"Sugary drinks have little to no benefit for children," she said.'
+        '"Fizzy drinks add nothing a growing child needs," she said.'
     )
-    assert got["Sugary drinks have little to no benefit for children,"] == (
+    assert got["Fizzy drinks add nothing a growing child needs,"] == (
         "Amara Diallo",
         "pronoun",
     )
@@ -193,8 +193,8 @@ def test_a_reporting_clause_set_inside_the_sentence_governs_it() -> None:
 def test_a_noun_for_a_man_or_woman_tells_the_gender_of_a_single_name() -> None:
     got = speakers(
         "Vigil\n\n"
-        "For Nadia Karim, Friday is a day she has waited for. Her father Sami was one of "
-        "the victims.\n\n"
+        "For Nadia Karim, the verdict is what she has hoped for since spring. Her uncle Sami "
+        "was hurt in the ferry crash.\n\n"
         '"I am looking forward to hearing the sentence," she said.'
     )
     assert got["I am looking forward to hearing the sentence,"][0] == "Nadia Karim"
@@ -225,12 +225,12 @@ def test_he_is_a_person_who_spoke_before_a_body_named_in_a_heading_line() -> Non
 
 def test_a_first_name_given_to_both_leaves_the_gender_to_the_pronouns() -> None:
     got = speakers(
-        "Milk in schools\n\n"
-        "The Dairy Council welcomed the guide on Monday.\n\n"
-        "Lee Harrow, a health manager with Milk Matters, said she is unsure what schools "
-        'will do. "We will keep encouraging milk at school and at home," she said.'
+        "Night ferries\n\n"
+        "The Ferry Council welcomed the timetable on Monday.\n\n"
+        "Lee Harrow, a planner with Tides First, said she does not know what the crews "
+        'will do. "We will keep pushing for a crossing after dark," she said.'
     )
-    assert got["We will keep encouraging milk at school and at home,"][0] == "Lee Harrow"
+    assert got["We will keep pushing for a crossing after dark,"][0] == "Lee Harrow"
 
 
 def test_a_quote_signed_with_a_dash_and_a_name_is_that_persons() -> None:
@@ -306,10 +306,10 @@ def test_a_fragment_under_a_verb_that_judges_in_words_is_its_subjects() -> None:
         "Rally ends\n\n"
         "The senator spoke on Monday.\n\n"
         "Marsh decried the board for “turning its back” on working families.\n\n"
-        "Okafor also bemoaned a climate in which people “literally hate each other” now."
+        "Okafor also bemoaned a season in which the council “barely met at all” by June."
     )
     assert got["turning its back"] == ("Marsh", "cue")
-    assert got["literally hate each other"] == ("Okafor", "cue")
+    assert got["barely met at all"] == ("Okafor", "cue")
 
 
 def test_a_cue_the_parser_left_without_subject_after_a_name_is_that_names() -> None:
@@ -346,15 +346,15 @@ def test_they_after_people_named_together_is_one_of_them() -> None:
 
 def test_a_statement_speaks_for_whoever_released_or_issued_it() -> None:
     got = speakers(
-        "Chocolate milk leaves the menu\n\n"
-        "The new school menu drops chocolate milk.\n\n"
-        "The Valley Dairy Council said in a statement that the drink “gives children calcium "
-        "they need.” The statement also said that dropping it would have “lasting effects on "
-        "lunches.”\n\n"
+        "Apples leave the fruit bowl\n\n"
+        "The new school menu drops the morning apple.\n\n"
+        "The Valley Orchard Council said in a statement that the apples “keep the fruit bowl "
+        "full every week.” The statement also said that dropping them would be “a sad day for "
+        "the orchards.”\n\n"
         "The two mayors agreed on “a shared plan for the river crossing,” said a statement "
         "released by the Premier’s Office."
     )
-    assert got["lasting effects on lunches."][0] == "Valley Dairy Council"
+    assert got["a sad day for the orchards."][0] == "Valley Orchard Council"
     assert got["a shared plan for the river crossing,"][0] == "Premier’s Office"
 
 
@@ -373,16 +373,16 @@ def test_a_name_not_in_title_case_is_still_a_name() -> None:
 def test_in_her_words_gives_the_words_to_her() -> None:
     got = speakers(
         "Mother speaks out\n\n"
-        "Wendy Gold now lives in a small bungalow with two rescue dogs. She used to have a "
-        'shrine to her son, but put it in storage. It had, in her words, become "unhealthy."'
+        "Wendy Gold sold the family boat last year. She kept its old sails in the shed for a "
+        'while, but the shed was, in her words, "a museum of bad weather."'
     )
-    assert got["unhealthy."] == ("Wendy Gold", "pronoun")
+    assert got["a museum of bad weather."] == ("Wendy Gold", "pronoun")
 
 
 def test_a_document_speaks_for_whoever_it_is_by() -> None:
     got = speakers(
         "Mail row\n\n"
-        "A statement e-mailed to The Courier by Reagan Ruslo, who joined the board last month, "
-        "said “the station will respect the order of the court.”"
+        "A statement e-mailed by Reagan Ruslo, the newest member of the harbour board, on "
+        "Sunday said “the lifeboat station stays open all winter.”"
     )
-    assert got["the station will respect the order of the court."][0] == "Reagan Ruslo"
+    assert got["the lifeboat station stays open all winter."][0] == "Reagan Ruslo"

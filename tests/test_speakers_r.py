@@ -42,22 +42,22 @@ def test_a_name_nobody_is_said_to_give_stays_a_term() -> None:
 def test_a_verb_joined_to_one_with_a_subject_shares_it() -> None:
     got = speakers(
         "Ferry vote\n\n"
-        "On Sunday, Marla Quint slammed the change as a late reversal and accused Tom Varga of "
-        'a "cynical flip-flop." She thanked the crew "for their hard work" and called the '
-        'Eastvale Rowing Club "one of the finest clubs I know."'
+        "Marla Quint read the harbour budget twice on Tuesday and accused Tom Varga of "
+        '"sitting on the pier money." She thanked the crew "for keeping the slipway open" and '
+        'called the Eastvale Rowing Club "the pride of the whole estuary."'
     )
-    assert got["cynical flip-flop."][0] == "Marla Quint"
-    assert got["one of the finest clubs I know."][0] == "Marla Quint"
+    assert got["sitting on the pier money."][0] == "Marla Quint"
+    assert got["the pride of the whole estuary."][0] == "Marla Quint"
 
 
 def test_a_subject_the_model_misreads_is_the_person_it_names() -> None:
     got = speakers(
         "Harbour board row\n\n"
-        "Ada Waters answered the harbour board in a post. Waters tweeted, “The board did the "
-        "same last week. They think they are above the rules.”"
+        "Ilse Banks wrote to the harbour board on Monday. Banks posted, “The tide tables were "
+        "ignored again. Nobody on that board reads a survey.”"
     )
-    assert got["The board did the same last week. They think they are above the rules."] == (
-        "Ada Waters",
+    assert got["The tide tables were ignored again. Nobody on that board reads a survey."] == (
+        "Ilse Banks",
         "speech",
     )
 
@@ -65,35 +65,37 @@ def test_a_subject_the_model_misreads_is_the_person_it_names() -> None:
 def test_a_quote_mark_glued_to_the_words_around_it_keeps_its_speaker() -> None:
     got = speakers(
         "Ferry plan row\n\n"
-        "Marla Quint said,“Look, the ferry has no future here.” Tom Varga disagreed. “The "
+        "Marla Quint said,“The ferry sails on Sunday whatever the board decides.” Tom Varga "
+        "disagreed. “The "
         "crossing pays for itself every summer,”Varga said."
     )
-    assert got["Look, the ferry has no future here."] == ("Marla Quint", "speech")
+    assert got["The ferry sails on Sunday whatever the board decides."] == ("Marla Quint", "speech")
     assert got["The crossing pays for itself every summer,"] == ("Tom Varga", "speech")
 
 
 def test_a_verb_of_manner_joined_to_one_with_a_subject_speaks_for_it() -> None:
     got = speakers(
         "Regatta day\n\n"
-        "Marla Quint spotted the trophy, picked it up and crowed, “Oh, it is mine,” which is "
-        "when Tom Varga left."
+        "Marla Quint read the results, folded the sheet and muttered, “Well, that settles it,” "
+        "before the hall emptied."
     )
-    assert got["Oh, it is mine,"] == ("Marla Quint", "speech")
+    assert got["Well, that settles it,"] == ("Marla Quint", "speech")
 
 
 def test_a_name_someone_gives_themselves_is_theirs() -> None:
     got = speakers(
-        'Regatta day\n\nMarla Quint, the rower who calls herself "The Otter," won again.'
+        'Pier pilots\n\nMarla Quint, who calls herself "Captain Slack" on the quay, '
+        "retired on Friday after forty winters."
     )
-    assert got["The Otter,"] == ("Marla Quint", "speech")
+    assert got["Captain Slack"] == ("Marla Quint", "speech")
 
 
 def test_as_someone_put_it_attributes_the_quote() -> None:
     got = speakers(
         "Ferry board\n\n"
-        "As the Eastvale Courier columnist Ana Ruiz puts it, "
-        '"The ferry board is asleep, and the town is paying." As Tom Varga put it, the '
-        'ferry is "a floating disgrace."'
+        "Ana Ruiz, an engineer on the Eastvale pier, sees it another way. As Ana Ruiz put it "
+        'on Monday, "A pier is only as good as its weakest pile." As Tom Varga put it, the levy '
+        'is "money poured into the tide."'
     )
-    assert got["The ferry board is asleep, and the town is paying."][0] == "Ana Ruiz"
-    assert got["a floating disgrace."][0] == "Tom Varga"
+    assert got["A pier is only as good as its weakest pile."][0] == "Ana Ruiz"
+    assert got["money poured into the tide."][0] == "Tom Varga"

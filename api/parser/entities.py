@@ -21,7 +21,7 @@ Steps, in order (all cheap, linear in the number of tokens and mentions):
    name, "Xi" of "Xi Jinping") joins the *one* longer name that contains it as whole words (no
    merge when two longer names contain it); a person's full name absorbs its surname even when
    NER typed that surname ORG; an acronym joins the organisation whose initials it spells
-   ("EAC" <-> "Environmental Audit Committee").
+   ("HWU" <-> "Harbour Workers Union").
 5. **Repeats.** Every further occurrence in the text of a name or alias already recognised (for
    example in a heading, where NER missed it) becomes a mention too.
 6. **Types** by vote over the mentions (a full name counts twice); an honorific means PERSON; an
@@ -242,7 +242,7 @@ def _in_credit(text: str, m: RawMention) -> bool:
 
 
 def _places_after(doc: Doc, found: list[RawMention]) -> list[RawMention]:
-    """ "the St David’s Shopping Centre in Cardiff": a capitalised name after an organisation or
+    """ "the Harbour Lane Shopping Centre in Eastvale": a capitalised name after an organisation or
     facility and "in" is a place, where NER missed it."""
     out = []
     for m in found:
@@ -265,7 +265,7 @@ def _places_after(doc: Doc, found: list[RawMention]) -> list[RawMention]:
 
 
 def _split_modifiers(doc: Doc, text: str, found: list[RawMention]) -> list[RawMention]:
-    """ "the Hertfordshire Cogniron team", "the European Cogniron project": a place or
+    """ "the Kelshire Tidewell team", "the European Tidewell project": a place or
     nationality word in front of a name that occurs without it (or after another such word)."""
     cores = {text[m.core_start : m.end] for m in found}
     places = {
@@ -318,8 +318,8 @@ def _split_modifiers(doc: Doc, text: str, found: list[RawMention]) -> list[RawMe
 
 
 def _heading_ranges(document: ArticleDocument) -> list[tuple[int, int]]:
-    """The title line, the section headings and any other line in title case ("Ben Carson
-    Defends Himself"): words there are capitalised by style, not because they are names."""
+    """The title line, the section headings and any other line in title case ("Ana Ruiz
+    Answers Back"): words there are capitalised by style, not because they are names."""
     ranges = []
     if document.title_source != "derived" and document.text.startswith(document.title):
         ranges.append((0, len(document.title)))
@@ -410,7 +410,7 @@ def _clean(ent: Span, doc: Doc, text: str) -> list[RawMention | None]:
     elif i > 0 and norm_key(f"{doc[i - 1].text} {doc[i:j].text}") in EXPANSIONS:
         i -= 1  # "Liberal" + "Democrat"
     elif label in _EXTENDABLE:
-        # a capitalised proper noun NER left out in front ("Go" of "Go Digital")
+        # a capitalised proper noun NER left out in front ("Go" of "Go Harbour")
         while (
             i > 0
             and i - ent.start < 2
@@ -513,7 +513,7 @@ def _clean(ent: Span, doc: Doc, text: str) -> list[RawMention | None]:
 
 
 def _role_before_name(doc: Doc, i: int, j: int) -> bool:
-    """ "Army Capt." before "Ana Ruiz", "Pennsylvania Gov." before "Ed Rendell": a span that
+    """ "Army Capt." before "Ana Ruiz", "Kelshire Gov." before "Tom Varga": a span that
     ends in an abbreviated job title right before a person's name is that person's role, not a
     body or a person of its own."""
     if j - i < 2 or j >= len(doc) or doc[j - 1].lower_.rstrip(".") not in TITLE_WORDS:
@@ -532,7 +532,7 @@ def _role_before_name(doc: Doc, i: int, j: int) -> bool:
 
 
 def _quoted(doc: Doc, ent: Span) -> bool:
-    """The span stands inside quote marks (a title: “Orange Is the New Black”)."""
+    """The span stands inside quote marks (a title: “The Salt Orchard Diaries”)."""
     before = doc[ent.start - 1].text if ent.start > 0 else ""
     after = doc[ent.end].text if ent.end < len(doc) else ""
     return before in ('"', "“", "‘", "'") and after in ('"', "”", "’", "'", ",", ".")
@@ -553,20 +553,20 @@ def _title_prefix(doc: Doc, i: int, j: int) -> int:
 
 
 def _split(doc: Doc, i: int, core: int, j: int, label: str) -> list[tuple[int, int, int, str]]:
-    """Split "Manchester’s Trafford Centre" and "Bluewater in Kent" into two mentions."""
+    """Split "Eastvale’s Harbour Lane Centre" and "Saltmarsh in Kelshire" into two mentions."""
     if label in ("ORG", "FAC", "GPE", "LOC") and j - core >= 3:
         for k in range(core + 1, j - 1):
             tok = doc[k]
             if tok.tag_ == "POS" and k - core == 1:
                 owner = doc[k - 1]
                 if owner.lower_.rstrip(".") in SAINT_WORDS | TITLE_WORDS or not owner.is_title:
-                    continue  # "St David’s Centre", "the Premier’s Office": one name
+                    continue  # "St Anne’s Centre", "the Premier’s Office": one name
                 owner_label = "ORG" if owner.lower_ in ORG_HEADS else "GPE"
                 return [(core, core, k, owner_label), (k + 1, k + 1, j, label)]
             if tok.lower_ == "in" and doc[k + 1].is_title and j - (k + 1) <= 3:
                 return [(i, core, k, label), (k + 1, k + 1, j, "GPE")]
     if label == "ORG" and j - core >= 2 and doc[core].tag_ == "JJ" and doc[core].is_title:
-        # "European Cogniron": a nationality adjective in front of a name
+        # "European Tidewell": a nationality adjective in front of a name
         word = doc[core].lower_
         if word.endswith(NATIONALITY_ADJECTIVE_SUFFIXES) and doc[core + 1].is_title:
             return [(core, core, core + 1, "NORP"), (core + 1, core + 1, j, label)]
@@ -988,7 +988,7 @@ def _dictionary_words() -> frozenset[str]:
 
 
 #: A line that tells who wrote the article or the files it used, not whom it is about: "Jo Lee
-#: is a Toronto-based writer", "With files from Jo Lee".
+#: is an Eastvale-based writer", "With files from Jo Lee".
 _AUTHOR_NOTE = re.compile(
     r"(?:[ \t]+is[ \t]+(?:an?|the)[ \t]+(?:[\w-]+[ \t]+){0,4}?"
     r"(?:writer|journalist|columnist|editor|reporter|correspondent|contributor|author|"
@@ -1006,7 +1006,7 @@ def _not_a_person(
     - a common English word capitalised only because it opens a sentence or a line ("Harsh
       winter …", "Article continues …"): one word, not a first name, every mention at the
       start of a sentence, line or heading, never speaking;
-    - the author of a note closing the article ("Jo Lee is a Toronto-based writer") or the
+    - the author of a note closing the article ("Jo Lee is an Eastvale-based writer") or the
       reporter whose files it used ("With files from Jo Lee"), like a byline."""
     if any(m.honorific for m in mentions):
         return False
@@ -1205,7 +1205,7 @@ def _place_not_org(doc: Doc, mentions: list[RawMention], name: str) -> bool:
 
 
 def _team_not_place(doc: Doc, mentions: list[RawMention], name: str, etype: str) -> bool:
-    """ "Leeds beat Hull", "Surrey captain Chris Lewis", "a victory over Minnesota": a city,
+    """ "Kelburn beat Mossford", "Kelburn captain Jo Hardy", "a win over Mossford": a city,
     county or state that plays is the club named after it (a country stays a place: its
     national side is named as the country). Most of its mentions must be in such a role, or
     one where no mention is a place."""
@@ -1246,9 +1246,9 @@ def _plays(doc: Doc, m: RawMention, roles_only: bool = False) -> bool:
             up.lower_ != "over" and noun.lemma_.lower() in MATCH_VERBS | {"play", "loan", "move"}
         )
     if head.dep_ == "appos" and up.lower_ in TEAM_NOUNS:
-        return True  # "serie A club Atalanta"
+        return True  # "second-division club Kelburn"
     if head.dep_ == "poss" and up.lower_ in MATCH_NOUNS:
-        return True  # "Cleveland's lead over the White Sox"
+        return True  # "Kelburn's lead over the Otters"
     return _team_role_after(doc, m)
 
 
@@ -1294,7 +1294,7 @@ def _retype_members(built: list[tuple[int, Entity, list[RawMention]]], doc: Doc)
 
 
 def _roles_of(doc: Doc, m: RawMention, token_entity: list[int]) -> list[str]:
-    """Role words that introduce a person: "Deputy Prime Minister John Prescott", "singer X",
+    """Role words that introduce a person: "Deputy Mayor Ana Ruiz", "singer X",
     "X, project leader at Y"."""
     out = []
     role_tokens: list[Token] = []

@@ -250,7 +250,7 @@ MEMBER_ROLES = frozenset(
         "shareholders",
     }
 )
-#: Roles in a sports team: "Surrey captain Chris Lewis", "the Leeds striker" make the place
+#: Roles in a sports team: "Kelburn captain Jo Hardy", "the Kelburn striker" make the place
 #: named in front a club.
 TEAM_ROLES = frozenset(
     {
@@ -275,9 +275,9 @@ TEAM_ROLES = frozenset(
         "supporters",
     }
 )
-#: Nouns for a sports team that a club's name stands in apposition to ("serie A club Atalanta").
+#: Nouns for a sports team that a club's name stands in apposition to ("league club Kelburn").
 TEAM_NOUNS = frozenset({"club", "side", "team"})
-#: Verbs of a match whose subject or object is a team: "Leeds beat Hull", "routed the Pirates".
+#: Verbs of a match whose subject or object is a team: "Kelburn beat Mossford", "routed the Otters".
 MATCH_VERBS = frozenset(
     {
         "beat",
@@ -308,7 +308,7 @@ MATCH_VERBS = frozenset(
         "promote",
     }
 )
-#: Nouns whose "over"/"against" object is a team: "a 5-4 victory over Minnesota".
+#: Nouns whose "over"/"against" object is a team: "a 3-2 win over Kelburn".
 MATCH_NOUNS = frozenset(
     {"victory", "win", "defeat", "loss", "match", "game", "draw", "final", "clash", "lead"}
 )
@@ -640,9 +640,9 @@ ORG_NOUN_DETERMINERS = frozenset({"the", "this"})
 #: Endings of a nationality adjective ("European", "Chinese", "British", "Baltic"); the rules
 #: below each add one ending of their own.
 NATIONALITY_SUFFIXES = ("an", "ese", "ish", "ic")
-#: Endings of a nationality word in front of a name ("the French Cogniron project").
+#: Endings of a nationality word in front of a name ("the French Tidewell project").
 NATIONALITY_MODIFIER_SUFFIXES = (*NATIONALITY_SUFFIXES, "ch")
-#: Endings of a nationality adjective that opens an ORG span ("European Cogniron", "Israeli X").
+#: Endings of a nationality adjective that opens an ORG span ("European Tidewell", "Israeli X").
 NATIONALITY_ADJECTIVE_SUFFIXES = (*NATIONALITY_SUFFIXES, "i")
 #: Endings of a nationality, religion or political group word ("Chinese", "Muslims").
 GROUP_SUFFIXES = (
@@ -892,7 +892,7 @@ TIME_ZONES = frozenset(
         "AEDT",
     }
 )
-#: A possessor that is a saint's abbreviation, not an owner ("St David’s Centre" stays whole).
+#: A possessor that is a saint's abbreviation, not an owner ("St Anne’s Centre" stays whole).
 SAINT_WORDS = frozenset({"st", "saint"})
 
 # -- function words --------------------------------------------------------------------------

@@ -69,7 +69,7 @@ def load_model(name: str | None = None) -> Language:
 
 def _split_glued_quote_marks(model: Language) -> None:
     """A double quote mark glued to the words around it is a token of its own: "said,“We …",
-    "… paranoia,”Ruiz said", "… here.”Ruiz" (a space lost in the source). Otherwise the
+    "… the tide,”Ruiz said", "… here.”Ruiz" (a space lost in the source). Otherwise the
     tokenizer makes one word of the cue, the mark and the name, and the quote loses its
     speaker."""
     from spacy.util import compile_infix_regex

@@ -20,8 +20,8 @@ with nothing open is ignored. So one stray mark costs at most the segment it tou
 3. the subject becomes an entity: its own mention; he/she/it/they resolved to the most recent
    fitting candidate (subjects first, then any mention; a person for he/she, an organisation for
    it/they); a spokesperson's organisation ("a spokesman for X", "the X spokeswoman"); a person in
-   apposition ("the lawyer Howard Weitzman"); a role the article introduced a person with
-   ("Deputy Prime Minister John Prescott" … "the deputy prime minister said");
+   apposition ("the lawyer Jo Hardy"); a role the article introduced a person with
+   ("Deputy Mayor Ana Ruiz" … "the deputy mayor said");
 4. a quote with no cue of its own that continues the previous quote (a run-on segment, or the
    next sentence after "“…,” he said.") keeps the previous quote's speaker; a speech-like quote
    opening a sentence after one with a cue takes that cue's speaker.
@@ -37,7 +37,7 @@ speaker; a quoted sentence or paragraph after prose about a named person is thei
 first attribution to a group it describes ("campaigners have warned") goes to the body the next
 sentences name as speaking; a lower-case fragment inside a speech verb's clause is its subject's.
 A name given with a verb of naming is the namer's words ("a plan Ruiz calls “…”"); a cue joined
-to a verb with a subject shares it ("Ruiz slammed it and accused Okafor of “…”"); "as Ruiz put
+to a verb with a subject shares it ("Ruiz read it and accused Okafor of “…”"); "as Ruiz put
 it" attributes; a capitalised subject the model misread is the person it names, if named before.
 
 **Kind**: ``term`` for a short quote (at most four words, no sentence punctuation) with no
@@ -217,7 +217,7 @@ class _Resolver:
         if self.proper_name(subject) is not None or any(
             self.an.entity_of_token(t.i) >= 0 for t in direct
         ):
-            return "cue"  # "the union Unite said", "the lawyer Howard Weitzman said"
+            return "cue"  # "the union Unite said", "the lawyer Jo Hardy said"
         return "description"
 
     def speaker(self, index: int, via: str) -> Speaker | None:
@@ -350,13 +350,13 @@ class _Resolver:
         return -1, verb.i
 
     def _shares_subject(self, verb: Token) -> bool:
-        """ "Ruiz slammed the plan and accused Okafor of “…”": a verb joined to one with a subject
+        """ "Ruiz read the plan and accused Okafor of “…”": a verb joined to one with a subject
         shares it; the name after it is its object, not an inverted subject."""
         return self._conj_subject(verb) is not None
 
     def _conj_subject(self, verb: Token) -> Token | None:
-        """The subject of the first verb of a chain of joined verbs ("Ruiz spotted it, picked it
-        up and crowed …"), or None."""
+        """The subject of the first verb of a chain of joined verbs ("Ruiz read it, folded it
+        and muttered …"), or None."""
         head = verb
         while head.dep_ == "conj" and head.head.i != head.i:
             head = head.head
@@ -477,7 +477,7 @@ class _Resolver:
         holds no other verb and no sentence end), or a name heading it."""
         doc = self.doc
         if verb.is_title and not verb.is_sent_start:
-            return None  # a headline in title case: “…” Star Asked Actors …
+            return None  # a headline in title case: “…” Mayor Asked Crews …
         k = verb.i - 1
         while k >= 0 and verb.i - k <= 12:
             t = doc[k]
@@ -523,12 +523,12 @@ class _Resolver:
         if known is not None:
             return known[0]
         if tok.pos_ == "PROPN" or self._capitalised_mid_sentence(tok):
-            # the head is itself a name no entity span covers ("DeBoer said of the former
-            # Senators captain": DeBoer, not the team named after "of")
+            # the head is itself a name no entity span covers ("Varga said of the former
+            # Otters captain": Varga, not the team named after "of")
             named = self.proper_name(tok)
             if named is not None and named[1].i <= tok.i:
                 return self.named(*named)
-        # a person named in apposition or compound with the head ("the lawyer Howard Weitzman")
+        # a person named in apposition or compound with the head ("the lawyer Jo Hardy")
         people, orgs = [], []
         for t, direct in _np_tokens(tok):
             index = an.entity_of_token(t.i)
@@ -614,7 +614,7 @@ class _Resolver:
         if direct_people:
             return direct_people[0]
         if people and low in TITLE_WORDS:
-            # "Chairman of the X Committee Peter Ainsworth said" (the name parsed under "of")
+            # "Chair of the X Committee Ana Ruiz said" (the name parsed under "of")
             return min(people)[1]
         role = self.role(tok)
         if role >= 0:
@@ -669,7 +669,7 @@ class _Resolver:
 
     def named(self, name: str, first: Token) -> int:
         """A speaker named in the text: the entity whose name or alias it is, or whose name
-        ends with it (a surname: "Tarek" → "Kenza Tarek"), most recently mentioned first; else
+        ends with it (a surname: "Varga" → "Tom Varga"), most recently mentioned first; else
         a name of its own."""
         return self.named_at(name, first.idx)
 
@@ -802,7 +802,7 @@ class _Resolver:
                     if index in self.spoke and self.types[index] == "ORG":
                         return index
         # the nearest fitting subject; then the nearest fitting mention (a person named in
-        # apposition, "Amanda Nash, a nutrition manager, said …", is "she" before an
+        # apposition, "Ana Ruiz, a harbour manager, said …", is "she" before an
         # organisation that spoke two sentences back); then a body that spoke through a person
         for _pos, index, subj in near:
             if subj and fits(index):
@@ -886,8 +886,8 @@ def _looks_personal(name: str) -> bool:
 
 def _np_tokens(tok: Token) -> list[tuple[Token, bool]]:
     """The head's name-like dependents, each with whether it is *direct* (compound, apposition,
-    flat) or behind a "for"/"of"/"at"/"from" phrase. Possessors are left out ("Ms Love's
-    lawyer" is not Ms Love)."""
+    flat) or behind a "for"/"of"/"at"/"from" phrase. Possessors are left out ("Ms Ruiz's
+    lawyer" is not Ms Ruiz)."""
     out = [(tok, True)]
     stack = [(tok, True)]
     while stack:
@@ -1039,7 +1039,7 @@ def extract(document: ArticleDocument, doc: Doc, analysis: EntityAnalysis) -> li
             if speaker < 0:
                 speaker = _previous_subject(doc, resolver, i, quote_tokens, text, a)
         if speaker < 0 and cue is None and labelled < 0:
-            # "It had, in her words, become “unhealthy.”": the words are hers
+            # "The shed was, in her words, “a museum.”": the words are hers
             speaker, via = _in_their_words(doc, resolver, i, via)
         kind = "speech"
         if metalinguistic or (short and speaker < 0):
@@ -1106,7 +1106,7 @@ def _caller(doc: Doc, i: int, resolver: _Resolver) -> tuple[Token, int, int] | N
         return None
     namer = namers[0]
     if namer.tag_ in ("WP", "WDT") and verb.dep_ == "relcl":
-        # "the rower who calls herself “…”": who the relative clause is about
+        # "the pilot who calls herself “…”": who the relative clause is about
         namer = verb.head.head if verb.head.dep_ == "appos" else verb.head
     if _is_pronoun(namer) and namer.lower_ not in PERSONAL_PRONOUNS:
         return None
@@ -1529,7 +1529,7 @@ def _last_speaker(
     return best
 
 
-#: A photo credit or caption note: "(Evan Vucci/Associated Press)", "(Submitted by …)"; the
+#: A photo credit or caption note: "(Jo Hardy/Eastvale Courier)", "(Submitted by …)"; the
 #: people named there are no antecedents for "he" or "she".
 _CREDIT = re.compile(
     r"\([^()\n]{0,80}/[^()\n]{0,80}\)|\((?:Submitted|Photo|Image|Credit|Getty)[^()\n]{0,80}\)"
@@ -1547,7 +1547,7 @@ def _line_start(text: str, offset: int) -> int:
 def _manner_cue(
     doc: Doc, text: str, a: int, b: int, i: int, j: int, resolver: _Resolver
 ) -> Token | None:
-    """A verb of any kind in the place of a cue: “…,” scolded Elyse. / She crowed, “…” — right
+    """A verb of any kind in the place of a cue: “…,” scolded Ruiz. / She sighed, “…” — right
     after the closing mark (with its subject, then the end of the clause) or right before the
     opening mark and a comma or colon; only when its subject is someone the text names."""
     candidates = []
@@ -1573,7 +1573,7 @@ def _manner_cue(
             c for c in tok.children if c.dep_ == "nsubj" and c.i not in resolver.quote_tokens
         ]
         if not subjects and tok.i < i:
-            # "she picked it up and crowed, “…”": the subject of the verb it is joined to
+            # "she folded it and muttered, “…”": the subject of the verb it is joined to
             shared = resolver._conj_subject(tok)
             subjects = [shared] if shared is not None else []
         if tok.i >= j:
@@ -1600,7 +1600,7 @@ def _manner_cue(
 
 
 def _holder(doc: Doc, i: int, j: int, resolver: _Resolver, boundary: _Boundaries) -> Token | None:
-    """Walter sniped that she was “learning on the job” — a quote inside the clause of a verb
+    """Varga grumbled that she was “making it up as she went” — a quote inside the clause of a verb
     of any kind whose subject is someone the text names: the words are that subject's."""
     if i >= j:
         return None
@@ -1661,7 +1661,7 @@ def _fragment(inner: str, modifier: bool) -> bool:
 
 
 def _modifies_a_noun(doc: Doc, i: int, j: int) -> bool:
-    """A “sextortion” scam, the “Dear Walter” letters: a short quote that is a word standing
+    """A “tidejacking” scam, the “Dear Neighbour” letters: a short quote that is a word standing
     before the noun it qualifies is a term, whoever else speaks in the sentence."""
     if i >= j or j >= len(doc):
         return False
@@ -1678,7 +1678,7 @@ def _modifies_a_noun(doc: Doc, i: int, j: int) -> bool:
 
 
 def _looks_like_title(inner: str, text: str, a: int) -> bool:
-    """On CBS's “Face the Nation.”, in “The Salt Orchard”: a few words in title case inside a
+    """On Channel Nine's “Harbour Hour.”, in “The Salt Orchard”: a few words in title case inside a
     sentence (not opening it) name a work, not words anyone spoke."""
     words = inner.strip(" .,;:!?").split()
     if not 2 <= len(words) <= 6:
