@@ -50,6 +50,7 @@ from typing import TYPE_CHECKING
 from ..ids import entity_slug, unique_id
 from .document import ArticleDocument, Entity, Mention
 from .lexicon import (
+    CORPORATE_SUFFIXES,
     CUE_LEMMAS,
     DEMONYMS,
     EXPANSIONS,
@@ -450,6 +451,13 @@ def _clean(ent: Span, doc: Doc, text: str) -> list[RawMention | None]:
         role = " ".join(t.lower_ for t in doc[i:lower_end])
         i = lower_end
     title_end = _title_prefix(doc, i, j)
+    if (
+        title_end > i
+        and label != "PERSON"
+        and doc[title_end - 1].lower_.rstrip(".") in TITLE_MODIFIERS
+    ):
+        # "Foreign Office", "First Harbour Bank": a modifier opening a body's name, not a title
+        title_end = i
     titled = False
     if title_end > i:
         role = " ".join(t.lower_ for t in doc[i:title_end])
@@ -770,7 +778,10 @@ def _vote(mentions: list[RawMention], name: str) -> str:
     ]
     label = min(tied, key=lambda t: order.index(t) if t in order else len(order))
     head = norm_key(name).split()[-1] if name.strip() else ""
-    if label in ("GPE", "FAC", "LOC", "PERSON", "NORP", "PRODUCT") and head in ORG_HEADS:
+    last = name.split()[-1] if name.strip() else ""
+    if label in ("GPE", "FAC", "LOC", "PERSON", "NORP", "PRODUCT") and (
+        head in ORG_HEADS or (len(name.split()) > 1 and last in CORPORATE_SUFFIXES)
+    ):
         label = "ORG"
     elif label == "PERSON" and ends_in_acronym(name):
         label = "ORG"  # "Harbour City PD", "Northfield FC": a body, not a person
@@ -908,6 +919,10 @@ def _build(
         if etype not in ("PERSON", "NORP") and _person_by_role(doc, unique, name):
             etype = "PERSON"
         if etype == "ORG" and _group_by_use(doc, unique):
+            etype = "NORP"
+        if etype == "PERSON" and _acronym_not_person(doc, text, unique, name):
+            etype = "ORG"
+        if etype == "PERSON" and _nationality_not_person(doc, unique, name):
             etype = "NORP"
         if etype == "PERSON" and _place_not_person(doc, unique, name):
             etype = "GPE"
@@ -1081,6 +1096,8 @@ def _place_not_person(doc: Doc, mentions: list[RawMention], name: str) -> bool:
     "Austin" are given names too), never the subject of a speech verb ("Hamilton said")."""
     if any(m.honorific or m.role for m in mentions):
         return False
+    if place_kind(name) == COUNTRY and not any(m.titled for m in mentions):
+        return True  # a country that is a first name too, and that speaks as a state does
     for m in mentions:
         head = doc[m.tok_end - 1]
         if head.dep_ in ("nsubj", "nsubjpass") and head.head.lemma_.lower() in CUE_LEMMAS:
@@ -1212,9 +1229,16 @@ def _team_not_place(doc: Doc, mentions: list[RawMention], name: str, etype: str)
     if not any(m.canonical is None for m in mentions):
         return False
     kind = place_kind(name)
+    # a one-word name that is no first name and plays is a club, whatever NER typed it
+    bare = (
+        etype == "PERSON"
+        and len(name.split()) == 1
+        and _given_as(name) == "unknown"
+        and not any(_after_first_name(doc, m) for m in mentions)
+    )
     if (
         kind == COUNTRY
-        or (etype == "PERSON" and kind is None)
+        or (etype == "PERSON" and kind is None and not bare)
         or etype
         not in (
             "GPE",
@@ -1226,7 +1250,7 @@ def _team_not_place(doc: Doc, mentions: list[RawMention], name: str, etype: str)
     if any(m.honorific or m.role for m in mentions):
         return False  # "Mr Obama" (a town in Japan too)
     # a person typed so may beat a rival or hold a lead: only a team role makes one a club
-    playing = sum(_plays(doc, m, roles_only=etype == "PERSON") for m in mentions)
+    playing = sum(_plays(doc, m, roles_only=etype == "PERSON" and not bare) for m in mentions)
     if playing * 2 > len(mentions):
         return True
     # one match is enough where the text never uses the name as a place ("in Leeds")
@@ -1372,6 +1396,7 @@ def _person_by_role(doc: Doc, mentions: list[RawMention], name: str) -> bool:
     if ends_in_acronym(name) or any(ch.isdigit() for ch in name):
         return False
     given = _given_as(words[0]) in ("female", "male", "mostly_female", "mostly_male")
+    given = given and words[0].lower() not in TITLE_WORDS  # "General" is in the name list
     if (len(words) == 1 and not given) or (len(words) > 1 and place_kind(name) is not None):
         return False
     if sum(_used_as_place(doc, m) for m in mentions) * 3 >= len(mentions):
@@ -1391,10 +1416,27 @@ def _group_by_use(doc: Doc, mentions: list[RawMention]) -> bool:
     """A one-word name NER typed NORP that no ending marks as a group ("Sorbian", "Karaites")
     is one still when the text uses it as an adjective or a plural ("Sorbian villages", "the
     Karaites")."""
-    if any(m.label != "NORP" or m.tok_end - m.tok_start != 1 or m.canonical for m in mentions):
+    if any(m.tok_end - m.tok_start != 1 or m.canonical for m in mentions):
         return False
+    if sum(m.label == "NORP" for m in mentions) * 2 < len(mentions):
+        return False  # at least half of them typed so ("Velmorian" NORP once, ORG once)
     return any(
-        doc[m.tok_start].tag_ in ("JJ", "NNPS") or doc[m.tok_start].dep_ == "amod" for m in mentions
+        doc[m.tok_start].tag_ in ("JJ", "NNPS")
+        or doc[m.tok_start].dep_ == "amod"
+        or _modifies_common_noun(doc[m.tok_start])
+        for m in mentions
+    )
+
+
+def _modifies_common_noun(tok: Token) -> bool:
+    """The word stands in front of a lower-case noun it modifies ("Sorbian villages", "the
+    Karaite community")."""
+    head = tok.head
+    return (
+        tok.dep_ in ("compound", "amod", "nmod")
+        and tok.i < head.i <= tok.i + 3
+        and head.pos_ == "NOUN"
+        and all(t.is_lower for t in tok.doc[tok.i + 1 : head.i + 1])
     )
 
 
@@ -1418,4 +1460,56 @@ def _looks_like_person(name: str) -> bool:
         return False
     if any(w.lower() in ORG_HEADS or w.lower() in GROUP_WORDS for w in words):
         return False
+    if words[0].lower() in TITLE_WORDS:
+        return False  # "General …": a title word that a first-name list holds too
     return first_name_gender(name) is not None and _given_as(words[0]) in ("female", "male")
+
+
+def _acronym_not_person(doc: Doc, text: str, mentions: list[RawMention], name: str) -> bool:
+    """ "HRTA said …": one word in capitals, in a line of mixed case, is an acronym (a body's),
+    not a person's name (a line all in capitals, like a headline, tells nothing)."""
+    if len(name.split()) != 1 or any(m.honorific or m.role or m.titled for m in mentions):
+        return False
+    letters = [ch for ch in name if ch.isalpha()]
+    if len(letters) < 2 or not name.isupper() or _ROMAN.match(name):
+        return False
+    for m in mentions:
+        a = text.rfind("\n", 0, m.start) + 1
+        b = text.find("\n", m.end)
+        line = text[a : b if b >= 0 else len(text)]
+        if any(ch.islower() for ch in line):
+            return True
+    return False
+
+
+def _nationality_not_person(doc: Doc, mentions: list[RawMention], name: str) -> bool:
+    """ "Velmorian refugees", "the Dravic community": one word that no first name is, formed as
+    a nationality ("-an", "-ese", "-ish", "-i"; or a country less "-istan"), that the text uses
+    as the modifier of a common noun at least as often as not, is a nationality, not a person."""
+    if len(name.split()) != 1 or any(m.honorific or m.role or m.titled for m in mentions):
+        return False
+    word = name.casefold()
+    if _given_as(name) != "unknown":
+        return False
+    formed = (
+        word in GROUP_WORDS
+        or word in DEMONYMS
+        or word.endswith(NATIONALITY_ADJECTIVE_SUFFIXES)
+        or place_kind(name + "istan") == COUNTRY
+    )
+    if not formed:
+        return False
+    used = sum(
+        _modifies_common_noun(doc[m.tok_start]) or doc[m.tok_start].tag_ in ("JJ", "NNPS")
+        for m in mentions
+    )
+    return used * 2 >= len(mentions) and used > 0
+
+
+def _after_first_name(doc: Doc, m: RawMention) -> bool:
+    """A capitalised first name stands right before the mention (NER left it out: "Ana" of
+    "Ana Ruiz")."""
+    if m.tok_start == 0:
+        return False
+    prev = doc[m.tok_start - 1]
+    return prev.is_title and _given_as(prev.text) != "unknown"

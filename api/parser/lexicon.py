@@ -1100,3 +1100,75 @@ ABBREVIATIONS = (
     "vs",
     "etc",
 )
+
+# -- entity typing and boundaries (parser entity rules, kept together) -----------------------
+
+#: Last words of a company's name that mark it a body in other countries' forms ("… SpA",
+#: "… AG", "… Bros."), as written (capitalised or in capitals); with :data:`ORG_HEADS`.
+CORPORATE_SUFFIXES = frozenset(
+    {"SpA", "SA", "AG", "NV", "BV", "GmbH", "AB", "ASA", "Oy", "Bros", "Bros.", "PLC", "LLP"}
+)
+#: Last words that make a name a sports or other competition, an event ("… Cup", "… Open").
+EVENT_HEADS = frozenset(
+    {
+        "cup",
+        "championship",
+        "championships",
+        "tournament",
+        "trophy",
+        "olympics",
+        "olympiad",
+        "games",
+        "open",
+        "prix",
+        "classic",
+        "series",
+        "tour",
+        "marathon",
+        "festival",
+        "expo",
+        "summit",
+        "war",
+        "revolution",
+    }
+)
+#: Month and weekday names: a date word opening a name's span is not part of the name
+#: ("the August Harbour Index" -> "Harbour Index").
+DATE_WORDS = frozenset(
+    {
+        "january",
+        "february",
+        "march",
+        "april",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+    }
+)
+#: Nouns for a newspaper, magazine or agency that a title stands with ("the daily X", "X
+#: news agency"): the name is an organisation.
+MEDIA_NOUNS = frozenset(
+    {
+        "newspaper",
+        "daily",
+        "weekly",
+        "paper",
+        "magazine",
+        "tabloid",
+        "agency",
+        "broadcaster",
+        "journal",
+        "newsweekly",
+    }
+)
