@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from api.parser import parse_article
+from api.parser import nlp, parse_article
 
 pytestmark = pytest.mark.nlp
 
@@ -20,6 +20,26 @@ def _types(text: str) -> dict[str, str]:
 def _spans(text: str) -> dict[str, str]:
     """Mention text -> its entity's type."""
     return {m.text: e.type for e in _parse(text).entities for m in e.mentions}
+
+
+def _with_ents(text: str, ents: list[tuple[str, str]]):
+    """The article parsed with NER's spans replaced by ``ents`` (first occurrence of each
+    text, with its label): the rules' answer to what the model might have said."""
+    document = parse_article(text, file_name="t.txt", with_language=False)
+    doc = nlp.load_model()(document.text)
+    spans, at = [], 0
+    for sub, label in ents:
+        a = document.text.index(sub, at)
+        span = doc.char_span(a, a + len(sub), label=label)
+        assert span is not None, sub
+        spans.append(span)
+        at = a + len(sub)
+    doc.ents = spans
+    return nlp.annotate(document, doc)
+
+
+def _mentions(document) -> dict[str, str]:
+    return {m.text: e.type for e in document.entities for m in e.mentions}
 
 
 def test_a_modifier_word_opening_a_body_name_is_no_job_title() -> None:
@@ -69,3 +89,52 @@ def test_a_word_in_capitals_in_prose_is_no_person() -> None:
         "observe the ceasefire if the army withdrew its tanks from the valley."
     )
     assert types.get("KVPR", "ORG") == "ORG"
+
+
+def test_a_span_stops_at_a_bracket_and_before_trailing_common_words() -> None:
+    document = _with_ents(
+        "Talks between the Harbour Workers Union (HWU) and the port resumed on Monday, the "
+        "Corran Wire news agency said.",
+        [("Harbour Workers Union (HWU", "ORG"), ("Corran Wire news agency", "ORG")],
+    )
+    got = _mentions(document)
+    assert got.get("Harbour Workers Union") == "ORG"
+    assert got.get("Corran Wire") == "ORG"
+    assert "Corran Wire news agency" not in got
+
+
+def test_scores_numbers_and_date_words_are_no_part_of_a_name() -> None:
+    document = _with_ents(
+        "The Kelburn Otters beat Port Ansel 3-1 on Sunday, and the August Harbour Index rose "
+        "after Pia Marsh 45 was named the best player.",
+        [("Port Ansel 3-1", "ORG"), ("August Harbour Index", "ORG"), ("Pia Marsh 45", "PERSON")],
+    )
+    got = _mentions(document)
+    assert "Port Ansel" in got
+    assert "Harbour Index" in got
+    assert got.get("Pia Marsh") == "PERSON"
+
+
+def test_names_run_together_are_split_at_or_commas_and_between_two_people() -> None:
+    document = _with_ents(
+        "Analysts said the deal would favour Brackwell Bank or Tollmere Trust, and that Ana "
+        "Ruiz and Jo Hardy had both advised Dunmore Mills and Sons on it.",
+        [
+            ("Brackwell Bank or Tollmere Trust", "ORG"),
+            ("Ana Ruiz and Jo Hardy", "PERSON"),
+            ("Dunmore Mills and Sons", "ORG"),
+        ],
+    )
+    got = _mentions(document)
+    assert {"Brackwell Bank", "Tollmere Trust", "Ana Ruiz", "Jo Hardy"} <= set(got)
+    assert got.get("Dunmore Mills and Sons") == "ORG"  # a company called "A and B" stays whole
+
+
+def test_a_side_and_its_ground_are_two_mentions() -> None:
+    document = _with_ents(
+        "Rain stopped play in the match against Kelburn at Mossford Park on Friday afternoon.",
+        [("Kelburn at Mossford Park", "PERSON")],
+    )
+    got = _mentions(document)
+    assert "Kelburn" in got
+    assert got.get("Mossford Park") == "LOC"

@@ -52,6 +52,7 @@ from .document import ArticleDocument, Entity, Mention
 from .lexicon import (
     CORPORATE_SUFFIXES,
     CUE_LEMMAS,
+    DATE_WORDS,
     DEMONYMS,
     EXPANSIONS,
     FEMALE_HONORIFICS,
@@ -64,11 +65,13 @@ from .lexicon import (
     MALE_WORDS,
     MATCH_NOUNS,
     MATCH_VERBS,
+    MEDIA_NOUNS,
     MEMBER_ROLES,
     NAME_FUNCTION_WORDS,
     NATIONALITY_ADJECTIVE_SUFFIXES,
     NATIONALITY_MODIFIER_SUFFIXES,
     ORG_HEADS,
+    ORG_NOUNS,
     PARTY_FORM_ARTICLES,
     PARTY_FORMS,
     PLACE_NOUNS,
@@ -378,8 +381,8 @@ def _clean(ent: Span, doc: Doc, text: str) -> list[RawMention | None]:
         if "\n" in doc[k].text_with_ws and k + 1 < j:
             j = k + 1
             break
-        if doc[k].text == "/" and k > i:
-            j = k
+        if doc[k].text in ("/", "(") and k > i:
+            j = k  # and at a bracket: "Harbour Workers Union (HWU"
             break
         if doc[k].is_lower and doc[k].tag_ in ("VBD", "VBZ", "VBP", "MD") and not _quoted(doc, ent):
             # a name holds no verb: "Ruiz told The Daily Courier …" run on after a closing
@@ -394,6 +397,22 @@ def _clean(ent: Span, doc: Doc, text: str) -> list[RawMention | None]:
         i += 1  # and a possessive NER began the span with ("’s Office")
     while j > i and (doc[j - 1].is_space or doc[j - 1].is_punct or doc[j - 1].tag_ == "POS"):
         j -= 1
+    forced = None
+    while j - i > 1:
+        w = j - 1  # the last word: the tokens after the last white space ("3-1" may be three)
+        while w > i and not doc[w - 1].whitespace_:
+            w -= 1
+        if w == i or not _trailing_non_name(doc[w:j].text, doc[w], label):
+            break
+        if doc[w].lower_ in MEDIA_NOUNS or doc[w].lower_ in ORG_NOUNS:
+            forced = "ORG"  # "the Corran Wire news agency": a body, whatever NER typed it
+        j = w  # "Harbour Wire news agency", "Kelburn 3-1", "Dana Whitlock 45"
+        while j > i and (doc[j - 1].is_space or doc[j - 1].is_punct):
+            j -= 1
+    if i > 0 and doc[i - 1].lower_ in MEDIA_NOUNS and doc[i - 1].is_lower:
+        forced = "ORG"  # "the daily Kelburn Courier", "the news weekly Der Blick"
+    if j - i > 1 and doc[i].lower_ in DATE_WORDS and doc[i + 1].is_title and label != "EVENT":
+        i += 1  # "the August Harbour Index": a date word in front of a name
     while (
         label == "PERSON"
         and j + 1 < len(doc)
@@ -515,9 +534,26 @@ def _clean(ent: Span, doc: Doc, text: str) -> list[RawMention | None]:
             honorific=honorific if c > a else None,
             role=role if lab == "PERSON" else None,
             titled=titled,
+            forced_type=forced if len(pieces) == 1 else None,
         )
         out.append(m)
     return out
+
+
+_SCORE = re.compile(r"\d+(?:[-–/]\d+)+|\d+(?:st|nd|rd|th)")
+
+
+def _trailing_non_name(word: str, tok: Token, label: str) -> bool:
+    """A word at the end of a span that is no part of the name: a lower-case common word
+    ("news agency", "days"; a title of a work may end in one), a score or ordinal ("3-1",
+    "79th") and, after a person or a place, a number ("Dana Whitlock 45")."""
+    if label == "WORK_OF_ART":
+        return False
+    if word.isalpha() and word.islower() and tok.lower_ not in FUNCTION_TAIL:
+        return True
+    if _SCORE.fullmatch(word):
+        return True
+    return label in ("PERSON", "GPE", "LOC", "NORP") and word.isdigit()
 
 
 def _role_before_name(doc: Doc, i: int, j: int) -> bool:
@@ -562,6 +598,15 @@ def _title_prefix(doc: Doc, i: int, j: int) -> int:
 
 def _split(doc: Doc, i: int, core: int, j: int, label: str) -> list[tuple[int, int, int, str]]:
     """Split "Manchester’s Trafford Centre" and "Bluewater in Kent" into two mentions."""
+    pieces = _coordinated(doc, core, j, label)
+    if len(pieces) > 1:
+        first, *rest = pieces
+        return [(i, core, first[1], label), *((a, a, b, label) for a, b in rest)]
+    if label in ("ORG", "PERSON", "GPE") and j - core >= 3:
+        for k in range(core + 1, j - 1):
+            if doc[k].lower_ == "at" and doc[k + 1].is_title and doc[k - 1].is_title:
+                # "Kelburn at Mossford Park": a side and the ground it plays at
+                return [(i, core, k, label), (k + 1, k + 1, j, "LOC")]
     if label in ("ORG", "FAC", "GPE", "LOC") and j - core >= 3:
         for k in range(core + 1, j - 1):
             tok = doc[k]
@@ -579,6 +624,41 @@ def _split(doc: Doc, i: int, core: int, j: int, label: str) -> list[tuple[int, i
         if word.endswith(NATIONALITY_ADJECTIVE_SUFFIXES) and doc[core + 1].is_title:
             return [(core, core, core + 1, "NORP"), (core + 1, core + 1, j, label)]
     return [(i, core, j, label)]
+
+
+def _coordinated(doc: Doc, core: int, j: int, label: str) -> list[tuple[int, int]]:
+    """ "Harbour Bank or Tollmere Trust", "Ana Ruiz and Jo Hardy": names that NER ran into one
+    span, split at "or", at a comma before a name (not "…, Inc."), and for people at "and"
+    between two full names. A company called "A and B" stays whole."""
+    if label not in ("ORG", "PERSON"):
+        return [(core, j)]
+    cuts = []
+    for k in range(core + 1, j - 1):
+        tok, nxt = doc[k], doc[k + 1]
+        if not nxt.is_title or not doc[k - 1].text[:1].isupper():
+            continue
+        if (
+            tok.lower_ == "or"
+            or (
+                tok.text == ","
+                and not (
+                    nxt.lower_.rstrip(".") in ORG_HEADS
+                    or nxt.text.rstrip(".") in CORPORATE_SUFFIXES
+                )
+            )
+            or (label == "PERSON" and tok.lower_ == "and")
+        ):
+            cuts.append(k)
+    if not cuts:
+        return [(core, j)]
+    out, a = [], core
+    for k in cuts:
+        out.append((a, k))
+        a = k + 1
+    out.append((a, j))
+    if label == "PERSON" and any(b - a < 2 for a, b in out):
+        return [(core, j)]  # "Simon and Garfunkel": no two full names
+    return out
 
 
 def _party_forms(doc: Doc, text: str, found: list[RawMention]) -> list[RawMention]:
@@ -647,7 +727,7 @@ def _group_type(group: _Group) -> str:
 def _entity_type(mentions: list[RawMention], name: str) -> str:
     """The mentions' vote, except that a first name and a surname typed ORG is a person."""
     etype = _vote(mentions, name)
-    if etype == "ORG" and _looks_like_person(name):
+    if etype == "ORG" and _looks_like_person(name) and not any(m.forced_type for m in mentions):
         return "PERSON"  # "Kevin Dalgety" typed ORG
     return etype
 
