@@ -138,3 +138,33 @@ def test_a_side_and_its_ground_are_two_mentions() -> None:
     got = _mentions(document)
     assert "Kelburn" in got
     assert got.get("Mossford Park") == "LOC"
+
+
+def test_a_place_too_small_for_the_gazetteer_named_as_a_town_is_a_place() -> None:
+    document = _with_ents(
+        "Shelling was heard on Sunday near the town of Pellowmere, and aid convoys bound for "
+        "Pellowmere were turned back at the river crossing.",
+        [("Pellowmere", "ORG"), ("Pellowmere", "ORG")],
+    )
+    assert {e.name: e.type for e in document.entities}.get("Pellowmere") == "GPE"
+
+
+def test_a_competition_is_an_event() -> None:
+    document = _with_ents(
+        "She won the Kelburn Amateur Championship in June and is the favourite for the "
+        "Velmoran Open next month.",
+        [("Kelburn Amateur Championship", "ORG"), ("Velmoran", "NORP")],
+    )
+    got = _mentions(document)
+    assert got.get("Kelburn Amateur Championship") == "EVENT"
+    assert got.get("Velmoran Open") == "EVENT"
+
+
+def test_an_acronym_defined_in_brackets_is_a_mention_of_the_body() -> None:
+    document = _with_ents(
+        "The Tiller Valley Democratic Front (TVDF) said on Monday it would join the talks. "
+        "A TVDF spokesman said the front wanted guarantees first.",
+        [("Tiller Valley Democratic Front", "ORG")],
+    )
+    front = next(e for e in document.entities if e.name == "Tiller Valley Democratic Front")
+    assert [m.text for m in front.mentions].count("TVDF") == 2

@@ -54,6 +54,7 @@ from .lexicon import (
     CUE_LEMMAS,
     DATE_WORDS,
     DEMONYMS,
+    EVENT_HEADS,
     EXPANSIONS,
     FEMALE_HONORIFICS,
     FEMALE_WORDS,
@@ -214,6 +215,8 @@ def _raw_mentions(
             if _in_credit(text, piece):
                 continue
             out.append(piece)
+    out.extend(_defined_acronyms(doc, out))
+    out = _place_led_events(doc, out)
     out.extend(_party_forms(doc, text, out))
     out.extend(_places_after(doc, out))
     out = _split_modifiers(doc, text, out)
@@ -243,6 +246,61 @@ def _in_credit(text: str, m: RawMention) -> bool:
         not text[line_start : m.start].strip()
         and _BYLINE_REST.fullmatch(text, m.end, line_end) is not None
     )
+
+
+def _defined_acronyms(doc: Doc, found: list[RawMention]) -> list[RawMention]:
+    """ "the Harbour Workers Union (HWU)": the acronym in brackets after a body's name is a
+    mention of that body (it joins the name by its initials; its later uses are repeats)."""
+    taken = {k for m in found for k in range(m.tok_start, m.tok_end)}
+    out = []
+    for m in found:
+        k = m.tok_end
+        if m.label in ("PERSON", "GPE", "NORP") or k + 2 >= len(doc):
+            continue
+        tok = doc[k + 1]
+        letters = tok.text.replace(".", "")
+        if (
+            doc[k].text == "("
+            and doc[k + 2].text == ")"
+            and tok.i not in taken
+            and 2 <= len(letters) <= 8
+            and letters.isalpha()
+            and letters.isupper()
+        ):
+            a, b = tok.idx, tok.idx + len(tok.text)
+            out.append(RawMention(a, b, a, m.label, k + 1, k + 2, source="rule"))
+    return out
+
+
+def _place_led_events(doc: Doc, found: list[RawMention]) -> list[RawMention]:
+    """ "the Velmoran Open", "the Kelburn Amateur Championship": a place or nationality NER
+    typed on its own, then capitalised words ending in a competition's head word, are one
+    event."""
+    out: list[RawMention] = []
+    skip_to = -1
+    by_start = {m.tok_start: m for m in found}
+    for m in sorted(found, key=lambda m: m.tok_start):
+        if m.tok_start < skip_to:
+            continue
+        e = m.tok_end
+        if m.label in ("GPE", "NORP") and not m.honorific:
+            while (
+                e < len(doc)
+                and e - m.tok_end < 4
+                and doc[e].is_title
+                and "\n" not in doc[e - 1].whitespace_
+                and (not doc[e].ent_type_ or e in by_start or doc[e].ent_iob_ == "I")
+            ):
+                e += 1
+            while e > m.tok_end and doc[e - 1].lower_ not in EVENT_HEADS:
+                e -= 1
+        if e > m.tok_end:
+            end = doc[e - 1].idx + len(doc[e - 1].text)
+            out.append(RawMention(m.start, end, m.core_start, "EVENT", m.tok_start, e))
+            skip_to = e
+            continue
+        out.append(m)
+    return [m for m in out if m.tok_start >= 0]
 
 
 def _places_after(doc: Doc, found: list[RawMention]) -> list[RawMention]:
@@ -863,6 +921,8 @@ def _vote(mentions: list[RawMention], name: str) -> str:
         head in ORG_HEADS or (len(name.split()) > 1 and last in CORPORATE_SUFFIXES)
     ):
         label = "ORG"
+    elif label != "EVENT" and head in EVENT_HEADS and len(name.split()) > 1:
+        label = "EVENT"  # "the Kelburn Cup", "the Harbour Open": a competition
     elif label == "PERSON" and ends_in_acronym(name):
         label = "ORG"  # "Harbour City PD", "Northfield FC": a body, not a person
     elif label == "NORP" and not _looks_like_group(name):
@@ -1285,6 +1345,17 @@ def _used_as_place(doc: Doc, m: RawMention) -> bool:
     )
 
 
+def _named_as_place(doc: Doc, m: RawMention) -> bool:
+    """ "the town of X", "the X region", "the capital X": a place noun names the kind of place."""
+    head = doc[m.tok_end - 1]
+    up = head.head
+    if head.dep_ == "pobj" and up.lower_ == "of" and up.head.lemma_.lower() in PLACE_NOUNS:
+        return up.head.i == up.i - 1  # "the town of X", not "the mayor of the town of …"
+    if head.dep_ in ("appos", "compound") and up.lemma_.lower() in PLACE_NOUNS and up.is_lower:
+        return abs(up.i - head.i) <= 2
+    return m.tok_start > 0 and doc[m.tok_start - 1].lemma_.lower() in ("capital", "town", "city")
+
+
 def _place_not_org(doc: Doc, mentions: list[RawMention], name: str) -> bool:
     """ "the Bucharest stock exchange", "Portugal": a country or US state typed ORG is the place
     (its government or side too, as spaCy's own GPE), a city only where the text also uses it as
@@ -1292,10 +1363,14 @@ def _place_not_org(doc: Doc, mentions: list[RawMention], name: str) -> bool:
     if any(m.canonical or m.forced_type or m.honorific for m in mentions):
         return False
     kind = place_kind(name)
-    if kind is None or norm_key(name).split()[-1] in ORG_HEADS:
+    if any(norm_key(w) in ORG_HEADS for w in name.split()):
         return False
     if any(_plays(doc, m) for m in mentions):
         return False
+    if kind is None:
+        # a place too small for the gazetteer, where the text names it as one ("the town of
+        # Pellow", "the Tiller region", "the capital Corran")
+        return any(_named_as_place(doc, m) for m in mentions)
     return kind != CITY or any(
         _used_as_place(doc, m) or _set_among_places(doc, m) for m in mentions
     )
