@@ -168,3 +168,28 @@ def test_an_acronym_defined_in_brackets_is_a_mention_of_the_body() -> None:
     )
     front = next(e for e in document.entities if e.name == "Tiller Valley Democratic Front")
     assert [m.text for m in front.mentions].count("TVDF") == 2
+
+
+def test_a_company_short_name_joins_its_full_name_and_company_nouns_make_a_company() -> None:
+    document = _with_ents(
+        "Tollco Holdings Inc said on Monday it would cut 200 jobs. Tollco shares fell 3 "
+        "percent, and Tollco said more cuts could follow.",
+        [("Tollco Holdings Inc", "ORG"), ("Tollco", "PERSON"), ("Tollco", "PERSON")],
+    )
+    assert [(e.name, e.type) for e in document.entities] == [("Tollco Holdings Inc", "ORG")]
+    alone = _with_ents(
+        "Brackmoor shares fell 3 percent on Monday after the company warned on profits.",
+        [("Brackmoor", "PERSON")],
+    )
+    assert {e.name: e.type for e in alone.entities}.get("Brackmoor") == "ORG"
+
+
+def test_a_team_keeps_its_town_and_a_department_its_country() -> None:
+    document = _with_ents(
+        "The Kelburn Otters beat the Velmora Treasury Department side on Sunday, and the "
+        "Otters stay top.",
+        [("Kelburn", "GPE"), ("Otters", "ORG"), ("Velmora", "GPE"), ("Treasury Department", "ORG")],
+    )
+    got = _mentions(document)
+    assert got.get("Kelburn Otters") == "ORG"
+    assert got.get("Velmora Treasury Department") == "ORG"

@@ -50,6 +50,7 @@ from typing import TYPE_CHECKING
 from ..ids import entity_slug, unique_id
 from .document import ArticleDocument, Entity, Mention
 from .lexicon import (
+    COMPANY_NOUNS,
     CORPORATE_SUFFIXES,
     CUE_LEMMAS,
     DATE_WORDS,
@@ -215,6 +216,7 @@ def _raw_mentions(
             if _in_credit(text, piece):
                 continue
             out.append(piece)
+    out = _place_led_names(doc, out)
     out.extend(_defined_acronyms(doc, out))
     out = _place_led_events(doc, out)
     out.extend(_party_forms(doc, text, out))
@@ -245,6 +247,55 @@ def _in_credit(text: str, m: RawMention) -> bool:
     return (
         not text[line_start : m.start].strip()
         and _BYLINE_REST.fullmatch(text, m.end, line_end) is not None
+    )
+
+
+def _place_led_names(doc: Doc, found: list[RawMention]) -> list[RawMention]:
+    """ "the Kelburn Otters", "the Velmora Treasury Department": a place NER typed on its own
+    right before a body's name (a team's plural, a government department) is part of it."""
+    ordered = sorted(found, key=lambda m: m.tok_start)
+    out: list[RawMention] = []
+    k = 0
+    while k < len(ordered):
+        m = ordered[k]
+        nxt = ordered[k + 1] if k + 1 < len(ordered) else None
+        if (
+            nxt is not None
+            and m.label == "GPE"
+            and not m.honorific
+            and nxt.label == "ORG"
+            and nxt.tok_start == m.tok_end
+            and nxt.start - m.end == 1
+            and doc[m.tok_end - 1].whitespace_ == " "
+            and not doc[nxt.tok_start].is_upper
+            and (
+                _plural_nickname(doc[nxt.tok_end - 1])
+                or doc[nxt.tok_end - 1].lower_ in ("department", "ministry", "treasury")
+            )
+        ):
+            out.append(
+                RawMention(
+                    m.start, nxt.end, m.core_start, "ORG", m.tok_start, nxt.tok_end, source="rule"
+                )
+            )
+            k += 2
+            continue
+        out.append(m)
+        k += 1
+    return out
+
+
+def _plural_nickname(tok: Token) -> bool:
+    """A capitalised plural ("Otters", "Night Herons"'s last word): a team's nickname."""
+    if tok.tag_ == "NNPS":
+        return True
+    word = tok.text
+    return (
+        tok.is_title
+        and len(word) > 3
+        and word.endswith("s")
+        and not word.endswith("ss")
+        and word[:-1].lower() in _dictionary_words()
     )
 
 
@@ -339,6 +390,8 @@ def _split_modifiers(doc: Doc, text: str, found: list[RawMention]) -> list[RawMe
     def modifier(m: RawMention) -> str | None:
         if m.label not in ("ORG", "FAC", "PRODUCT") or m.honorific or m.tok_end - m.tok_start < 2:
             return None
+        if _plural_nickname(doc[m.tok_end - 1]):
+            return None  # "the Kelburn Otters": a team is named with its town, "Otters" for short
         first = doc[m.tok_start]
         if first.text in places or (
             first.is_title and first.lower_.endswith(NATIONALITY_MODIFIER_SUFFIXES)
@@ -812,6 +865,7 @@ def _merge(groups: list[_Group]) -> None:
         g_type = _group_type(g)
         honorific = any(m.honorific for m in g.mentions)
         candidates = []
+        short_forms: list[_Group] = []
         for h in multi:
             h_words = _words(h.key)
             if h is g or len(h_words) <= len(words) or not _contains_words(h_words, words):
@@ -820,8 +874,20 @@ def _merge(groups: list[_Group]) -> None:
             person_part = h_type == "PERSON" and (
                 honorific or (len(words) == 1 and words[0] in (h_words[0], h_words[-1]))
             )
+            # "Tollco" of "Tollco Holdings Inc": a company's short name is its first words
+            company_part = (
+                h_type == "ORG"
+                and g_type in ("PERSON", "ORG")
+                and not honorific
+                and h_words[: len(words)] == words
+                and _org_headed(h.name)
+            )
             if h_type == g_type or person_part:
                 candidates.append(h.root())
+            elif company_part:
+                short_forms.append(h.root())
+        if not candidates:
+            candidates = short_forms  # only where no person or same-typed name contains it
         candidates = list({id(c): c for c in candidates}.values())
         # a candidate contained in another candidate is the same referent (keep the longest)
         if len(candidates) > 1:
@@ -857,6 +923,14 @@ def _merge(groups: list[_Group]) -> None:
             elif words[0] in DEMONYMS:
                 for m in g.mentions:
                     m.forced_type = "NORP"
+
+
+def _org_headed(name: str) -> bool:
+    """The name ends in a company's or body's head word ("… Holdings Inc", "… Industries")."""
+    words = name.split()
+    return len(words) > 1 and (
+        norm_key(words[-1]).rstrip(".") in ORG_HEADS or words[-1] in CORPORATE_SUFFIXES
+    )
 
 
 def _contains_words(longer: list[str], shorter: list[str]) -> bool:
@@ -1061,6 +1135,8 @@ def _build(
         if etype == "ORG" and _group_by_use(doc, unique):
             etype = "NORP"
         if etype == "PERSON" and _acronym_not_person(doc, text, unique, name):
+            etype = "ORG"
+        if etype == "PERSON" and _company_not_person(doc, unique, name):
             etype = "ORG"
         if etype == "PERSON" and _nationality_not_person(doc, unique, name):
             etype = "NORP"
@@ -1668,3 +1744,17 @@ def _after_first_name(doc: Doc, m: RawMention) -> bool:
         return False
     prev = doc[m.tok_start - 1]
     return prev.is_title and _given_as(prev.text) != "unknown"
+
+
+def _company_not_person(doc: Doc, mentions: list[RawMention], name: str) -> bool:
+    """ "Tollco shares rose", "Tollco's earnings": a one-word name that is no first name, with a
+    company's noun right after it, is a company."""
+    if len(name.split()) != 1 or any(m.honorific or m.role or m.titled for m in mentions):
+        return False
+    if _given_as(name) != "unknown":
+        return False
+    for m in mentions:
+        k = m.tok_end + (1 if m.tok_end < len(doc) and doc[m.tok_end].tag_ == "POS" else 0)
+        if k < len(doc) and doc[k].is_lower and doc[k].lower_ in COMPANY_NOUNS:
+            return True
+    return False

@@ -1172,3 +1172,30 @@ MEDIA_NOUNS = frozenset(
         "newsweekly",
     }
 )
+#: Nouns right after a one-word name that make it a company's ("Tollco shares", "Tollco's
+#: chief executive" is a title; these are not): shares, its units, its staff as a body.
+COMPANY_NOUNS = frozenset(
+    {
+        "shares",
+        "share",
+        "stock",
+        "stocks",
+        "shareholders",
+        "stockholders",
+        "subsidiary",
+        "subsidiaries",
+        "unit",
+        "units",
+        "division",
+        "plant",
+        "plants",
+        "employees",
+        "workers",
+        "executives",
+        "ceo",
+        "earnings",
+        "profits",
+        "revenue",
+        "sales",
+    }
+)
