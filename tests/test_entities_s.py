@@ -193,3 +193,27 @@ def test_a_team_keeps_its_town_and_a_department_its_country() -> None:
     got = _mentions(document)
     assert got.get("Kelburn Otters") == "ORG"
     assert got.get("Velmora Treasury Department") == "ORG"
+
+
+def test_a_headline_in_capitals_is_recased_for_the_model_offsets_kept() -> None:
+    from api.parser.nlp import model_text
+
+    text = "KELBURN BEAT TOLLMERE IN CUP FINAL\n\nMOSSFORD 2031-05-04\n\nKelburn won 2-1 on Sunday."
+    recased = model_text(text)
+    assert recased is not None and len(recased) == len(text)
+    assert recased.startswith("Kelburn beat Tollmere in cup final\n\nMossford 2031-05-04")
+    assert recased.endswith("Kelburn won 2-1 on Sunday.")  # prose is left as written
+    assert model_text("Kelburn won on Sunday.") is None
+
+
+def test_names_in_a_capitals_headline_are_found_with_their_offsets() -> None:
+    text = (
+        "DANA WHITLOCK NAMED VELMORA CAPTAIN\n\n"
+        "Dana Whitlock will lead Velmora at the Kelburn Cup, the board said on Monday."
+    )
+    document = _parse(text)
+    for entity in document.entities:
+        for m in entity.mentions:
+            assert document.text[m.start : m.end] == m.text
+    whitlock = next(e for e in document.entities if e.name == "Dana Whitlock")
+    assert any(m.text == "DANA WHITLOCK" for m in whitlock.mentions)

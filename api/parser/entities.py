@@ -1218,6 +1218,36 @@ def _dictionary_words() -> frozenset[str]:
     return frozenset(word for pos in table for word in table[pos])
 
 
+@functools.cache
+def _function_words() -> frozenset[str]:
+    """English function words ("the", "of", "will"), which the lemmatizer's tables leave out:
+    spaCy's English stop words."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    return frozenset(STOP_WORDS)
+
+
+def dictionary_word(word: str) -> bool:
+    """An English word (lower case), in a base form or with a regular ending ("named",
+    "beats", "talks")."""
+    words = _dictionary_words()
+    if word in words or word in _function_words():
+        return True
+    for ending, base in (("s", ""), ("es", ""), ("ed", ""), ("ed", "e"), ("ing", ""), ("ing", "e")):
+        if (
+            word.endswith(ending)
+            and len(word) > len(ending) + 2
+            and word[: -len(ending)] + base in words
+        ):
+            return True
+    return word.endswith("ies") and word[:-3] + "y" in words
+
+
+def given_name(word: str) -> bool:
+    """A first name the name list gives to women or to men ("Dana", not "Lee")."""
+    return _given_as(word.capitalize()) in ("female", "male")
+
+
 #: A line that tells who wrote the article or the files it used, not whom it is about: "Jo Lee
 #: is a Toronto-based writer", "With files from Jo Lee".
 _AUTHOR_NOTE = re.compile(
