@@ -217,3 +217,16 @@ def test_names_in_a_capitals_headline_are_found_with_their_offsets() -> None:
             assert document.text[m.start : m.end] == m.text
     whitlock = next(e for e in document.entities if e.name == "Dana Whitlock")
     assert any(m.text == "DANA WHITLOCK" for m in whitlock.mentions)
+
+
+def test_a_country_or_a_named_town_that_ner_missed_is_a_place() -> None:
+    document = _with_ents(
+        "Portugal drew with Dana Whitlock's side on Sunday, and the fans travelled home to the "
+        "town of Corran-Ellis by bus. Jordan Ellis scored twice.",
+        [("Dana Whitlock", "PERSON"), ("Jordan Ellis", "PERSON")],
+    )
+    got = _mentions(document)
+    assert got.get("Portugal") == "GPE"
+    assert got.get("Corran-Ellis") == "GPE"
+    assert got.get("Jordan Ellis") == "PERSON"
+    assert "Jordan" not in got

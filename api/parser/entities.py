@@ -216,6 +216,7 @@ def _raw_mentions(
             if _in_credit(text, piece):
                 continue
             out.append(piece)
+    out.extend(_places_by_name(doc, out))
     out = _place_led_names(doc, out)
     out.extend(_defined_acronyms(doc, out))
     out = _place_led_events(doc, out)
@@ -281,6 +282,75 @@ def _place_led_names(doc: Doc, found: list[RawMention]) -> list[RawMention]:
             k += 2
             continue
         out.append(m)
+        k += 1
+    return out
+
+
+def _places_by_name(doc: Doc, found: list[RawMention]) -> list[RawMention]:
+    """Places NER missed: a country the gazetteer knows ("Velmora beat Tollmere" may hide one
+    at a sentence's start), a standard form of one ("U.S."), and a name right after "the town
+    of", "the region of" and the like. Not a country that is a first name too before another
+    capitalised word ("Jordan Ellis"), nor a word inside a longer capitalised name."""
+    taken = {k for m in found for k in range(m.tok_start, m.tok_end)}
+    out = []
+    k = 0
+    n = len(doc)
+    while k < n:
+        tok = doc[k]
+        if k in taken or not (tok.is_title or tok.is_upper) or tok.ent_type_:
+            k += 1
+            continue
+        prev = doc[k - 1] if k > 0 else None
+        if prev is not None and prev.is_title and not prev.is_sent_start and prev.text != "The":
+            k += 1
+            continue  # inside a longer name
+        found_here = 0
+        for size in (3, 2, 1):
+            e = k + size
+            if e > n or any(j in taken or doc[j].ent_type_ for j in range(k, e)):
+                continue
+            if any("\n" in doc[j].whitespace_ for j in range(k, e - 1)):
+                continue
+            phrase = doc[k:e].text
+            key = norm_key(phrase)
+            expansion = EXPANSIONS.get(key)
+            country = place_kind(phrase) == COUNTRY or (
+                expansion is not None and expansion[1] == "GPE" and not tok.is_lower
+            )
+            if not country:
+                continue
+            after = doc[e] if e < n else None
+            if after is not None and after.is_title and "\n" not in doc[e - 1].whitespace_:
+                continue  # "Jordan Ellis", "Chad Harbour Trust"
+            if after is not None and not doc[e - 1].whitespace_ and after.text in ("-", "’", "'"):
+                continue  # "Velmora-based", a word of a longer one
+            found_here = size
+            break
+        if not found_here and prev is not None and prev.lower_ == "of" and k >= 2:
+            noun = doc[k - 2]
+            if noun.is_lower and noun.lemma_.lower() in PLACE_NOUNS and tok.pos_ == "PROPN":
+                e = k + 1
+                while e < n and e - k < 5:
+                    if doc[e].is_title and doc[e].pos_ == "PROPN":
+                        e += 1
+                    elif (
+                        doc[e].text == "-"
+                        and not doc[e - 1].whitespace_
+                        and not doc[e].whitespace_
+                        and e + 1 < n
+                        and doc[e + 1].is_title
+                    ):
+                        e += 2  # "Corran-Ellis"
+                    else:
+                        break
+                if not any(j in taken or doc[j].ent_type_ for j in range(k, e)):
+                    found_here = e - k  # "the town of Pellow Creek"
+        if found_here:
+            e = k + found_here
+            a, b = tok.idx, doc[e - 1].idx + len(doc[e - 1].text)
+            out.append(RawMention(a, b, a, "GPE", k, e, source="rule"))
+            k = e
+            continue
         k += 1
     return out
 
