@@ -230,3 +230,33 @@ def test_a_country_or_a_named_town_that_ner_missed_is_a_place() -> None:
     assert got.get("Corran-Ellis") == "GPE"
     assert got.get("Jordan Ellis") == "PERSON"
     assert "Jordan" not in got
+
+
+def test_a_firm_named_for_two_people_is_one_name() -> None:
+    document = _with_ents(
+        "Shares of Harlow and Finch Ltd rose after Kelburn Mills Inc and Tolley Corp said they "
+        "would bid.",
+        [("Finch Ltd", "ORG"), ("Kelburn Mills Inc", "ORG"), ("Tolley Corp", "ORG")],
+    )
+    got = _mentions(document)
+    assert got.get("Harlow and Finch Ltd") == "ORG"
+    assert "Kelburn Mills Inc" in got and "Tolley Corp" in got  # two firms stay two
+
+
+def test_a_quoted_title_of_a_work_is_kept_whole() -> None:
+    document = _with_ents(
+        'The film "The Quiet Harbour of Kelburn" opened on Friday, and her novel "A House in '
+        'Mossford" sold well.',
+        [("The Quiet Harbour", "WORK_OF_ART"), ("House", "ORG"), ("Mossford", "GPE")],
+    )
+    got = _mentions(document)
+    assert got.get("The Quiet Harbour of Kelburn") == "WORK_OF_ART"
+    assert got.get("A House in Mossford") == "WORK_OF_ART"
+    assert "Mossford" not in got
+
+
+def test_a_party_word_inside_a_holiday_is_no_party() -> None:
+    text = "Shops will close for Labour Day on Monday, said Labour leader Dana Whitlock."
+    document = _parse(text)
+    labour = [m for e in document.entities for m in e.mentions if m.text == "Labour"]
+    assert [m.start for m in labour] == [text.index("Labour leader")]

@@ -88,6 +88,7 @@ from .lexicon import (
     TITLE_MODIFIERS,
     TITLE_WORDS,
     WEAK_CUE_LEMMAS,
+    WORK_NOUNS,
 )
 from .places import CITY, COUNTRY, REGION, place_kind
 
@@ -218,6 +219,8 @@ def _raw_mentions(
             out.append(piece)
     out.extend(_places_by_name(doc, out))
     out = _place_led_names(doc, out)
+    out = _joined_firms(doc, text, out)
+    out = _quoted_titles(doc, text, out)
     out.extend(_defined_acronyms(doc, out))
     out = _place_led_events(doc, out)
     out.extend(_party_forms(doc, text, out))
@@ -352,6 +355,74 @@ def _places_by_name(doc: Doc, found: list[RawMention]) -> list[RawMention]:
             k = e
             continue
         k += 1
+    return out
+
+
+def _joined_firms(doc: Doc, text: str, found: list[RawMention]) -> list[RawMention]:
+    """ "Harlow and Finch Ltd", "Marsh & Tolley Inc": a firm's name of two names joined by "and"
+    or "&", where NER kept only the second (or made two of it), is one name."""
+    out = sorted(found, key=lambda m: m.tok_start)
+    for m in list(out):
+        k = m.tok_start
+        if m.label != "ORG" or k < 2 or doc[k - 1].lower_ not in ("and", "&"):
+            continue
+        if not _org_headed(text[m.core_start : m.end]):
+            continue
+        s = k - 1
+        while (
+            s > 0
+            and k - 1 - s < 3
+            and doc[s - 1].is_title
+            and doc[s - 1].pos_ == "PROPN"
+            and "\n" not in doc[s - 1].whitespace_
+            and doc[s - 1].ent_type_ in ("", "ORG", "PERSON")
+        ):
+            s -= 1
+        if s == k - 1 or doc[s].lower_ in DATE_WORDS:
+            continue
+        if _org_headed(doc[s : k - 1].text) or doc[k - 2].text.rstrip(".") in CORPORATE_SUFFIXES:
+            continue  # "Kelburn Mills Inc and Harlow Ltd": two firms
+        if doc[s].is_sent_start and dictionary_word(doc[s].lower_):
+            continue  # "Shares and Kelburn Ltd …"
+        out = [x for x in out if x.tok_end <= s or x.tok_start >= m.tok_end or x is m]
+        merged = RawMention(doc[s].idx, m.end, doc[s].idx, "ORG", s, m.tok_end, source="rule")
+        out[out.index(m)] = merged
+    return out
+
+
+def _quoted_titles(doc: Doc, text: str, found: list[RawMention]) -> list[RawMention]:
+    """ "the film “The Quiet Harbour of Kelburn”", "her novel “A House in Mossford”": a quoted
+    title after a noun for a work (or a quoted title NER typed a work) is one work, whole,
+    "The" included."""
+    out = list(found)
+    n = len(doc)
+    for k, tok in enumerate(doc):
+        if tok.text not in ('"', "“") or k + 1 >= n:
+            continue
+        e = k + 1
+        while e < n and e - k <= 10 and doc[e].text not in ('"', "”") and "\n" not in doc[e].text:
+            e += 1
+        if e >= n or doc[e].text not in ('"', "”") or e == k + 1:
+            continue
+        a, b = k + 1, e
+        while b > a and doc[b - 1].is_punct:
+            b -= 1
+        if b <= a:
+            continue
+        words = [t for t in doc[a:b] if t.is_alpha]
+        if not words or not words[0].is_title or any(t.is_space for t in doc[a:b]):
+            continue
+        if not all(t.is_title or t.is_upper or t.lower_ in _function_words() for t in words):
+            continue
+        work_before = k > 0 and doc[k - 1].lower_ in WORK_NOUNS
+        ner_work = any(
+            m.label == "WORK_OF_ART" and a <= m.tok_start and m.tok_end <= b for m in found
+        )
+        if not (work_before or ner_work):
+            continue
+        start, end = doc[a].idx, doc[b - 1].idx + len(doc[b - 1].text)
+        out = [m for m in out if m.end <= start or m.start >= end]
+        out.append(RawMention(start, end, start, "WORK_OF_ART", a, b, source="rule"))
     return out
 
 
@@ -848,6 +919,8 @@ def _party_forms(doc: Doc, text: str, found: list[RawMention]) -> list[RawMentio
     for tok in doc:
         if tok.i in taken or tok.text not in PARTY_FORMS:
             continue
+        if tok.ent_type_ and tok.ent_type_ not in KEPT_TYPES:
+            continue  # "Labour Day": a date
         if tok.is_sent_start and not (
             tok.pos_ == "PROPN"
             or tok.head.lower_ in POLITICAL_NOUNS
@@ -1135,6 +1208,12 @@ def _add_repeats(
             continue
         if tj - ti == 1 and doc[ti].is_sent_start and doc[ti].pos_ != "PROPN":
             continue
+        if (
+            doc[ti].ent_type_ in ("DATE", "TIME", "EVENT")
+            and tj < len(doc)
+            and doc[tj].ent_iob_ == "I"
+        ):
+            continue  # "Labour" of "Labour Day": a word of a longer name
         found = match.group(0)
         if found in forms:
             index = forms[found]

@@ -1199,3 +1199,38 @@ COMPANY_NOUNS = frozenset(
         "sales",
     }
 )
+#: Nouns for a work that a quoted title stands after ("the film “A House in Mossford”").
+WORK_NOUNS = frozenset(
+    {
+        "film",
+        "movie",
+        "novel",
+        "book",
+        "memoir",
+        "biography",
+        "autobiography",
+        "song",
+        "single",
+        "album",
+        "play",
+        "musical",
+        "opera",
+        "poem",
+        "painting",
+        "series",
+        "show",
+        "documentary",
+        "sitcom",
+        "drama",
+        "comedy",
+        "thriller",
+        "epic",
+        "collection",
+        "essay",
+        "column",
+        "report",
+        "titled",
+        "entitled",
+        "called",
+    }
+)
