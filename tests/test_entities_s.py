@@ -260,3 +260,12 @@ def test_a_party_word_inside_a_holiday_is_no_party() -> None:
     document = _parse(text)
     labour = [m for e in document.entities for m in e.mentions if m.text == "Labour"]
     assert [m.start for m in labour] == [text.index("Labour leader")]
+
+
+def test_a_country_whose_side_plays_stays_a_place() -> None:
+    document = _with_ents(
+        "Portugal beat the Kelburn Otters 2-0 in a friendly on Saturday, and Portugal now "
+        "play their last qualifier in June.",
+        [("Portugal", "ORG"), ("Kelburn Otters", "ORG"), ("Portugal", "ORG")],
+    )
+    assert {e.name: e.type for e in document.entities}.get("Portugal") == "GPE"

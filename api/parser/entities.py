@@ -1618,16 +1618,18 @@ def _place_not_org(doc: Doc, mentions: list[RawMention], name: str) -> bool:
     if any(m.canonical or m.forced_type or m.honorific for m in mentions):
         return False
     kind = place_kind(name)
-    if any(norm_key(w) in ORG_HEADS for w in name.split()):
+    words = [norm_key(w) for w in name.split()] or [""]
+    if words[-1] in ORG_HEADS or (kind is None and any(w in ORG_HEADS for w in words)):
         return False
-    if any(_plays(doc, m) for m in mentions):
-        return False
+    if kind != COUNTRY and any(_plays(doc, m) for m in mentions):
+        return False  # a town's club; a country's side is named as the country
     if kind is None:
         # a place too small for the gazetteer, where the text names it as one ("the town of
         # Pellow", "the Tiller region", "the capital Corran")
         return any(_named_as_place(doc, m) for m in mentions)
     return kind != CITY or any(
-        _used_as_place(doc, m) or _set_among_places(doc, m) for m in mentions
+        _used_as_place(doc, m) or _set_among_places(doc, m) or _named_as_place(doc, m)
+        for m in mentions
     )
 
 
