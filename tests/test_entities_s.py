@@ -269,3 +269,27 @@ def test_a_country_whose_side_plays_stays_a_place() -> None:
         [("Portugal", "ORG"), ("Kelburn Otters", "ORG"), ("Portugal", "ORG")],
     )
     assert {e.name: e.type for e in document.entities}.get("Portugal") == "GPE"
+
+
+def test_a_one_word_name_with_a_plural_verb_is_a_body() -> None:
+    document = _with_ents(
+        "Kelburn were unable to score in the second half, and the visitors held on.",
+        [("Kelburn", "PERSON")],
+    )
+    assert {e.name: e.type for e in document.entities}.get("Kelburn") == "ORG"
+
+
+def test_a_capitalised_trade_before_a_full_name_is_a_role() -> None:
+    document = _with_ents(
+        "Broker Dana Whitlock said the market would stay calm until the vote.",
+        [("Broker Dana Whitlock", "PERSON")],
+    )
+    assert _mentions(document).get("Dana Whitlock") == "PERSON"
+
+
+def test_a_title_with_a_newspaper_noun_after_it_is_a_body() -> None:
+    document = _with_ents(
+        "The plan was leaked to Kelburn Zeitung daily, which printed it on Sunday.",
+        [("Kelburn Zeitung", "PERSON")],
+    )
+    assert {e.name: e.type for e in document.entities}.get("Kelburn Zeitung") == "ORG"

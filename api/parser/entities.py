@@ -663,6 +663,13 @@ def _clean(ent: Span, doc: Doc, text: str) -> list[RawMention | None]:
             j -= 1
     if i > 0 and doc[i - 1].lower_ in MEDIA_NOUNS and doc[i - 1].is_lower:
         forced = "ORG"  # "the daily Kelburn Courier", "the news weekly Der Blick"
+    if (
+        label in ("PERSON", "ORG")
+        and j < len(doc)
+        and doc[j].is_lower
+        and doc[j].lower_ in MEDIA_NOUNS
+    ):
+        forced = "ORG"  # "Kelburn Zeitung daily said"
     if j - i > 1 and doc[i].lower_ in DATE_WORDS and doc[i + 1].is_title and label != "EVENT":
         i += 1  # "the August Harbour Index": a date word in front of a name
     while (
@@ -721,6 +728,17 @@ def _clean(ent: Span, doc: Doc, text: str) -> list[RawMention | None]:
     if lower_end > i:
         role = " ".join(t.lower_ for t in doc[i:lower_end])
         i = lower_end
+    if (
+        label == "PERSON"
+        and j - i >= 3
+        and doc[i].is_title
+        and not doc[i].is_upper
+        and dictionary_word(doc[i].lower_)
+        and _given_as(doc[i].text) == "unknown"
+        and _given_as(doc[i + 1].text) in ("female", "male", "mostly_female", "mostly_male")
+    ):
+        role = doc[i].lower_  # "Broker Dana Whitlock": a trade written capitalised
+        i += 1
     title_end = _title_prefix(doc, i, j)
     if (
         title_end > i
@@ -1284,6 +1302,8 @@ def _build(
         if etype == "ORG" and _group_by_use(doc, unique):
             etype = "NORP"
         if etype == "PERSON" and _acronym_not_person(doc, text, unique, name):
+            etype = "ORG"
+        if etype == "PERSON" and _collective_not_person(doc, unique, name):
             etype = "ORG"
         if etype == "PERSON" and _company_not_person(doc, unique, name):
             etype = "ORG"
@@ -1939,3 +1959,24 @@ def _company_not_person(doc: Doc, mentions: list[RawMention], name: str) -> bool
         if k < len(doc) and doc[k].is_lower and doc[k].lower_ in COMPANY_NOUNS:
             return True
     return False
+
+
+def _collective_not_person(doc: Doc, mentions: list[RawMention], name: str) -> bool:
+    """ "Kelburn were unable to score", "Kelburn are top": a one-word name that is no first name
+    and takes a plural verb names a body (a team, a company), not a person."""
+    if len(name.split()) != 1 or any(m.honorific or m.role or m.titled for m in mentions):
+        return False
+    if _given_as(name) != "unknown":
+        return False
+    plural = 0
+    for m in mentions:
+        if m.tok_end - m.tok_start != 1:
+            continue
+        tok = doc[m.tok_start]
+        if tok.dep_ != "nsubj" or tok.tag_ != "NNP" or any(c.dep_ == "conj" for c in tok.children):
+            continue
+        verb = tok.head
+        forms = [verb, *(c for c in verb.children if c.dep_ == "aux")]
+        if any(v.tag_ == "VBP" or v.lower_ == "were" for v in forms if v.i > tok.i):
+            plural += 1
+    return plural > 0
