@@ -293,3 +293,23 @@ def test_a_title_with_a_newspaper_noun_after_it_is_a_body() -> None:
         [("Kelburn Zeitung", "PERSON")],
     )
     assert {e.name: e.type for e in document.entities}.get("Kelburn Zeitung") == "ORG"
+
+
+def test_two_people_typed_as_one_body_are_two_people() -> None:
+    document = _with_ents(
+        "Ana Ruiz and Jo Hardy each scored a try in the second half on Saturday.",
+        [("Ana Ruiz and Jo Hardy", "ORG")],
+    )
+    got = _mentions(document)
+    assert got.get("Ana Ruiz") == "PERSON" and got.get("Jo Hardy") == "PERSON"
+
+
+def test_a_body_named_after_a_person_does_not_swallow_the_person() -> None:
+    document = _with_ents(
+        "Dana Whitlock opened the Dana Whitlock Centre on Monday. Whitlock said the centre "
+        "would train 40 coaches a year.",
+        [("Dana Whitlock", "PERSON"), ("Dana Whitlock Centre", "ORG"), ("Whitlock", "PERSON")],
+    )
+    types = {e.name: e.type for e in document.entities}
+    assert types.get("Dana Whitlock") == "PERSON"
+    assert types.get("Dana Whitlock Centre") == "ORG"

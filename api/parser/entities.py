@@ -50,6 +50,7 @@ from typing import TYPE_CHECKING
 from ..ids import entity_slug, unique_id
 from .document import ArticleDocument, Entity, Mention
 from .lexicon import (
+    COMPANY_HEADS,
     COMPANY_NOUNS,
     CORPORATE_SUFFIXES,
     CUE_LEMMAS,
@@ -304,9 +305,9 @@ def _places_by_name(doc: Doc, found: list[RawMention]) -> list[RawMention]:
             k += 1
             continue
         prev = doc[k - 1] if k > 0 else None
-        if prev is not None and prev.is_title and not prev.is_sent_start and prev.text != "The":
+        if prev is not None and prev.is_title and prev.lower_ not in _function_words():
             k += 1
-            continue  # inside a longer name
+            continue  # inside a longer name ("Priorities USA")
         found_here = 0
         for size in (3, 2, 1):
             e = k + size
@@ -376,6 +377,7 @@ def _joined_firms(doc: Doc, text: str, found: list[RawMention]) -> list[RawMenti
             and doc[s - 1].pos_ == "PROPN"
             and "\n" not in doc[s - 1].whitespace_
             and doc[s - 1].ent_type_ in ("", "ORG", "PERSON")
+            and doc[s - 1].lower_.rstrip(".") not in TITLE_WORDS | HONORIFICS
         ):
             s -= 1
         if s == k - 1 or doc[s].lower_ in DATE_WORDS:
@@ -591,15 +593,23 @@ def _heading_ranges(document: ArticleDocument) -> list[tuple[int, int]]:
     return sorted(ranges)
 
 
+def _title_case_line(line: str) -> bool:
+    words = [w for w in re.findall(r"[^\W\d_][\w'’-]*", line) if len(w) > 3]
+    return bool(words) and sum(w[0].isupper() for w in words) >= 0.6 * len(words)
+
+
 def _trim_styled(
     raw: list[RawMention], doc: Doc, document: ArticleDocument, styled: list[tuple[int, int]]
 ) -> None:
     """A mention in a title-case line ("Mayor Lena Park Defends Budget") may have run the next
     capitalised word into the name: cut it back to the longest of its leading words that prose
     elsewhere in the article writes as such ("Lena Park")."""
+    text = document.text
+    # only lines in title case: a short line of prose the layout took for a heading ("… said
+    # coach Ana Ruiz.") keeps its names whole
+    styled = [(a, b) for a, b in styled if _title_case_line(text[a:b])]
     if not styled:
         return
-    text = document.text
     prose = list(text)
     for a, b in styled:
         prose[a:b] = " " * (b - a)
@@ -919,6 +929,12 @@ def _coordinated(doc: Doc, core: int, j: int, label: str) -> list[tuple[int, int
             or (label == "PERSON" and tok.lower_ == "and")
         ):
             cuts.append(k)
+    if not cuts and label == "ORG":
+        ands = [k for k in range(core + 1, j - 1) if doc[k].lower_ == "and"]
+        if len(ands) == 1 and all(
+            _looks_like_person(doc[a:b].text) for a, b in ((core, ands[0]), (ands[0] + 1, j))
+        ):
+            cuts = ands  # "Ana Ruiz and Jo Hardy" typed as one body: two people
     if not cuts:
         return [(core, j)]
     out, a = [], core
@@ -1087,10 +1103,10 @@ def _merge(groups: list[_Group]) -> None:
 
 
 def _org_headed(name: str) -> bool:
-    """The name ends in a company's or body's head word ("… Holdings Inc", "… Industries")."""
+    """The name ends in a company's head word ("… Holdings Inc", "… Industries", "… SpA")."""
     words = name.split()
     return len(words) > 1 and (
-        norm_key(words[-1]).rstrip(".") in ORG_HEADS or words[-1] in CORPORATE_SUFFIXES
+        norm_key(words[-1]).rstrip(".") in COMPANY_HEADS or words[-1] in CORPORATE_SUFFIXES
     )
 
 

@@ -1234,3 +1234,32 @@ WORK_NOUNS = frozenset(
         "called",
     }
 )
+#: Last words of a company's name ("… Holdings Inc", "… Industries"): a one-word name that
+#: opens such a name is the company's short form ("Tollco" of "Tollco Holdings Inc").
+COMPANY_HEADS = frozenset(
+    {
+        "inc",
+        "ltd",
+        "plc",
+        "llc",
+        "co",
+        "corp",
+        "corporation",
+        "company",
+        "holdings",
+        "industries",
+        "group",
+        "bancorp",
+        "bancshares",
+        "airlines",
+        "airways",
+        "motors",
+        "pharmaceuticals",
+        "international",
+        "systems",
+        "technologies",
+        "enterprises",
+        "partners",
+        "brothers",
+    }
+)
