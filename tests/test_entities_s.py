@@ -313,3 +313,32 @@ def test_a_body_named_after_a_person_does_not_swallow_the_person() -> None:
     types = {e.name: e.type for e in document.entities}
     assert types.get("Dana Whitlock") == "PERSON"
     assert types.get("Dana Whitlock Centre") == "ORG"
+
+
+def test_a_club_typed_as_a_person_is_a_club() -> None:
+    document = _with_ents(
+        "Tollmere will meet Harwick Athletic in the final next month, the league said.",
+        [("Harwick Athletic", "PERSON")],
+    )
+    assert {e.name: e.type for e in document.entities}.get("Harwick Athletic") == "ORG"
+
+
+def test_a_company_short_name_the_model_missed_is_a_mention() -> None:
+    text = (
+        "Shares in Quarrick Leisure Holdings Inc rose 2 percent on Friday. Quarrick shares "
+        "have gained 15 percent this year."
+    )
+    document = _with_ents(text, [("Quarrick Leisure Holdings Inc", "ORG")])
+    company = next(e for e in document.entities if e.name == "Quarrick Leisure Holdings Inc")
+    assert [m.start for m in company.mentions] == [text.index("Quarrick"), text.rindex("Quarrick")]
+
+
+def test_a_datelines_place_in_capitals_is_recased() -> None:
+    from api.parser.nlp import model_text
+
+    text = "MOSSFORD, Velmora (Wire) - Kelburn won 2-1 on Sunday.\n\nNATO, the alliance, met."
+    recased = model_text(text)
+    assert (
+        recased
+        == "Mossford, Velmora (Wire) - Kelburn won 2-1 on Sunday.\n\nNATO, the alliance, met."
+    )

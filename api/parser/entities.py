@@ -50,6 +50,7 @@ from typing import TYPE_CHECKING
 from ..ids import entity_slug, unique_id
 from .document import ArticleDocument, Entity, Mention
 from .lexicon import (
+    CLUB_HEADS,
     COMPANY_HEADS,
     COMPANY_NOUNS,
     CORPORATE_SUFFIXES,
@@ -1174,6 +1175,8 @@ def _vote(mentions: list[RawMention], name: str) -> str:
         label = "ORG"
     elif label != "EVENT" and head in EVENT_HEADS and len(name.split()) > 1:
         label = "EVENT"  # "the Kelburn Cup", "the Harbour Open": a competition
+    elif label == "PERSON" and len(name.split()) > 1 and head in CLUB_HEADS:
+        label = "ORG"  # "Harwick Athletic", "Kelburn Rovers": a club
     elif label == "PERSON" and ends_in_acronym(name):
         label = "ORG"  # "Harbour City PD", "Northfield FC": a body, not a person
     elif label == "NORP" and not _looks_like_group(name):
@@ -1211,6 +1214,29 @@ def _add_repeats(
             for form in (text[m.start : m.end], text[m.core_start : m.end]):
                 if len(form) >= 2 and any(ch.isupper() for ch in form):
                     forms.setdefault(form, index)
+    # a company's short name ("Tollco" of "Tollco Leisure Holdings Inc"), which the model often
+    # does not tag: the first word of a company's name, when it is no English word nor a place
+    shorts: dict[str, set[int]] = defaultdict(set)
+    for index, (_, mentions) in enumerate(clusters):
+        core = text[mentions[0].core_start : mentions[0].end]
+        words = core.split()
+        if len(words) >= 3 and _org_headed(core) and mentions[0].label == "ORG":
+            first = words[0]
+            if (
+                len(first) >= 4
+                and first.isalpha()
+                and first[0].isupper()
+                and not first.isupper()
+                and not dictionary_word(first.lower())
+                and place_kind(first) is None
+                and _given_as(first) == "unknown"
+            ):
+                shorts[first].add(index)
+    short_forms = set()
+    for first, owners in shorts.items():
+        if len(owners) == 1 and first not in forms:
+            forms[first] = next(iter(owners))
+            short_forms.add(first)
     # bare surnames of the people named in full ("Dalgety" after "Kevin Dalgety"), which the
     # model often does not tag: (first offset, cluster) of each person with that surname
     surnames: dict[str, list[tuple[int, int]]] = defaultdict(list)
@@ -1240,7 +1266,12 @@ def _add_repeats(
         tj = bisect.bisect_left(tok_starts, b)
         if ti < 0 or doc[ti].idx != a:
             continue
-        if tj - ti == 1 and doc[ti].is_sent_start and doc[ti].pos_ != "PROPN":
+        if (
+            tj - ti == 1
+            and doc[ti].is_sent_start
+            and doc[ti].pos_ != "PROPN"
+            and match.group(0) not in short_forms
+        ):
             continue
         if (
             doc[ti].ent_type_ in ("DATE", "TIME", "EVENT")

@@ -1263,3 +1263,8 @@ COMPANY_HEADS = frozenset(
         "brothers",
     }
 )
+#: Last words of a sports club's name ("Harwick Athletic", "Kelburn Rovers"): a name NER typed
+#: as a person that ends in one is a club.
+CLUB_HEADS = frozenset(
+    {"united", "city", "town", "rovers", "wanderers", "athletic", "albion", "county", "fc"}
+)

@@ -92,6 +92,7 @@ def _register_line_breaks() -> None:
 
 #: A line in capitals: a headline, a dateline ("KELBURN, Velmora —"), a heading.
 _CAPS_LINE = re.compile(r"[^\n]+")
+_DATELINE = re.compile(r"([A-Z][A-Z.'’-]{2,}(?: [A-Z][A-Z.'’-]+){0,3})(?=, [A-Z]| \(| [-—–] )")
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 
 
@@ -108,11 +109,16 @@ def model_text(text: str) -> str | None:
     for line in _CAPS_LINE.finditer(text):
         letters = [ch for ch in line.group() if ch.isalpha()]
         upper = sum(ch.isupper() for ch in letters)
+        end = line.end()
         if len(letters) < 4 or upper < 0.9 * len(letters) or upper < 4:
-            continue
+            # a dateline's place in capitals before the rest ("MOSSFORD, Velmora —")
+            lead = _DATELINE.match(line.group())
+            if lead is None:
+                continue
+            end = line.start() + lead.end(1)
         if out is None:
             out = list(text)
-        _recase_line(text, line.start(), line.end(), out)
+        _recase_line(text, line.start(), end, out)
     return "".join(out) if out is not None else None
 
 
@@ -132,7 +138,10 @@ def _recase_line(text: str, a: int, b: int, out: list[str]) -> None:
             phrase = text[group[0].start() : group[-1].end()]
             if n > 1 and (" " not in phrase or "\n" in phrase):
                 continue
-            if place_kind(phrase) is not None:
+            kind = place_kind(phrase)
+            if kind is not None and (
+                n > 1 or kind != "city" or not dictionary_word(phrase.lower())
+            ):
                 for w in group:
                     _write(out, w, "title")
                 k += n
