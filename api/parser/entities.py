@@ -606,17 +606,17 @@ def _trim_styled(
     capitalised word into the name: cut it back to the longest of its leading words that prose
     elsewhere in the article writes as such ("Lena Park")."""
     text = document.text
-    # only lines in title case: a short line of prose the layout took for a heading ("… said
-    # coach Ana Ruiz.") keeps its names whole
-    styled = [(a, b) for a, b in styled if _title_case_line(text[a:b])]
-    if not styled:
+    # only in lines in title case: a short line of prose the layout took for a heading ("…
+    # said coach Ana Ruiz.") keeps its names whole
+    titled = [(a, b) for a, b in styled if _title_case_line(text[a:b])]
+    if not titled:
         return
     prose = list(text)
     for a, b in styled:
         prose[a:b] = " " * (b - a)
     prose_text = "".join(prose)
     for m in raw:
-        if m.tok_end - m.tok_start < 2 or not any(a <= m.start < b for a, b in styled):
+        if m.tok_end - m.tok_start < 2 or not any(a <= m.start < b for a, b in titled):
             continue
         full = text[m.core_start : m.end]
         for k in range(m.tok_end - 1, m.tok_start, -1):
