@@ -298,16 +298,24 @@ def _places_by_name(doc: Doc, found: list[RawMention]) -> list[RawMention]:
     capitalised word ("Jordan Ellis"), nor a word inside a longer capitalised name."""
     taken = {k for m in found for k in range(m.tok_start, m.tok_end)}
     out = []
-    k = 0
     n = len(doc)
-    while k < n:
+    # only capitalised words outside NER's entities (most words are neither: no Token for them)
+    flags = doc.to_array(["IS_TITLE", "IS_UPPER", "ENT_IOB"])
+    candidates = [
+        int(i)
+        for i in ((flags[:, 0] | flags[:, 1]) & (flags[:, 2] != 1) & (flags[:, 2] != 3)).nonzero()[
+            0
+        ]
+    ]
+    skip_to = 0
+    for k in candidates:
+        if k < skip_to:
+            continue
         tok = doc[k]
-        if k in taken or not (tok.is_title or tok.is_upper) or tok.ent_type_:
-            k += 1
+        if k in taken or tok.ent_type_:
             continue
         prev = doc[k - 1] if k > 0 else None
         if prev is not None and prev.is_title and prev.lower_ not in _function_words():
-            k += 1
             continue  # inside a longer name ("Priorities USA")
         found_here = 0
         for size in (3, 2, 1):
@@ -354,9 +362,7 @@ def _places_by_name(doc: Doc, found: list[RawMention]) -> list[RawMention]:
             e = k + found_here
             a, b = tok.idx, doc[e - 1].idx + len(doc[e - 1].text)
             out.append(RawMention(a, b, a, "GPE", k, e, source="rule"))
-            k = e
-            continue
-        k += 1
+            skip_to = e
     return out
 
 
@@ -393,14 +399,22 @@ def _joined_firms(doc: Doc, text: str, found: list[RawMention]) -> list[RawMenti
     return out
 
 
+#: A double quotation mark before a capital: where a quoted title may open.
+_OPENING_MARK = re.compile(r'["“](?=[A-Z])')
+
+
 def _quoted_titles(doc: Doc, text: str, found: list[RawMention]) -> list[RawMention]:
     """ "the film “The Quiet Harbour of Kelburn”", "her novel “A House in Mossford”": a quoted
     title after a noun for a work (or a quoted title NER typed a work) is one work, whole,
     "The" included."""
     out = list(found)
     n = len(doc)
-    for k, tok in enumerate(doc):
-        if tok.text not in ('"', "“") or k + 1 >= n:
+    for match in _OPENING_MARK.finditer(text):
+        opener = doc.char_span(match.start(), match.end())
+        if opener is None or len(opener) != 1:
+            continue
+        k = opener.start
+        if k + 1 >= n:
             continue
         e = k + 1
         while e < n and e - k <= 10 and doc[e].text not in ('"', "”") and "\n" not in doc[e].text:
