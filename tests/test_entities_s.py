@@ -43,12 +43,14 @@ def _mentions(document) -> dict[str, str]:
 
 
 def test_a_modifier_word_opening_a_body_name_is_no_job_title() -> None:
-    spans = _spans(
-        "The Foreign Office said on Monday that the talks with Velmora would resume in the "
-        "spring, and officials of the Foreign Office declined to say more."
+    document = _with_ents(
+        "The Senior Citizens Council of Kelburn met on Monday, and the Senior Citizens Council "
+        "voted to keep the bus pass.",
+        [("Senior Citizens Council", "ORG"), ("Senior Citizens Council", "ORG")],
     )
-    assert "Foreign Office" in spans
-    assert "Office" not in spans
+    got = _mentions(document)
+    assert "Senior Citizens Council" in got
+    assert "Citizens Council" not in got
 
 
 def test_a_title_word_in_the_name_list_does_not_make_a_body_a_person() -> None:
@@ -68,11 +70,12 @@ def test_a_nationality_used_as_a_modifier_stays_a_nationality() -> None:
 
 
 def test_a_country_the_model_takes_for_a_person_is_a_place() -> None:
-    types = _types(
-        "The talks stalled on Monday after Israel rejected the proposal, diplomats said, and "
-        "the mediators left the capital without a date for the next round of talks."
+    document = _with_ents(
+        "Georgia opened a new consulate in Kelburn this week, and trade between the two is "
+        "expected to grow.",
+        [("Georgia", "PERSON")],
     )
-    assert types.get("Israel") == "GPE"
+    assert {e.name: e.type for e in document.entities}.get("Georgia") == "GPE"
 
 
 def test_a_one_word_club_that_plays_is_an_organisation() -> None:
@@ -105,13 +108,13 @@ def test_a_span_stops_at_a_bracket_and_before_trailing_common_words() -> None:
 
 def test_scores_numbers_and_date_words_are_no_part_of_a_name() -> None:
     document = _with_ents(
-        "The Kelburn Otters beat Port Ansel 3-1 on Sunday, and the August Harbour Index rose "
-        "after Pia Marsh 45 was named the best player.",
-        [("Port Ansel 3-1", "ORG"), ("August Harbour Index", "ORG"), ("Pia Marsh 45", "PERSON")],
+        "The Kelburn Otters beat Port Ansel 3-1 on Sunday, and the Friday Harbour Bulletin said "
+        "that Pia Marsh 45 was named the best player.",
+        [("Port Ansel 3-1", "ORG"), ("Friday Harbour Bulletin", "ORG"), ("Pia Marsh 45", "PERSON")],
     )
     got = _mentions(document)
     assert "Port Ansel" in got
-    assert "Harbour Index" in got
+    assert "Harbour Bulletin" in got
     assert got.get("Pia Marsh") == "PERSON"
 
 
@@ -221,12 +224,12 @@ def test_names_in_a_capitals_headline_are_found_with_their_offsets() -> None:
 
 def test_a_country_or_a_named_town_that_ner_missed_is_a_place() -> None:
     document = _with_ents(
-        "Portugal drew with Dana Whitlock's side on Sunday, and the fans travelled home to the "
-        "town of Corran-Ellis by bus. Jordan Ellis scored twice.",
+        "Fans from Chile sang through the night after Dana Whitlock's side won, and then "
+        "travelled home to the town of Corran-Ellis by bus. Jordan Ellis scored twice.",
         [("Dana Whitlock", "PERSON"), ("Jordan Ellis", "PERSON")],
     )
     got = _mentions(document)
-    assert got.get("Portugal") == "GPE"
+    assert got.get("Chile") == "GPE"
     assert got.get("Corran-Ellis") == "GPE"
     assert got.get("Jordan Ellis") == "PERSON"
     assert "Jordan" not in got
@@ -256,7 +259,7 @@ def test_a_quoted_title_of_a_work_is_kept_whole() -> None:
 
 
 def test_a_party_word_inside_a_holiday_is_no_party() -> None:
-    text = "Shops will close for Labour Day on Monday, said Labour leader Dana Whitlock."
+    text = "The Labour Day parade drew 3,000 marchers, said Labour leader Dana Whitlock."
     document = _parse(text)
     labour = [m for e in document.entities for m in e.mentions if m.text == "Labour"]
     assert [m.start for m in labour] == [text.index("Labour leader")]
@@ -264,16 +267,16 @@ def test_a_party_word_inside_a_holiday_is_no_party() -> None:
 
 def test_a_country_whose_side_plays_stays_a_place() -> None:
     document = _with_ents(
-        "Portugal beat the Kelburn Otters 2-0 in a friendly on Saturday, and Portugal now "
-        "play their last qualifier in June.",
-        [("Portugal", "ORG"), ("Kelburn Otters", "ORG"), ("Portugal", "ORG")],
+        "Chile defeated the Kelburn Otters by three goals in a friendly, and Chile next host "
+        "a qualifier in June.",
+        [("Chile", "ORG"), ("Kelburn Otters", "ORG"), ("Chile", "ORG")],
     )
-    assert {e.name: e.type for e in document.entities}.get("Portugal") == "GPE"
+    assert {e.name: e.type for e in document.entities}.get("Chile") == "GPE"
 
 
 def test_a_one_word_name_with_a_plural_verb_is_a_body() -> None:
     document = _with_ents(
-        "Kelburn were unable to score in the second half, and the visitors held on.",
+        "Kelburn are bottom of the table after four defeats in a row.",
         [("Kelburn", "PERSON")],
     )
     assert {e.name: e.type for e in document.entities}.get("Kelburn") == "ORG"
@@ -281,10 +284,10 @@ def test_a_one_word_name_with_a_plural_verb_is_a_body() -> None:
 
 def test_a_capitalised_trade_before_a_full_name_is_a_role() -> None:
     document = _with_ents(
-        "Broker Dana Whitlock said the market would stay calm until the vote.",
-        [("Broker Dana Whitlock", "PERSON")],
+        "Gardener Maria Okafor planted 300 oaks along the canal towpath this spring.",
+        [("Gardener Maria Okafor", "PERSON")],
     )
-    assert _mentions(document).get("Dana Whitlock") == "PERSON"
+    assert _mentions(document).get("Maria Okafor") == "PERSON"
 
 
 def test_a_title_with_a_newspaper_noun_after_it_is_a_body() -> None:
@@ -336,9 +339,8 @@ def test_a_company_short_name_the_model_missed_is_a_mention() -> None:
 def test_a_datelines_place_in_capitals_is_recased() -> None:
     from api.parser.nlp import model_text
 
-    text = "MOSSFORD, Velmora (Wire) - Kelburn won 2-1 on Sunday.\n\nNATO, the alliance, met."
+    text = "MOSSFORD, Velmora (Wire) - Kelburn won 2-1 on Sunday.\n\nKVPR, the front, met."
     recased = model_text(text)
     assert (
-        recased
-        == "Mossford, Velmora (Wire) - Kelburn won 2-1 on Sunday.\n\nNATO, the alliance, met."
+        recased == "Mossford, Velmora (Wire) - Kelburn won 2-1 on Sunday.\n\nKVPR, the front, met."
     )

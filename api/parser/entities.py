@@ -316,7 +316,7 @@ def _places_by_name(doc: Doc, found: list[RawMention]) -> list[RawMention]:
             continue
         prev = doc[k - 1] if k > 0 else None
         if prev is not None and prev.is_title and prev.lower_ not in _function_words():
-            continue  # inside a longer name ("Priorities USA")
+            continue  # inside a longer name ("Harbour Velmora Trust")
         found_here = 0
         for size in (3, 2, 1):
             e = k + size
@@ -694,9 +694,9 @@ def _clean(ent: Span, doc: Doc, text: str) -> list[RawMention | None]:
         and doc[j].is_lower
         and doc[j].lower_ in MEDIA_NOUNS
     ):
-        forced = "ORG"  # "Kelburn Zeitung daily said"
+        forced = "ORG"  # "the Kelburn Courier daily"
     if j - i > 1 and doc[i].lower_ in DATE_WORDS and doc[i + 1].is_title and label != "EVENT":
-        i += 1  # "the August Harbour Index": a date word in front of a name
+        i += 1  # "the Friday Harbour Bulletin": a date word in front of a name
     while (
         label == "PERSON"
         and j + 1 < len(doc)
@@ -762,7 +762,7 @@ def _clean(ent: Span, doc: Doc, text: str) -> list[RawMention | None]:
         and _given_as(doc[i].text) == "unknown"
         and _given_as(doc[i + 1].text) in ("female", "male", "mostly_female", "mostly_male")
     ):
-        role = doc[i].lower_  # "Broker Dana Whitlock": a trade written capitalised
+        role = doc[i].lower_  # "Gardener Maria Okafor": a trade written capitalised
         i += 1
     title_end = _title_prefix(doc, i, j)
     if (
@@ -770,7 +770,7 @@ def _clean(ent: Span, doc: Doc, text: str) -> list[RawMention | None]:
         and label != "PERSON"
         and doc[title_end - 1].lower_.rstrip(".") in TITLE_MODIFIERS
     ):
-        # "Foreign Office", "First Harbour Bank": a modifier opening a body's name, not a title
+        # "Senior Citizens Council", "First Harbour Bank": a modifier opening a body's name
         title_end = i
     titled = False
     if title_end > i:
@@ -2023,7 +2023,7 @@ def _company_not_person(doc: Doc, mentions: list[RawMention], name: str) -> bool
 
 
 def _collective_not_person(doc: Doc, mentions: list[RawMention], name: str) -> bool:
-    """ "Kelburn were unable to score", "Kelburn are top": a one-word name that is no first name
+    """ "Kelburn are bottom of the table", "Kelburn have won": a one-word name that is no first name
     and takes a plural verb names a body (a team, a company), not a person."""
     if len(name.split()) != 1 or any(m.honorific or m.role or m.titled for m in mentions):
         return False

@@ -1133,7 +1133,7 @@ EVENT_HEADS = frozenset(
     }
 )
 #: Month and weekday names: a date word opening a name's span is not part of the name
-#: ("the August Harbour Index" -> "Harbour Index").
+#: ("the Friday Harbour Bulletin" -> "Harbour Bulletin").
 DATE_WORDS = frozenset(
     {
         "january",

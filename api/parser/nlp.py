@@ -130,7 +130,7 @@ def _recase_line(text: str, a: int, b: int, out: list[str]) -> None:
     k = 0
     first = True
     while k < len(words):
-        # a place of two or three words first ("NEW YORK", "SAN MARINO")
+        # a place of two or three words first ("PORT ANSEL", "NEW KELBURN")
         for n in (3, 2, 1):
             group = words[k : k + n]
             if len(group) < n:
@@ -152,7 +152,7 @@ def _recase_line(text: str, a: int, b: int, out: list[str]) -> None:
             word = w.group()
             lower = word.lower()
             if not word.isupper():
-                style = None  # "McDONALD": written so on purpose
+                style = None  # "McKELBURN": written so on purpose
             elif given_name(word) and (
                 not dictionary_word(lower)
                 or (
@@ -165,7 +165,7 @@ def _recase_line(text: str, a: int, b: int, out: list[str]) -> None:
             elif dictionary_word(lower):
                 style = "title" if first else "lower"
             elif len(word) <= 4:
-                style = None  # an acronym: "UEFA", "NATO"
+                style = None  # an acronym: "KVPR", "HWU"
             else:
                 style = "title"  # a name: a first name, a surname, a club
             if style:
