@@ -170,12 +170,12 @@ def _types(text: str) -> dict[str, str]:
 
 
 def test_a_town_the_model_takes_for_a_person_is_a_place() -> None:
-    # the gazetteer knows the town; the text uses it as a place ("in Kelowna")
+    # the gazetteer knows the town; the text uses it as a place ("in Penticton")
     types = _types(
-        "Wildfire smoke closed two schools in Kelowna on Tuesday, officials said.\n\n"
-        "Kelowna has had three such closures this year, said Dana Whitlock, a parent."
+        "Wildfire smoke closed two schools in Penticton on Tuesday, officials said.\n\n"
+        "Penticton has had three such closures this year, said Dana Whitlock, a parent."
     )
-    assert types.get("Kelowna") == "GPE"
+    assert types.get("Penticton") == "GPE"
     assert types.get("Dana Whitlock") == "PERSON"
 
 
@@ -224,9 +224,9 @@ def test_a_country_the_model_takes_for_an_organisation_is_a_place() -> None:
 
 
 def test_a_town_right_after_in_is_a_place_whatever_the_parse() -> None:
-    # the parser reads "Kelowna change" as a compound noun and NER types Kelowna ORG
-    types = _types("Bus services in Kelowna change on Monday, when the new timetable starts.")
-    assert types.get("Kelowna") == "GPE"
+    # the parser reads "Penticton change" as a compound noun and NER types Penticton ORG
+    types = _types("Bus services in Penticton change on Monday, when the new timetable starts.")
+    assert types.get("Penticton") == "GPE"
 
 
 def test_a_web_address_is_no_entity() -> None:

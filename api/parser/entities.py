@@ -50,8 +50,14 @@ from typing import TYPE_CHECKING
 from ..ids import entity_slug, unique_id
 from .document import ArticleDocument, Entity, Mention
 from .lexicon import (
+    CLUB_HEADS,
+    COMPANY_HEADS,
+    COMPANY_NOUNS,
+    CORPORATE_SUFFIXES,
     CUE_LEMMAS,
+    DATE_WORDS,
     DEMONYMS,
+    EVENT_HEADS,
     EXPANSIONS,
     FEMALE_HONORIFICS,
     FEMALE_WORDS,
@@ -63,11 +69,13 @@ from .lexicon import (
     MALE_WORDS,
     MATCH_NOUNS,
     MATCH_VERBS,
+    MEDIA_NOUNS,
     MEMBER_ROLES,
     NAME_FUNCTION_WORDS,
     NATIONALITY_ADJECTIVE_SUFFIXES,
     NATIONALITY_MODIFIER_SUFFIXES,
     ORG_HEADS,
+    ORG_NOUNS,
     PARTY_FORM_ARTICLES,
     PARTY_FORMS,
     PLACE_NOUNS,
@@ -82,6 +90,7 @@ from .lexicon import (
     TITLE_MODIFIERS,
     TITLE_WORDS,
     WEAK_CUE_LEMMAS,
+    WORK_NOUNS,
 )
 from .places import CITY, COUNTRY, REGION, place_kind
 
@@ -210,6 +219,12 @@ def _raw_mentions(
             if _in_credit(text, piece):
                 continue
             out.append(piece)
+    out.extend(_places_by_name(doc, out))
+    out = _place_led_names(doc, out)
+    out = _joined_firms(doc, text, out)
+    out = _quoted_titles(doc, text, out)
+    out.extend(_defined_acronyms(doc, out))
+    out = _place_led_events(doc, out)
     out.extend(_party_forms(doc, text, out))
     out.extend(_places_after(doc, out))
     out = _split_modifiers(doc, text, out)
@@ -239,6 +254,262 @@ def _in_credit(text: str, m: RawMention) -> bool:
         not text[line_start : m.start].strip()
         and _BYLINE_REST.fullmatch(text, m.end, line_end) is not None
     )
+
+
+def _place_led_names(doc: Doc, found: list[RawMention]) -> list[RawMention]:
+    """ "the Kelburn Otters", "the Velmora Treasury Department": a place NER typed on its own
+    right before a body's name (a team's plural, a government department) is part of it."""
+    ordered = sorted(found, key=lambda m: m.tok_start)
+    out: list[RawMention] = []
+    k = 0
+    while k < len(ordered):
+        m = ordered[k]
+        nxt = ordered[k + 1] if k + 1 < len(ordered) else None
+        if (
+            nxt is not None
+            and m.label == "GPE"
+            and not m.honorific
+            and nxt.label == "ORG"
+            and nxt.tok_start == m.tok_end
+            and nxt.start - m.end == 1
+            and doc[m.tok_end - 1].whitespace_ == " "
+            and not doc[nxt.tok_start].is_upper
+            and (
+                _plural_nickname(doc[nxt.tok_end - 1])
+                or doc[nxt.tok_end - 1].lower_ in ("department", "ministry", "treasury")
+            )
+        ):
+            out.append(
+                RawMention(
+                    m.start, nxt.end, m.core_start, "ORG", m.tok_start, nxt.tok_end, source="rule"
+                )
+            )
+            k += 2
+            continue
+        out.append(m)
+        k += 1
+    return out
+
+
+def _places_by_name(doc: Doc, found: list[RawMention]) -> list[RawMention]:
+    """Places NER missed: a country the gazetteer knows ("Velmora beat Tollmere" may hide one
+    at a sentence's start), a standard form of one ("U.S."), and a name right after "the town
+    of", "the region of" and the like. Not a country that is a first name too before another
+    capitalised word ("Jordan Ellis"), nor a word inside a longer capitalised name."""
+    taken = {k for m in found for k in range(m.tok_start, m.tok_end)}
+    out = []
+    n = len(doc)
+    # only capitalised words outside NER's entities (most words are neither: no Token for them)
+    flags = doc.to_array(["IS_TITLE", "IS_UPPER", "ENT_IOB"])
+    candidates = [
+        int(i)
+        for i in ((flags[:, 0] | flags[:, 1]) & (flags[:, 2] != 1) & (flags[:, 2] != 3)).nonzero()[
+            0
+        ]
+    ]
+    skip_to = 0
+    for k in candidates:
+        if k < skip_to:
+            continue
+        tok = doc[k]
+        if k in taken or tok.ent_type_:
+            continue
+        prev = doc[k - 1] if k > 0 else None
+        if prev is not None and prev.is_title and prev.lower_ not in _function_words():
+            continue  # inside a longer name ("Harbour Velmora Trust")
+        found_here = 0
+        for size in (3, 2, 1):
+            e = k + size
+            if e > n or any(j in taken or doc[j].ent_type_ for j in range(k, e)):
+                continue
+            if any("\n" in doc[j].whitespace_ for j in range(k, e - 1)):
+                continue
+            phrase = doc[k:e].text
+            key = norm_key(phrase)
+            expansion = EXPANSIONS.get(key)
+            country = place_kind(phrase) == COUNTRY or (
+                expansion is not None and expansion[1] == "GPE" and not tok.is_lower
+            )
+            if not country:
+                continue
+            after = doc[e] if e < n else None
+            if after is not None and after.is_title and "\n" not in doc[e - 1].whitespace_:
+                continue  # "Jordan Ellis", "Chad Harbour Trust"
+            if after is not None and not doc[e - 1].whitespace_ and after.text in ("-", "’", "'"):
+                continue  # "Velmora-based", a word of a longer one
+            found_here = size
+            break
+        if not found_here and prev is not None and prev.lower_ == "of" and k >= 2:
+            noun = doc[k - 2]
+            if noun.is_lower and noun.lemma_.lower() in PLACE_NOUNS and tok.pos_ == "PROPN":
+                e = k + 1
+                while e < n and e - k < 5:
+                    if doc[e].is_title and doc[e].pos_ == "PROPN":
+                        e += 1
+                    elif (
+                        doc[e].text == "-"
+                        and not doc[e - 1].whitespace_
+                        and not doc[e].whitespace_
+                        and e + 1 < n
+                        and doc[e + 1].is_title
+                    ):
+                        e += 2  # "Corran-Ellis"
+                    else:
+                        break
+                if not any(j in taken or doc[j].ent_type_ for j in range(k, e)):
+                    found_here = e - k  # "the town of Pellow Creek"
+        if found_here:
+            e = k + found_here
+            a, b = tok.idx, doc[e - 1].idx + len(doc[e - 1].text)
+            out.append(RawMention(a, b, a, "GPE", k, e, source="rule"))
+            skip_to = e
+    return out
+
+
+def _joined_firms(doc: Doc, text: str, found: list[RawMention]) -> list[RawMention]:
+    """ "Harlow and Finch Ltd", "Marsh & Tolley Inc": a firm's name of two names joined by "and"
+    or "&", where NER kept only the second (or made two of it), is one name."""
+    out = sorted(found, key=lambda m: m.tok_start)
+    for m in list(out):
+        k = m.tok_start
+        if m.label != "ORG" or k < 2 or doc[k - 1].lower_ not in ("and", "&"):
+            continue
+        if not _org_headed(text[m.core_start : m.end]):
+            continue
+        s = k - 1
+        while (
+            s > 0
+            and k - 1 - s < 3
+            and doc[s - 1].is_title
+            and doc[s - 1].pos_ == "PROPN"
+            and "\n" not in doc[s - 1].whitespace_
+            and doc[s - 1].ent_type_ in ("", "ORG", "PERSON")
+            and doc[s - 1].lower_.rstrip(".") not in TITLE_WORDS | HONORIFICS
+        ):
+            s -= 1
+        if s == k - 1 or doc[s].lower_ in DATE_WORDS:
+            continue
+        if _org_headed(doc[s : k - 1].text) or doc[k - 2].text.rstrip(".") in CORPORATE_SUFFIXES:
+            continue  # "Kelburn Mills Inc and Harlow Ltd": two firms
+        if doc[s].is_sent_start and dictionary_word(doc[s].lower_):
+            continue  # "Shares and Kelburn Ltd …"
+        out = [x for x in out if x.tok_end <= s or x.tok_start >= m.tok_end or x is m]
+        merged = RawMention(doc[s].idx, m.end, doc[s].idx, "ORG", s, m.tok_end, source="rule")
+        out[out.index(m)] = merged
+    return out
+
+
+#: A double quotation mark before a capital: where a quoted title may open.
+_OPENING_MARK = re.compile(r'["“](?=[A-Z])')
+
+
+def _quoted_titles(doc: Doc, text: str, found: list[RawMention]) -> list[RawMention]:
+    """ "the film “The Quiet Harbour of Kelburn”", "her novel “A House in Mossford”": a quoted
+    title after a noun for a work (or a quoted title NER typed a work) is one work, whole,
+    "The" included."""
+    out = list(found)
+    n = len(doc)
+    for match in _OPENING_MARK.finditer(text):
+        opener = doc.char_span(match.start(), match.end())
+        if opener is None or len(opener) != 1:
+            continue
+        k = opener.start
+        if k + 1 >= n:
+            continue
+        e = k + 1
+        while e < n and e - k <= 10 and doc[e].text not in ('"', "”") and "\n" not in doc[e].text:
+            e += 1
+        if e >= n or doc[e].text not in ('"', "”") or e == k + 1:
+            continue
+        a, b = k + 1, e
+        while b > a and doc[b - 1].is_punct:
+            b -= 1
+        if b <= a:
+            continue
+        words = [t for t in doc[a:b] if t.is_alpha]
+        if not words or not words[0].is_title or any(t.is_space for t in doc[a:b]):
+            continue
+        if not all(t.is_title or t.is_upper or t.lower_ in _function_words() for t in words):
+            continue
+        work_before = k > 0 and doc[k - 1].lower_ in WORK_NOUNS
+        ner_work = any(
+            m.label == "WORK_OF_ART" and a <= m.tok_start and m.tok_end <= b for m in found
+        )
+        if not (work_before or ner_work):
+            continue
+        start, end = doc[a].idx, doc[b - 1].idx + len(doc[b - 1].text)
+        out = [m for m in out if m.end <= start or m.start >= end]
+        out.append(RawMention(start, end, start, "WORK_OF_ART", a, b, source="rule"))
+    return out
+
+
+def _plural_nickname(tok: Token) -> bool:
+    """A capitalised plural ("Otters", "Night Herons"'s last word): a team's nickname."""
+    if tok.tag_ == "NNPS":
+        return True
+    word = tok.text
+    return (
+        tok.is_title
+        and len(word) > 3
+        and word.endswith("s")
+        and not word.endswith("ss")
+        and word[:-1].lower() in _dictionary_words()
+    )
+
+
+def _defined_acronyms(doc: Doc, found: list[RawMention]) -> list[RawMention]:
+    """ "the Harbour Workers Union (HWU)": the acronym in brackets after a body's name is a
+    mention of that body (it joins the name by its initials; its later uses are repeats)."""
+    taken = {k for m in found for k in range(m.tok_start, m.tok_end)}
+    out = []
+    for m in found:
+        k = m.tok_end
+        if m.label in ("PERSON", "GPE", "NORP") or k + 2 >= len(doc):
+            continue
+        tok = doc[k + 1]
+        letters = tok.text.replace(".", "")
+        if (
+            doc[k].text == "("
+            and doc[k + 2].text == ")"
+            and tok.i not in taken
+            and 2 <= len(letters) <= 8
+            and letters.isalpha()
+            and letters.isupper()
+        ):
+            a, b = tok.idx, tok.idx + len(tok.text)
+            out.append(RawMention(a, b, a, m.label, k + 1, k + 2, source="rule"))
+    return out
+
+
+def _place_led_events(doc: Doc, found: list[RawMention]) -> list[RawMention]:
+    """ "the Velmoran Open", "the Kelburn Amateur Championship": a place or nationality NER
+    typed on its own, then capitalised words ending in a competition's head word, are one
+    event."""
+    out: list[RawMention] = []
+    skip_to = -1
+    by_start = {m.tok_start: m for m in found}
+    for m in sorted(found, key=lambda m: m.tok_start):
+        if m.tok_start < skip_to:
+            continue
+        e = m.tok_end
+        if m.label in ("GPE", "NORP") and not m.honorific:
+            while (
+                e < len(doc)
+                and e - m.tok_end < 4
+                and doc[e].is_title
+                and "\n" not in doc[e - 1].whitespace_
+                and (not doc[e].ent_type_ or e in by_start or doc[e].ent_iob_ == "I")
+            ):
+                e += 1
+            while e > m.tok_end and doc[e - 1].lower_ not in EVENT_HEADS:
+                e -= 1
+        if e > m.tok_end:
+            end = doc[e - 1].idx + len(doc[e - 1].text)
+            out.append(RawMention(m.start, end, m.core_start, "EVENT", m.tok_start, e))
+            skip_to = e
+            continue
+        out.append(m)
+    return [m for m in out if m.tok_start >= 0]
 
 
 def _places_after(doc: Doc, found: list[RawMention]) -> list[RawMention]:
@@ -277,6 +548,8 @@ def _split_modifiers(doc: Doc, text: str, found: list[RawMention]) -> list[RawMe
     def modifier(m: RawMention) -> str | None:
         if m.label not in ("ORG", "FAC", "PRODUCT") or m.honorific or m.tok_end - m.tok_start < 2:
             return None
+        if _plural_nickname(doc[m.tok_end - 1]):
+            return None  # "the Kelburn Otters": a team is named with its town, "Otters" for short
         first = doc[m.tok_start]
         if first.text in places or (
             first.is_title and first.lower_.endswith(NATIONALITY_MODIFIER_SUFFIXES)
@@ -335,21 +608,29 @@ def _heading_ranges(document: ArticleDocument) -> list[tuple[int, int]]:
     return sorted(ranges)
 
 
+def _title_case_line(line: str) -> bool:
+    words = [w for w in re.findall(r"[^\W\d_][\w'’-]*", line) if len(w) > 3]
+    return bool(words) and sum(w[0].isupper() for w in words) >= 0.6 * len(words)
+
+
 def _trim_styled(
     raw: list[RawMention], doc: Doc, document: ArticleDocument, styled: list[tuple[int, int]]
 ) -> None:
     """A mention in a title-case line ("Mayor Lena Park Defends Budget") may have run the next
     capitalised word into the name: cut it back to the longest of its leading words that prose
     elsewhere in the article writes as such ("Lena Park")."""
-    if not styled:
-        return
     text = document.text
+    # only in lines in title case: a short line of prose the layout took for a heading ("…
+    # said coach Ana Ruiz.") keeps its names whole
+    titled = [(a, b) for a, b in styled if _title_case_line(text[a:b])]
+    if not titled:
+        return
     prose = list(text)
     for a, b in styled:
         prose[a:b] = " " * (b - a)
     prose_text = "".join(prose)
     for m in raw:
-        if m.tok_end - m.tok_start < 2 or not any(a <= m.start < b for a, b in styled):
+        if m.tok_end - m.tok_start < 2 or not any(a <= m.start < b for a, b in titled):
             continue
         full = text[m.core_start : m.end]
         for k in range(m.tok_end - 1, m.tok_start, -1):
@@ -377,8 +658,8 @@ def _clean(ent: Span, doc: Doc, text: str) -> list[RawMention | None]:
         if "\n" in doc[k].text_with_ws and k + 1 < j:
             j = k + 1
             break
-        if doc[k].text == "/" and k > i:
-            j = k
+        if doc[k].text in ("/", "(") and k > i:
+            j = k  # and at a bracket: "Harbour Workers Union (HWU"
             break
         if doc[k].is_lower and doc[k].tag_ in ("VBD", "VBZ", "VBP", "MD") and not _quoted(doc, ent):
             # a name holds no verb: "Ruiz told The Daily Courier …" run on after a closing
@@ -393,6 +674,29 @@ def _clean(ent: Span, doc: Doc, text: str) -> list[RawMention | None]:
         i += 1  # and a possessive NER began the span with ("’s Office")
     while j > i and (doc[j - 1].is_space or doc[j - 1].is_punct or doc[j - 1].tag_ == "POS"):
         j -= 1
+    forced = None
+    while j - i > 1:
+        w = j - 1  # the last word: the tokens after the last white space ("3-1" may be three)
+        while w > i and not doc[w - 1].whitespace_:
+            w -= 1
+        if w == i or not _trailing_non_name(doc[w:j].text, doc[w], label):
+            break
+        if doc[w].lower_ in MEDIA_NOUNS or doc[w].lower_ in ORG_NOUNS:
+            forced = "ORG"  # "the Corran Wire news agency": a body, whatever NER typed it
+        j = w  # "Harbour Wire news agency", "Kelburn 3-1", "Dana Whitlock 45"
+        while j > i and (doc[j - 1].is_space or doc[j - 1].is_punct):
+            j -= 1
+    if i > 0 and doc[i - 1].lower_ in MEDIA_NOUNS and doc[i - 1].is_lower:
+        forced = "ORG"  # "the daily Kelburn Courier", "the news weekly Der Blick"
+    if (
+        label in ("PERSON", "ORG")
+        and j < len(doc)
+        and doc[j].is_lower
+        and doc[j].lower_ in MEDIA_NOUNS
+    ):
+        forced = "ORG"  # "the Kelburn Courier daily"
+    if j - i > 1 and doc[i].lower_ in DATE_WORDS and doc[i + 1].is_title and label != "EVENT":
+        i += 1  # "the Friday Harbour Bulletin": a date word in front of a name
     while (
         label == "PERSON"
         and j + 1 < len(doc)
@@ -449,7 +753,25 @@ def _clean(ent: Span, doc: Doc, text: str) -> list[RawMention | None]:
     if lower_end > i:
         role = " ".join(t.lower_ for t in doc[i:lower_end])
         i = lower_end
+    if (
+        label == "PERSON"
+        and j - i >= 3
+        and doc[i].is_title
+        and not doc[i].is_upper
+        and dictionary_word(doc[i].lower_)
+        and _given_as(doc[i].text) == "unknown"
+        and _given_as(doc[i + 1].text) in ("female", "male", "mostly_female", "mostly_male")
+    ):
+        role = doc[i].lower_  # "Gardener Maria Okafor": a trade written capitalised
+        i += 1
     title_end = _title_prefix(doc, i, j)
+    if (
+        title_end > i
+        and label != "PERSON"
+        and doc[title_end - 1].lower_.rstrip(".") in TITLE_MODIFIERS
+    ):
+        # "Senior Citizens Council", "First Harbour Bank": a modifier opening a body's name
+        title_end = i
     titled = False
     if title_end > i:
         role = " ".join(t.lower_ for t in doc[i:title_end])
@@ -507,9 +829,26 @@ def _clean(ent: Span, doc: Doc, text: str) -> list[RawMention | None]:
             honorific=honorific if c > a else None,
             role=role if lab == "PERSON" else None,
             titled=titled,
+            forced_type=forced if len(pieces) == 1 else None,
         )
         out.append(m)
     return out
+
+
+_SCORE = re.compile(r"\d+(?:[-–/]\d+)+|\d+(?:st|nd|rd|th)")
+
+
+def _trailing_non_name(word: str, tok: Token, label: str) -> bool:
+    """A word at the end of a span that is no part of the name: a lower-case common word
+    ("news agency", "days"; a title of a work may end in one), a score or ordinal ("3-1",
+    "79th") and, after a person or a place, a number ("Dana Whitlock 45")."""
+    if label == "WORK_OF_ART":
+        return False
+    if word.isalpha() and word.islower() and tok.lower_ not in FUNCTION_TAIL:
+        return True
+    if _SCORE.fullmatch(word):
+        return True
+    return label in ("PERSON", "GPE", "LOC", "NORP") and word.isdigit()
 
 
 def _role_before_name(doc: Doc, i: int, j: int) -> bool:
@@ -554,6 +893,15 @@ def _title_prefix(doc: Doc, i: int, j: int) -> int:
 
 def _split(doc: Doc, i: int, core: int, j: int, label: str) -> list[tuple[int, int, int, str]]:
     """Split "Eastvale’s Harbour Lane Centre" and "Saltmarsh in Kelshire" into two mentions."""
+    pieces = _coordinated(doc, core, j, label)
+    if len(pieces) > 1:
+        first, *rest = pieces
+        return [(i, core, first[1], label), *((a, a, b, label) for a, b in rest)]
+    if label in ("ORG", "PERSON", "GPE") and j - core >= 3:
+        for k in range(core + 1, j - 1):
+            if doc[k].lower_ == "at" and doc[k + 1].is_title and doc[k - 1].is_title:
+                # "Kelburn at Mossford Park": a side and the ground it plays at
+                return [(i, core, k, label), (k + 1, k + 1, j, "LOC")]
     if label in ("ORG", "FAC", "GPE", "LOC") and j - core >= 3:
         for k in range(core + 1, j - 1):
             tok = doc[k]
@@ -573,12 +921,55 @@ def _split(doc: Doc, i: int, core: int, j: int, label: str) -> list[tuple[int, i
     return [(i, core, j, label)]
 
 
+def _coordinated(doc: Doc, core: int, j: int, label: str) -> list[tuple[int, int]]:
+    """ "Harbour Bank or Tollmere Trust", "Ana Ruiz and Jo Hardy": names that NER ran into one
+    span, split at "or", at a comma before a name (not "…, Inc."), and for people at "and"
+    between two full names. A company called "A and B" stays whole."""
+    if label not in ("ORG", "PERSON"):
+        return [(core, j)]
+    cuts = []
+    for k in range(core + 1, j - 1):
+        tok, nxt = doc[k], doc[k + 1]
+        if not nxt.is_title or not doc[k - 1].text[:1].isupper():
+            continue
+        if (
+            tok.lower_ == "or"
+            or (
+                tok.text == ","
+                and not (
+                    nxt.lower_.rstrip(".") in ORG_HEADS
+                    or nxt.text.rstrip(".") in CORPORATE_SUFFIXES
+                )
+            )
+            or (label == "PERSON" and tok.lower_ == "and")
+        ):
+            cuts.append(k)
+    if not cuts and label == "ORG":
+        ands = [k for k in range(core + 1, j - 1) if doc[k].lower_ == "and"]
+        if len(ands) == 1 and all(
+            _looks_like_person(doc[a:b].text) for a, b in ((core, ands[0]), (ands[0] + 1, j))
+        ):
+            cuts = ands  # "Ana Ruiz and Jo Hardy" typed as one body: two people
+    if not cuts:
+        return [(core, j)]
+    out, a = [], core
+    for k in cuts:
+        out.append((a, k))
+        a = k + 1
+    out.append((a, j))
+    if label == "PERSON" and any(b - a < 2 for a, b in out):
+        return [(core, j)]  # "Simon and Garfunkel": no two full names
+    return out
+
+
 def _party_forms(doc: Doc, text: str, found: list[RawMention]) -> list[RawMention]:
     taken = {k for m in found for k in range(m.tok_start, m.tok_end)}
     out = []
     for tok in doc:
         if tok.i in taken or tok.text not in PARTY_FORMS:
             continue
+        if tok.ent_type_ and tok.ent_type_ not in KEPT_TYPES:
+            continue  # "Labour Day": a date
         if tok.is_sent_start and not (
             tok.pos_ == "PROPN"
             or tok.head.lower_ in POLITICAL_NOUNS
@@ -639,7 +1030,7 @@ def _group_type(group: _Group) -> str:
 def _entity_type(mentions: list[RawMention], name: str) -> str:
     """The mentions' vote, except that a first name and a surname typed ORG is a person."""
     etype = _vote(mentions, name)
-    if etype == "ORG" and _looks_like_person(name):
+    if etype == "ORG" and _looks_like_person(name) and not any(m.forced_type for m in mentions):
         return "PERSON"  # "Kevin Dalgety" typed ORG
     return etype
 
@@ -666,6 +1057,7 @@ def _merge(groups: list[_Group]) -> None:
         g_type = _group_type(g)
         honorific = any(m.honorific for m in g.mentions)
         candidates = []
+        short_forms: list[_Group] = []
         for h in multi:
             h_words = _words(h.key)
             if h is g or len(h_words) <= len(words) or not _contains_words(h_words, words):
@@ -674,8 +1066,20 @@ def _merge(groups: list[_Group]) -> None:
             person_part = h_type == "PERSON" and (
                 honorific or (len(words) == 1 and words[0] in (h_words[0], h_words[-1]))
             )
+            # "Tollco" of "Tollco Holdings Inc": a company's short name is its first words
+            company_part = (
+                h_type == "ORG"
+                and g_type in ("PERSON", "ORG")
+                and not honorific
+                and h_words[: len(words)] == words
+                and _org_headed(h.name)
+            )
             if h_type == g_type or person_part:
                 candidates.append(h.root())
+            elif company_part:
+                short_forms.append(h.root())
+        if not candidates:
+            candidates = short_forms  # only where no person or same-typed name contains it
         candidates = list({id(c): c for c in candidates}.values())
         # a candidate contained in another candidate is the same referent (keep the longest)
         if len(candidates) > 1:
@@ -711,6 +1115,14 @@ def _merge(groups: list[_Group]) -> None:
             elif words[0] in DEMONYMS:
                 for m in g.mentions:
                     m.forced_type = "NORP"
+
+
+def _org_headed(name: str) -> bool:
+    """The name ends in a company's head word ("… Holdings Inc", "… Industries", "… SpA")."""
+    words = name.split()
+    return len(words) > 1 and (
+        norm_key(words[-1]).rstrip(".") in COMPANY_HEADS or words[-1] in CORPORATE_SUFFIXES
+    )
 
 
 def _contains_words(longer: list[str], shorter: list[str]) -> bool:
@@ -770,8 +1182,15 @@ def _vote(mentions: list[RawMention], name: str) -> str:
     ]
     label = min(tied, key=lambda t: order.index(t) if t in order else len(order))
     head = norm_key(name).split()[-1] if name.strip() else ""
-    if label in ("GPE", "FAC", "LOC", "PERSON", "NORP", "PRODUCT") and head in ORG_HEADS:
+    last = name.split()[-1] if name.strip() else ""
+    if label in ("GPE", "FAC", "LOC", "PERSON", "NORP", "PRODUCT") and (
+        head in ORG_HEADS or (len(name.split()) > 1 and last in CORPORATE_SUFFIXES)
+    ):
         label = "ORG"
+    elif label != "EVENT" and head in EVENT_HEADS and len(name.split()) > 1:
+        label = "EVENT"  # "the Kelburn Cup", "the Harbour Open": a competition
+    elif label == "PERSON" and len(name.split()) > 1 and head in CLUB_HEADS:
+        label = "ORG"  # "Harwick Athletic", "Kelburn Rovers": a club
     elif label == "PERSON" and ends_in_acronym(name):
         label = "ORG"  # "Harbour City PD", "Northfield FC": a body, not a person
     elif label == "NORP" and not _looks_like_group(name):
@@ -809,6 +1228,29 @@ def _add_repeats(
             for form in (text[m.start : m.end], text[m.core_start : m.end]):
                 if len(form) >= 2 and any(ch.isupper() for ch in form):
                     forms.setdefault(form, index)
+    # a company's short name ("Tollco" of "Tollco Leisure Holdings Inc"), which the model often
+    # does not tag: the first word of a company's name, when it is no English word nor a place
+    shorts: dict[str, set[int]] = defaultdict(set)
+    for index, (_, mentions) in enumerate(clusters):
+        core = text[mentions[0].core_start : mentions[0].end]
+        words = core.split()
+        if len(words) >= 3 and _org_headed(core) and mentions[0].label == "ORG":
+            first = words[0]
+            if (
+                len(first) >= 4
+                and first.isalpha()
+                and first[0].isupper()
+                and not first.isupper()
+                and not dictionary_word(first.lower())
+                and place_kind(first) is None
+                and _given_as(first) == "unknown"
+            ):
+                shorts[first].add(index)
+    short_forms = set()
+    for first, owners in shorts.items():
+        if len(owners) == 1 and first not in forms:
+            forms[first] = next(iter(owners))
+            short_forms.add(first)
     # bare surnames of the people named in full ("Dalgety" after "Kevin Dalgety"), which the
     # model often does not tag: (first offset, cluster) of each person with that surname
     surnames: dict[str, list[tuple[int, int]]] = defaultdict(list)
@@ -838,8 +1280,19 @@ def _add_repeats(
         tj = bisect.bisect_left(tok_starts, b)
         if ti < 0 or doc[ti].idx != a:
             continue
-        if tj - ti == 1 and doc[ti].is_sent_start and doc[ti].pos_ != "PROPN":
+        if (
+            tj - ti == 1
+            and doc[ti].is_sent_start
+            and doc[ti].pos_ != "PROPN"
+            and match.group(0) not in short_forms
+        ):
             continue
+        if (
+            doc[ti].ent_type_ in ("DATE", "TIME", "EVENT")
+            and tj < len(doc)
+            and doc[tj].ent_iob_ == "I"
+        ):
+            continue  # "Labour" of "Labour Day": a word of a longer name
         found = match.group(0)
         if found in forms:
             index = forms[found]
@@ -908,6 +1361,14 @@ def _build(
         if etype not in ("PERSON", "NORP") and _person_by_role(doc, unique, name):
             etype = "PERSON"
         if etype == "ORG" and _group_by_use(doc, unique):
+            etype = "NORP"
+        if etype == "PERSON" and _acronym_not_person(doc, text, unique, name):
+            etype = "ORG"
+        if etype == "PERSON" and _collective_not_person(doc, unique, name):
+            etype = "ORG"
+        if etype == "PERSON" and _company_not_person(doc, unique, name):
+            etype = "ORG"
+        if etype == "PERSON" and _nationality_not_person(doc, unique, name):
             etype = "NORP"
         if etype == "PERSON" and _place_not_person(doc, unique, name):
             etype = "GPE"
@@ -985,6 +1446,36 @@ def _dictionary_words() -> frozenset[str]:
     except (KeyError, ValueError, OSError):
         return frozenset()
     return frozenset(word for pos in table for word in table[pos])
+
+
+@functools.cache
+def _function_words() -> frozenset[str]:
+    """English function words ("the", "of", "will"), which the lemmatizer's tables leave out:
+    spaCy's English stop words."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    return frozenset(STOP_WORDS)
+
+
+def dictionary_word(word: str) -> bool:
+    """An English word (lower case), in a base form or with a regular ending ("named",
+    "beats", "talks")."""
+    words = _dictionary_words()
+    if word in words or word in _function_words():
+        return True
+    for ending, base in (("s", ""), ("es", ""), ("ed", ""), ("ed", "e"), ("ing", ""), ("ing", "e")):
+        if (
+            word.endswith(ending)
+            and len(word) > len(ending) + 2
+            and word[: -len(ending)] + base in words
+        ):
+            return True
+    return word.endswith("ies") and word[:-3] + "y" in words
+
+
+def given_name(word: str) -> bool:
+    """A first name the name list gives to women or to men ("Dana", not "Lee")."""
+    return _given_as(word.capitalize()) in ("female", "male")
 
 
 #: A line that tells who wrote the article or the files it used, not whom it is about: "Jo Lee
@@ -1076,11 +1567,13 @@ def _author_note(text: str, m: RawMention) -> bool:
 
 
 def _place_not_person(doc: Doc, mentions: list[RawMention], name: str) -> bool:
-    """ "Kelowna", "North Carolina" typed PERSON: a name the gazetteer knows as a place, with
+    """ "Penticton", "North Carolina" typed PERSON: a name the gazetteer knows as a place, with
     nothing that makes it a person: no honorific or job title, no first name in front ("Sydney",
     "Austin" are given names too), never the subject of a speech verb ("Hamilton said")."""
     if any(m.honorific or m.role for m in mentions):
         return False
+    if place_kind(name) == COUNTRY and not any(m.titled for m in mentions):
+        return True  # a country that is a first name too, and that speaks as a state does
     for m in mentions:
         head = doc[m.tok_end - 1]
         if head.dep_ in ("nsubj", "nsubjpass") and head.head.lemma_.lower() in CUE_LEMMAS:
@@ -1094,7 +1587,7 @@ def _place_not_person(doc: Doc, mentions: list[RawMention], name: str) -> bool:
         # ("Calgary and Pellow Creek", "the Marsh Hollow and Tiller Bay area")
         return any(_set_among_places(doc, m) for m in mentions)
     # a one-word town's name is also a surname ("Obama" is a town too): the text must use it
-    # as a place somewhere ("in Kelowna", "Nanaimo, B.C.")
+    # as a place somewhere ("in Penticton", "Kamloops, B.C.")
     return (
         len(name.split()) > 1
         or place_kind(name) == COUNTRY
@@ -1160,7 +1653,7 @@ def _compound_phrase(tok: Token) -> tuple[Token, str]:
 
 
 def _used_as_place(doc: Doc, m: RawMention) -> bool:
-    """ "in Kelowna", "the town of Goma", "the capital Grozny", "Nanaimo, B.C." """
+    """ "in Penticton", "the town of Lethbridge", "the capital Whitehorse", "Kamloops, B.C." """
     head = doc[m.tok_end - 1]
     if head.dep_ == "pobj" and head.head.lower_ in PLACE_PREPOSITIONS:
         return True
@@ -1172,7 +1665,7 @@ def _used_as_place(doc: Doc, m: RawMention) -> bool:
             and (doc[m.tok_end].tag_ == "POS" or doc[m.tok_end].pos_ in ("VERB", "AUX"))
         )
     ):
-        # "in Kelowna" that the parser read as a compound ("in Kelowna change"); not "in
+        # "in Penticton" that the parser read as a compound ("in Penticton change"); not "in
         # Obama's", "from Obama being"
         return True
     if head.dep_ == "pobj" and head.head.lower_ == "of" and head.head.head.lower_ in PLACE_NOUNS:
@@ -1188,6 +1681,17 @@ def _used_as_place(doc: Doc, m: RawMention) -> bool:
     )
 
 
+def _named_as_place(doc: Doc, m: RawMention) -> bool:
+    """ "the town of X", "the X region", "the capital X": a place noun names the kind of place."""
+    head = doc[m.tok_end - 1]
+    up = head.head
+    if head.dep_ == "pobj" and up.lower_ == "of" and up.head.lemma_.lower() in PLACE_NOUNS:
+        return up.head.i == up.i - 1  # "the town of X", not "the mayor of the town of …"
+    if head.dep_ in ("appos", "compound") and up.lemma_.lower() in PLACE_NOUNS and up.is_lower:
+        return abs(up.i - head.i) <= 2
+    return m.tok_start > 0 and doc[m.tok_start - 1].lemma_.lower() in ("capital", "town", "city")
+
+
 def _place_not_org(doc: Doc, mentions: list[RawMention], name: str) -> bool:
     """ "the Bucharest stock exchange", "Portugal": a country or US state typed ORG is the place
     (its government or side too, as spaCy's own GPE), a city only where the text also uses it as
@@ -1195,12 +1699,18 @@ def _place_not_org(doc: Doc, mentions: list[RawMention], name: str) -> bool:
     if any(m.canonical or m.forced_type or m.honorific for m in mentions):
         return False
     kind = place_kind(name)
-    if kind is None or norm_key(name).split()[-1] in ORG_HEADS:
+    words = [norm_key(w) for w in name.split()] or [""]
+    if words[-1] in ORG_HEADS or (kind is None and any(w in ORG_HEADS for w in words)):
         return False
-    if any(_plays(doc, m) for m in mentions):
-        return False
+    if kind != COUNTRY and any(_plays(doc, m) for m in mentions):
+        return False  # a town's club; a country's side is named as the country
+    if kind is None:
+        # a place too small for the gazetteer, where the text names it as one ("the town of
+        # Pellow", "the Tiller region", "the capital Corran")
+        return any(_named_as_place(doc, m) for m in mentions)
     return kind != CITY or any(
-        _used_as_place(doc, m) or _set_among_places(doc, m) for m in mentions
+        _used_as_place(doc, m) or _set_among_places(doc, m) or _named_as_place(doc, m)
+        for m in mentions
     )
 
 
@@ -1212,9 +1722,16 @@ def _team_not_place(doc: Doc, mentions: list[RawMention], name: str, etype: str)
     if not any(m.canonical is None for m in mentions):
         return False
     kind = place_kind(name)
+    # a one-word name that is no first name and plays is a club, whatever NER typed it
+    bare = (
+        etype == "PERSON"
+        and len(name.split()) == 1
+        and _given_as(name) == "unknown"
+        and not any(_after_first_name(doc, m) for m in mentions)
+    )
     if (
         kind == COUNTRY
-        or (etype == "PERSON" and kind is None)
+        or (etype == "PERSON" and kind is None and not bare)
         or etype
         not in (
             "GPE",
@@ -1226,7 +1743,7 @@ def _team_not_place(doc: Doc, mentions: list[RawMention], name: str, etype: str)
     if any(m.honorific or m.role for m in mentions):
         return False  # "Mr Obama" (a town in Japan too)
     # a person typed so may beat a rival or hold a lead: only a team role makes one a club
-    playing = sum(_plays(doc, m, roles_only=etype == "PERSON") for m in mentions)
+    playing = sum(_plays(doc, m, roles_only=etype == "PERSON" and not bare) for m in mentions)
     if playing * 2 > len(mentions):
         return True
     # one match is enough where the text never uses the name as a place ("in Leeds")
@@ -1372,6 +1889,7 @@ def _person_by_role(doc: Doc, mentions: list[RawMention], name: str) -> bool:
     if ends_in_acronym(name) or any(ch.isdigit() for ch in name):
         return False
     given = _given_as(words[0]) in ("female", "male", "mostly_female", "mostly_male")
+    given = given and words[0].lower() not in TITLE_WORDS  # "General" is in the name list
     if (len(words) == 1 and not given) or (len(words) > 1 and place_kind(name) is not None):
         return False
     if sum(_used_as_place(doc, m) for m in mentions) * 3 >= len(mentions):
@@ -1391,10 +1909,27 @@ def _group_by_use(doc: Doc, mentions: list[RawMention]) -> bool:
     """A one-word name NER typed NORP that no ending marks as a group ("Sorbian", "Karaites")
     is one still when the text uses it as an adjective or a plural ("Sorbian villages", "the
     Karaites")."""
-    if any(m.label != "NORP" or m.tok_end - m.tok_start != 1 or m.canonical for m in mentions):
+    if any(m.tok_end - m.tok_start != 1 or m.canonical for m in mentions):
         return False
+    if sum(m.label == "NORP" for m in mentions) * 2 < len(mentions):
+        return False  # at least half of them typed so ("Velmorian" NORP once, ORG once)
     return any(
-        doc[m.tok_start].tag_ in ("JJ", "NNPS") or doc[m.tok_start].dep_ == "amod" for m in mentions
+        doc[m.tok_start].tag_ in ("JJ", "NNPS")
+        or doc[m.tok_start].dep_ == "amod"
+        or _modifies_common_noun(doc[m.tok_start])
+        for m in mentions
+    )
+
+
+def _modifies_common_noun(tok: Token) -> bool:
+    """The word stands in front of a lower-case noun it modifies ("Sorbian villages", "the
+    Karaite community")."""
+    head = tok.head
+    return (
+        tok.dep_ in ("compound", "amod", "nmod")
+        and tok.i < head.i <= tok.i + 3
+        and head.pos_ == "NOUN"
+        and all(t.is_lower for t in tok.doc[tok.i + 1 : head.i + 1])
     )
 
 
@@ -1418,4 +1953,91 @@ def _looks_like_person(name: str) -> bool:
         return False
     if any(w.lower() in ORG_HEADS or w.lower() in GROUP_WORDS for w in words):
         return False
+    if words[0].lower() in TITLE_WORDS:
+        return False  # "General …": a title word that a first-name list holds too
     return first_name_gender(name) is not None and _given_as(words[0]) in ("female", "male")
+
+
+def _acronym_not_person(doc: Doc, text: str, mentions: list[RawMention], name: str) -> bool:
+    """ "HRTA said …": one word in capitals, in a line of mixed case, is an acronym (a body's),
+    not a person's name (a line all in capitals, like a headline, tells nothing)."""
+    if len(name.split()) != 1 or any(m.honorific or m.role or m.titled for m in mentions):
+        return False
+    letters = [ch for ch in name if ch.isalpha()]
+    if len(letters) < 2 or not name.isupper() or _ROMAN.match(name):
+        return False
+    for m in mentions:
+        a = text.rfind("\n", 0, m.start) + 1
+        b = text.find("\n", m.end)
+        line = text[a : b if b >= 0 else len(text)]
+        if any(ch.islower() for ch in line):
+            return True
+    return False
+
+
+def _nationality_not_person(doc: Doc, mentions: list[RawMention], name: str) -> bool:
+    """ "Velmorian refugees", "the Dravic community": one word that no first name is, formed as
+    a nationality ("-an", "-ese", "-ish", "-i"; or a country less "-istan"), that the text uses
+    as the modifier of a common noun at least as often as not, is a nationality, not a person."""
+    if len(name.split()) != 1 or any(m.honorific or m.role or m.titled for m in mentions):
+        return False
+    word = name.casefold()
+    if _given_as(name) != "unknown":
+        return False
+    formed = (
+        word in GROUP_WORDS
+        or word in DEMONYMS
+        or word.endswith(NATIONALITY_ADJECTIVE_SUFFIXES)
+        or place_kind(name + "istan") == COUNTRY
+    )
+    if not formed:
+        return False
+    used = sum(
+        _modifies_common_noun(doc[m.tok_start]) or doc[m.tok_start].tag_ in ("JJ", "NNPS")
+        for m in mentions
+    )
+    return used * 2 >= len(mentions) and used > 0
+
+
+def _after_first_name(doc: Doc, m: RawMention) -> bool:
+    """A capitalised first name stands right before the mention (NER left it out: "Ana" of
+    "Ana Ruiz")."""
+    if m.tok_start == 0:
+        return False
+    prev = doc[m.tok_start - 1]
+    return prev.is_title and _given_as(prev.text) != "unknown"
+
+
+def _company_not_person(doc: Doc, mentions: list[RawMention], name: str) -> bool:
+    """ "Tollco shares rose", "Tollco's earnings": a one-word name that is no first name, with a
+    company's noun right after it, is a company."""
+    if len(name.split()) != 1 or any(m.honorific or m.role or m.titled for m in mentions):
+        return False
+    if _given_as(name) != "unknown":
+        return False
+    for m in mentions:
+        k = m.tok_end + (1 if m.tok_end < len(doc) and doc[m.tok_end].tag_ == "POS" else 0)
+        if k < len(doc) and doc[k].is_lower and doc[k].lower_ in COMPANY_NOUNS:
+            return True
+    return False
+
+
+def _collective_not_person(doc: Doc, mentions: list[RawMention], name: str) -> bool:
+    """ "Kelburn are bottom of the table", "Kelburn have won": a one-word name that is no first name
+    and takes a plural verb names a body (a team, a company), not a person."""
+    if len(name.split()) != 1 or any(m.honorific or m.role or m.titled for m in mentions):
+        return False
+    if _given_as(name) != "unknown":
+        return False
+    plural = 0
+    for m in mentions:
+        if m.tok_end - m.tok_start != 1:
+            continue
+        tok = doc[m.tok_start]
+        if tok.dep_ != "nsubj" or tok.tag_ != "NNP" or any(c.dep_ == "conj" for c in tok.children):
+            continue
+        verb = tok.head
+        forms = [verb, *(c for c in verb.children if c.dep_ == "aux")]
+        if any(v.tag_ == "VBP" or v.lower_ == "were" for v in forms if v.i > tok.i):
+            plural += 1
+    return plural > 0

