@@ -227,6 +227,10 @@ def annotate(document: ArticleDocument, doc: Doc | None = None) -> ArticleDocume
         doc = next(iter(_analyse(load_model(), [document.text], 1)))
     elif doc.text != document.text:
         raise ValueError("the spaCy Doc was made from a different text")
+    return _annotate(document, doc)
+
+
+def _annotate(document: ArticleDocument, doc: Doc) -> ArticleDocument:
     analysis = entities.extract(document, doc)
     document.entities = analysis.entities
     document.quotes = quotes.extract(document, doc, analysis)
@@ -240,5 +244,5 @@ def annotate_many(
     documents = list(documents)
     docs = _analyse(load_model(), [d.text for d in documents], batch_size)
     for document, doc in zip(documents, docs, strict=True):
-        annotate(document, doc)
+        _annotate(document, doc)  # each doc made from its document's text here
     return documents

@@ -183,7 +183,9 @@ class _Resolver:
         self.gender = dict(analysis.gender)
         # candidates for pronouns: (token index, entity index, is_subject)
         self.events: list[tuple[int, int, bool]] = []
-        credit_spans = [m.span() for m in _CREDIT.finditer(doc.text)]
+        #: The document's text (spaCy builds ``doc.text`` anew on every read).
+        self.text = doc.text
+        credit_spans = [m.span() for m in _CREDIT.finditer(self.text)]
         last = -2
         for k, index in enumerate(analysis.token_entity):
             if index >= 0 and (k != last + 1 or analysis.token_entity[k - 1] != index):
@@ -656,16 +658,18 @@ class _Resolver:
             if not words or not all(t.text[:1].isupper() for t in words):
                 continue  # (capitalised: "DeVane" and "Ta'wenna" are no title case)
             start, end = words[0].idx, words[-1].idx + len(words[-1].text)
-            return self.doc.text[start:end], words[0]
+            return self.text[start:end], words[0]
         return None
 
     def _capitalised_mid_sentence(self, tok: Token) -> bool:
-        """“…?” Hannity pressed: a capitalised word the model took for a common noun, right
+        """“…?” Varga pressed: a capitalised word the model took for a common noun, right
         after a closing quote mark or a comma, is a name (nothing else is capitalised there)."""
         if tok.pos_ != "NOUN" or not tok.is_title or tok.i == 0:
             return False
-        before = self.doc.text[: tok.idx].rstrip(" ")
-        return bool(before) and before[-1] in '”",;'
+        k = tok.idx - 1
+        while k >= 0 and self.text[k] == " ":
+            k -= 1
+        return k >= 0 and self.text[k] in '”",;'
 
     def named(self, name: str, first: Token) -> int:
         """A speaker named in the text: the entity whose name or alias it is, or whose name
@@ -918,7 +922,7 @@ def _np_tokens(tok: Token) -> list[tuple[Token, bool]]:
 def _cue_span(doc: Doc, tok: Token) -> Span:
     if tok.lower_ == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
         end = doc[tok.i + 1]
-        return Span(doc.text[tok.idx : end.idx + len(end.text)], tok.idx, end.idx + len(end.text))
+        return Span(doc[tok.i : end.i + 1].text, tok.idx, end.idx + len(end.text))
     return Span(tok.text, tok.idx, tok.idx + len(tok.text))
 
 
