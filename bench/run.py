@@ -441,29 +441,30 @@ def slow_clients(port: int) -> dict:
     }
 
 
-def children_cpu(master: int) -> float:
-    """CPU seconds (user + system) the living children of ``master`` have used so far (gunicorn
-    keeps its workers for the whole run: none is replaced between two readings)."""
-    tick = os.sysconf("SC_CLK_TCK")
-    used = 0.0
+def _children(master: int):
+    """Each living child of ``master``: its ``/proc`` folder and the fields of its ``stat``
+    after the command name (``fields[1]`` the parent, ``[11]``/``[12]`` user and system ticks)."""
     for stat in Path("/proc").glob("[0-9]*/stat"):
         with contextlib.suppress(OSError, ValueError, IndexError):
             fields = stat.read_text().rsplit(")", 1)[1].split()
             if int(fields[1]) == master:
-                used += (int(fields[11]) + int(fields[12])) / tick
-    return used
+                yield stat.parent, fields
+
+
+def children_cpu(master: int) -> float:
+    """CPU seconds (user + system) the living children of ``master`` have used so far (gunicorn
+    keeps its workers for the whole run: none is replaced between two readings)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    return sum((int(f[11]) + int(f[12])) / tick for _, f in _children(master))
 
 
 def worker_rss(master: int) -> list[float]:
     """Resident set size (MB) of each child of ``master``."""
     sizes = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
+    for folder, _ in _children(master):
         with contextlib.suppress(OSError, ValueError, IndexError):
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-            if int(fields[1]) == master:
-                status = (stat.parent / "status").read_text()
-                kb = int(re.search(r"VmRSS:\s+(\d+)", status).group(1))
-                sizes.append(kb / 1024)
+            status = (folder / "status").read_text()
+            sizes.append(int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024)
     return sorted(sizes)
 
 
