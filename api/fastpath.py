@@ -417,14 +417,16 @@ _PART_FILTERS = {
 }
 
 
-def _params(query: str) -> list[tuple[str, str]]:
-    """The query's items, when they are plainly ``name=value`` pairs."""
+@functools.lru_cache(maxsize=1024)  # a pure function of the query string (callers only read)
+def _params(query: str) -> tuple[tuple[str, str], ...]:
+    """The query's items, when they are plainly ``name=value`` pairs (a :class:`Fallback`
+    is raised afresh each time: lru_cache keeps no exceptions)."""
     if not query:
-        return []
+        return ()
     if any("=" not in piece for piece in query.split("&")):
         raise Fallback
     try:
-        return parse_qsl(query, keep_blank_values=True, strict_parsing=True, errors="strict")
+        return tuple(parse_qsl(query, keep_blank_values=True, strict_parsing=True, errors="strict"))
     except (ValueError, UnicodeDecodeError):
         raise Fallback from None
 

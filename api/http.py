@@ -337,6 +337,7 @@ _SAFE_PATH = re.compile(r"[A-Za-z0-9_.~/:@-]*")
 _SAFE_ITEM = re.compile(r"[A-Za-z0-9_.~-]*")
 
 
+@functools.lru_cache(maxsize=4096)  # a pure function; a client's few values, each seen often
 def _plus(text: str) -> str:
     return text if _SAFE_ITEM.fullmatch(text) else quote_plus(text)
 

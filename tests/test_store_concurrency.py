@@ -172,3 +172,44 @@ def test_the_request_path_reconnects_after_the_database_drops_it(pg_url):
         assert client.get("/v1/articles").status_code == 200
     finally:
         store.dispose()
+
+
+def test_the_request_path_remembers_reads_only_until_anyone_writes(db_url):
+    """The request path's reads are remembered between writes (a SQLite file: its
+    ``data_version``), yet every read after a write another engine commits — another worker
+    or an ingest process — sees it: a new version, then the retraction."""
+    reader, writer = ArticleStore(db_url), ArticleStore(db_url)
+    try:
+        reader.create_schema()
+        store_article(writer, article(1), "contested.txt")
+        first = reader.latest_article("contested")
+        assert first is not None and first[0] == 1
+        assert reader.latest_article("contested") == first  # remembered: the same answer
+        fast = reader._fast()
+        if db_url.startswith("sqlite"):
+            assert fast._memo, "a SQLite file's reads are remembered"
+        store_article(writer, article(2), "contested.txt")
+        second = reader.latest_article("contested")
+        assert second[0] == 2 and b"Revision 2" in second[3]
+        assert reader.change_state()[0] == writer.change_state()[0]
+        writer.retract("contested", reason="test")
+        assert reader.latest_article("contested") is None
+        assert reader.article_version("contested", 1) is None
+    finally:
+        reader.dispose()
+        writer.dispose()
+
+
+def test_an_in_memory_sqlite_store_reads_every_time():
+    """An in-memory database is written on the reader's own connection, which SQLite's
+    ``data_version`` does not count: nothing is remembered there."""
+    store = ArticleStore("sqlite://")
+    try:
+        store.create_schema()
+        store_article(store, article(1), "contested.txt")
+        assert store.latest_article("contested")[0] == 1
+        store_article(store, article(2), "contested.txt")
+        assert store.latest_article("contested")[0] == 2
+        assert not store._fast()._memo
+    finally:
+        store.dispose()

@@ -3,6 +3,11 @@
 A few fixed statements, built with SQLAlchemy Core and compiled once for the engine's dialect,
 executed on a DBAPI connection held per thread. Each is one statement, so it reads one snapshot
 (and a version's rows never change, so reads of one version agree whenever they are made).
+
+On a SQLite file each reader also remembers what its statements returned while the database is
+unchanged: SQLite's ``PRAGMA data_version`` moves whenever another connection (another thread,
+worker or process: every write) commits, and reading it costs less than half of the smallest
+read. PostgreSQL has no such counter; there every read goes to the server.
 """
 
 from __future__ import annotations
@@ -44,6 +49,10 @@ class CorpusEntityRow(NamedTuple):
     mention_count: int | None
 
 
+#: What one reader remembers between writes, in bytes of the rows' values; full, emptied.
+MEMO_BYTES = 4 * 1024 * 1024
+
+
 class FastReader:
     """The request path's reads: fixed Core statements compiled once, run on a raw connection.
 
@@ -56,6 +65,9 @@ class FastReader:
         self.dialect = engine.dialect
         self._engine = engine
         self._compiled: dict = {}
+        self._memo: dict = {}
+        self._memo_size = 0
+        self._seen = None  # the data_version the memo was filled at
         self._connect()
 
     def _connect(self) -> None:
@@ -65,6 +77,13 @@ class FastReader:
             # Each read is one statement and its own snapshot; no transaction is left open
             # (an idle one would hold locks and old row versions on the server).
             self.connection.autocommit = True
+        # Remembering needs a database file: an in-memory one is one connection per thread,
+        # written on this very connection, which its data_version does not count.
+        self._remembers = self.dialect.name == "sqlite" and bool(
+            self._run("SELECT file FROM pragma_database_list WHERE name = 'main'", ())[0][0]
+        )
+        self._memo.clear()
+        self._memo_size = 0
 
     def close(self) -> None:
         pooled, self._pooled = self._pooled, None
@@ -80,6 +99,8 @@ class FastReader:
         sql, names, defaults = compiled
         params = {**defaults, **params}
         values = tuple(params[n] for n in names) if names else params
+        if self._remembers:
+            return self._remembered(key, sql, values)
         try:
             return self._run(sql, values)
         except self.dialect.loaded_dbapi.OperationalError:
@@ -90,6 +111,27 @@ class FastReader:
             self._pooled.invalidate()
             self._connect()
             return self._run(sql, values)
+
+    def _remembered(self, key, sql: str, values: tuple) -> list:
+        """The statement's rows as remembered since the last write anyone committed, else
+        read (and remembered). A copy of the list: callers may reorder it."""
+        changed = self._run("PRAGMA data_version", ())[0][0]
+        if changed != self._seen:
+            self._memo.clear()
+            self._memo_size = 0
+            self._seen = changed
+        found = self._memo.get((key, values))
+        if found is None:
+            found = self._run(sql, values)
+            size = sum(len(cell) for row in found for cell in row if isinstance(cell, bytes | str))
+            size += 64 * (len(found) + 1)
+            if self._memo_size + size > MEMO_BYTES:
+                self._memo.clear()
+                self._memo_size = 0
+            if size <= MEMO_BYTES:
+                self._memo[(key, values)] = found
+                self._memo_size += size
+        return list(found)
 
     def _run(self, sql: str, values) -> list:
         cursor = self.connection.cursor()
