@@ -34,7 +34,6 @@ from __future__ import annotations
 import functools
 import re
 import time
-import uuid
 from urllib.parse import parse_qsl
 
 from flask import Flask
@@ -61,6 +60,7 @@ from .contract import (
     NDJSON,
     REQUEST_ID_PATTERN,
     SECURITY_HEADERS,
+    new_request_id,
 )
 from .http import link_to, negotiate, strong_etag
 from .observability import record_request
@@ -243,7 +243,7 @@ class FastPath:
                 raise Fallback  # over the limit: the app's 429 (it counts the refusal too)
 
         given = environ.get("HTTP_X_REQUEST_ID", "")
-        request_id = given if _REQUEST_ID.match(given) else uuid.uuid4().hex
+        request_id = given if _REQUEST_ID.match(given) else new_request_id()
         # Every origin is answered alike (``*``: no Vary on Origin, one cached copy for all).
         tail = [("Access-Control-Allow-Origin", "*"), ("Access-Control-Expose-Headers", _EXPOSED)]
         if self.rate_limit:

@@ -31,7 +31,6 @@ import json
 import re
 import selectors
 import time
-import uuid
 from functools import partial
 from http import HTTPStatus
 
@@ -39,7 +38,7 @@ from gunicorn import util
 from gunicorn.http import errors
 from gunicorn.workers.gthread import TConn, ThreadWorker
 
-from .contract import API_CSP, NO_STORE, PROBLEM, SECURITY_HEADERS
+from .contract import API_CSP, NO_STORE, PROBLEM, SECURITY_HEADERS, new_request_id
 from .settings import env
 
 #: Largest request head buffered in the event loop; a longer one goes to gunicorn's parser,
@@ -89,7 +88,7 @@ def refusal(exc: BaseException) -> tuple[int, str]:
 
 def problem_bytes(status: int, detail: str) -> bytes:
     """A whole HTTP/1.1 answer: a problem document and the headers every error carries."""
-    request_id = uuid.uuid4().hex
+    request_id = new_request_id()
     reason = HTTPStatus(status).phrase
     body = json.dumps(
         {

@@ -14,7 +14,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
-import uuid
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from urllib.parse import quote, quote_plus
@@ -30,6 +29,7 @@ from .contract import (
     MAX_STORED_INT,
     REQUEST_ID_PATTERN,
     REVALIDATE,
+    new_request_id,
 )
 from .fields import project_envelope
 from .store import ArticleStore
@@ -209,7 +209,7 @@ def init_app(app: Flask) -> None:
     @app.before_request
     def _request_id():
         given = request.headers.get("X-Request-ID", "")
-        g.request_id = given if _REQUEST_ID.match(given) else uuid.uuid4().hex
+        g.request_id = given if _REQUEST_ID.match(given) else new_request_id()
 
     @app.before_request
     def _acceptable():
@@ -225,7 +225,7 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def _conditional(response: Response) -> Response:
-        response.headers["X-Request-ID"] = g.get("request_id") or uuid.uuid4().hex
+        response.headers["X-Request-ID"] = g.get("request_id") or new_request_id()
         if request.method not in ("GET", "HEAD") or response.status_code != 200:
             return response
         if "ETag" in response.headers:

@@ -188,6 +188,7 @@ def test_the_request_path_remembers_reads_only_until_anyone_writes(db_url):
         fast = reader._fast()
         if db_url.startswith("sqlite"):
             assert fast._memo, "a SQLite file's reads are remembered"
+            assert fast._wal is not None, "known fresh by the WAL index, without a system call"
         store_article(writer, article(2), "contested.txt")
         second = reader.latest_article("contested")
         assert second[0] == 2 and b"Revision 2" in second[3]

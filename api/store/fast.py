@@ -5,13 +5,19 @@ executed on a DBAPI connection held per thread. Each is one statement, so it rea
 (and a version's rows never change, so reads of one version agree whenever they are made).
 
 On a SQLite file each reader also remembers what its statements returned while the database is
-unchanged: SQLite's ``PRAGMA data_version`` moves whenever another connection (another thread,
-worker or process: every write) commits, and reading it costs less than half of the smallest
-read. PostgreSQL has no such counter; there every read goes to the server.
+unchanged. Every commit, by any connection of any process, rewrites the WAL-index header at the
+start of the ``-shm`` file (:class:`_WalIndex`), which a reader maps and compares without a
+system call (a SQLite call releases the GIL, and under load the request thread then waits for
+the worker's event loop to give it back); where that header cannot be read, SQLite's
+``PRAGMA data_version``, which moves on the same commits. PostgreSQL has neither; there every
+read goes to the server.
 """
 
 from __future__ import annotations
 
+import mmap
+import os
+import sys
 from collections.abc import Callable
 from typing import NamedTuple
 
@@ -49,6 +55,41 @@ class CorpusEntityRow(NamedTuple):
     mention_count: int | None
 
 
+class _WalIndex:
+    """SQLite's WAL-index header (https://www.sqlite.org/walformat.html, "the wal-index
+    header"): two copies of 48 bytes at the start of the ``-shm`` file, rewritten by every
+    commit (its change counter, last frame and checksums move) and by nothing a read does.
+    SQLite's own readers compare it with their copy to learn of commits; so does this one, by
+    memory, while its connection holds the file open (SQLite truncates it only when no
+    connection does)."""
+
+    SIZE = 96
+    VERSION = 3007000  # iVersion, in the machine's byte order
+
+    def __init__(self, database: str) -> None:
+        fd = os.open(database + "-shm", os.O_RDONLY)
+        try:
+            if os.fstat(fd).st_size < mmap.PAGESIZE:
+                raise OSError("no WAL index yet")
+            self.map = mmap.mmap(fd, self.SIZE, access=mmap.ACCESS_READ)
+        finally:
+            os.close(fd)
+        if self.state() is None:
+            self.map.close()
+            raise OSError("not a WAL index this reader knows")
+
+    def state(self) -> bytes | None:
+        """The header, or None while a commit is rewriting it (its copies differ)."""
+        head = self.map[: self.SIZE]
+        first = head[:48]
+        if first != head[48:] or int.from_bytes(first[:4], sys.byteorder) != self.VERSION:
+            return None
+        return first
+
+    def close(self) -> None:
+        self.map.close()
+
+
 #: What one reader remembers between writes, in bytes of the rows' values; full, emptied.
 MEMO_BYTES = 4 * 1024 * 1024
 
@@ -67,7 +108,9 @@ class FastReader:
         self._compiled: dict = {}
         self._memo: dict = {}
         self._memo_size = 0
-        self._seen = None  # the data_version the memo was filled at
+        self._seen = None  # the database's state the memo was filled at
+        self._wal: _WalIndex | None = None
+        self._wal_missed = None  # the data_version at which no WAL index could be mapped
         self._connect()
 
     def _connect(self) -> None:
@@ -79,13 +122,18 @@ class FastReader:
             self.connection.autocommit = True
         # Remembering needs a database file: an in-memory one is one connection per thread,
         # written on this very connection, which its data_version does not count.
-        self._remembers = self.dialect.name == "sqlite" and bool(
-            self._run("SELECT file FROM pragma_database_list WHERE name = 'main'", ())[0][0]
-        )
+        self._database = None
+        if self.dialect.name == "sqlite":
+            found = "SELECT file FROM pragma_database_list WHERE name = 'main'"
+            self._database = self._run(found, ())[0][0] or None
+        self._remembers = self._database is not None
         self._memo.clear()
         self._memo_size = 0
 
     def close(self) -> None:
+        wal, self._wal = self._wal, None
+        if wal is not None:  # before the connection that keeps its file open
+            wal.close()
         pooled, self._pooled = self._pooled, None
         if pooled is not None:
             pooled.close()
@@ -115,7 +163,9 @@ class FastReader:
     def _remembered(self, key, sql: str, values: tuple) -> list:
         """The statement's rows as remembered since the last write anyone committed, else
         read (and remembered). A copy of the list: callers may reorder it."""
-        changed = self._run("PRAGMA data_version", ())[0][0]
+        changed = self._state()
+        if changed is None:  # a commit under way: read
+            return self._run(sql, values)
         if changed != self._seen:
             self._memo.clear()
             self._memo_size = 0
@@ -132,6 +182,20 @@ class FastReader:
                 self._memo[(key, values)] = found
                 self._memo_size += size
         return list(found)
+
+    def _state(self):
+        """What every commit changes: the WAL-index header (no system call), else SQLite's
+        data_version; None while a commit rewrites the header."""
+        if self._wal is None:
+            version = self._run("PRAGMA data_version", ())[0][0]
+            if version == self._wal_missed:  # tried at this state already: not a WAL file
+                return ("data_version", version)
+            try:
+                self._wal = _WalIndex(self._database)
+            except (OSError, ValueError):
+                self._wal_missed = version
+                return ("data_version", version)
+        return self._wal.state()
 
     def _run(self, sql: str, values) -> list:
         cursor = self.connection.cursor()
