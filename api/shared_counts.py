@@ -4,9 +4,13 @@
 Counting in each process's memory (``memory://``) lets N gunicorn workers admit N times the
 advertised limit. Here the counters live in one shared memory map: gunicorn's master makes it
 before forking (:func:`share_with_workers`, from gunicorn.conf.py) and every worker inherits it;
-each update holds a POSIX lock on the map's file (``fcntl.lockf``: per process, released by the
-kernel if a worker dies mid-update) and a thread lock. A process that was not forked from such
-a master (tests, a single process) gets a table of its own.
+each update holds a thread lock and a process-shared semaphore (``multiprocessing.Lock``, made
+with the map). Taking a free semaphore is an atomic operation in memory: no system call, so the
+request thread keeps the GIL (a file lock cost two system calls a request, each a release of the
+GIL that the worker's event loop then held). The holder's pid is written beside the slots; a
+worker that finds the semaphore held past :data:`HOLD_SECONDS` by a process that no longer
+exists (killed mid-update) releases it and goes on. A process that was not forked from such a
+master (tests, a single process) gets a table of its own.
 
 Layout: :data:`SLOTS` slots of 32 bytes — a 16-byte digest of the key, the window's end (Unix
 time, float64) and its count (int64) — found by open addressing over :data:`PROBES` slots from
@@ -19,9 +23,10 @@ Standard library only: the gunicorn master imports it.
 
 from __future__ import annotations
 
-import fcntl
+import contextlib
 import hashlib
 import mmap
+import multiprocessing
 import os
 import struct
 import tempfile
@@ -32,32 +37,43 @@ SLOTS = 1 << 16
 PROBES = 32
 _SLOT = struct.Struct("<16sdq")
 _EMPTY = b"\0" * 16
+#: Where the semaphore's holder writes its pid: after the slots.
+_HOLDER = SLOTS * _SLOT.size
+_PID = struct.Struct("<q")
+_SIZE = _HOLDER + _PID.size
+#: How long a worker waits for the semaphore before it asks whether its holder still lives.
+HOLD_SECONDS = 0.5
 
 
 class WindowTable:
     """Fixed windows by key: ``hit`` adds to the key's live window (opening one if none)."""
 
-    def __init__(self, memory: mmap.mmap, fd: int | None) -> None:
+    def __init__(self, memory: mmap.mmap, process_lock=None) -> None:
         self._memory = memory
-        self._fd = fd
+        self._process_lock = process_lock
         self._thread_lock = threading.Lock()
 
     @classmethod
     def private(cls) -> WindowTable:
         """A table for this process alone."""
-        return cls(mmap.mmap(-1, SLOTS * _SLOT.size), None)
+        return cls(mmap.mmap(-1, _SIZE))
 
     @classmethod
     def shared(cls) -> WindowTable:
         """A table that processes forked after this call share: a file mapped ``MAP_SHARED``,
-        unlinked at once (nothing to clean up; it lives while a process holds it)."""
+        unlinked at once (nothing to clean up; it lives while a process holds it), and its
+        semaphore."""
         fd, path = tempfile.mkstemp(prefix="article-api-rate-")
-        os.unlink(path)
-        os.ftruncate(fd, SLOTS * _SLOT.size)
-        return cls(mmap.mmap(fd, SLOTS * _SLOT.size, mmap.MAP_SHARED), fd)
+        try:
+            os.unlink(path)
+            os.ftruncate(fd, _SIZE)
+            memory = mmap.mmap(fd, _SIZE, mmap.MAP_SHARED)
+        finally:
+            os.close(fd)  # the map holds the file
+        return cls(memory, multiprocessing.get_context("fork").Lock())
 
     def _locked(self):
-        return _Locked(self._thread_lock, self._fd)
+        return _Locked(self._thread_lock, self._process_lock, self._memory)
 
     def _find(self, digest: bytes, now: float) -> tuple[int, float, int]:
         """The slot holding ``digest``'s live window ``(offset, end, count)``, else the slot to
@@ -109,7 +125,7 @@ class WindowTable:
         """Forget ``key``'s window, or every window."""
         with self._locked():
             if key is None:
-                self._memory[:] = b"\0" * len(self._memory)
+                self._memory[:_HOLDER] = b"\0" * _HOLDER
                 return
             offset, _, count = self._find(_digest(key), time.time())
             if count:
@@ -117,19 +133,55 @@ class WindowTable:
 
 
 class _Locked:
-    def __init__(self, thread_lock: threading.Lock, fd: int | None) -> None:
+    def __init__(self, thread_lock: threading.Lock, process_lock, memory: mmap.mmap) -> None:
         self._thread_lock = thread_lock
-        self._fd = fd
+        self._process_lock = process_lock
+        self._memory = memory
 
     def __enter__(self) -> None:
         self._thread_lock.acquire()
-        if self._fd is not None:
-            fcntl.lockf(self._fd, fcntl.LOCK_EX)
+        lock = self._process_lock
+        if lock is None:
+            return
+        try:
+            if not lock.acquire(timeout=HOLD_SECONDS) and not self._recover(lock):
+                raise OSError("the shared rate-limit counters are held by a live process")
+        except BaseException:
+            self._thread_lock.release()
+            raise
+        _PID.pack_into(self._memory, _HOLDER, _OWN_PID[0])
+
+    def _recover(self, lock) -> bool:
+        """The semaphore, taken from a holder that died holding it; False if it lives."""
+        (holder,) = _PID.unpack_from(self._memory, _HOLDER)
+        if holder and _alive(holder):
+            return False
+        # Only a process that exited mid-update leaves it held: release it for the dead.
+        _PID.pack_into(self._memory, _HOLDER, 0)
+        with contextlib.suppress(ValueError):  # released meanwhile by another worker
+            lock.release()
+        return lock.acquire(timeout=HOLD_SECONDS)
 
     def __exit__(self, *exc) -> None:
-        if self._fd is not None:
-            fcntl.lockf(self._fd, fcntl.LOCK_UN)
+        if self._process_lock is not None:
+            _PID.pack_into(self._memory, _HOLDER, 0)
+            self._process_lock.release()
         self._thread_lock.release()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process: alive
+        return True
+    return True
+
+
+#: This process's pid, kept current across forks (``os.getpid`` is a system call).
+_OWN_PID = [os.getpid()]
+os.register_at_fork(after_in_child=lambda: _OWN_PID.__setitem__(0, os.getpid()))
 
 
 def _digest(key: str) -> bytes:

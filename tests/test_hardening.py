@@ -247,3 +247,30 @@ def test_fuzzed_paths_and_queries_never_get_a_5xx(fuzz_client, endpoint, segment
     assert response.status_code < 500, (path, query, response.get_data()[:300])
     if response.status_code >= 400:
         assert response.content_type == "application/problem+json"
+
+
+def test_shared_counts_are_exact_across_processes_and_survive_a_dead_holder(monkeypatch):
+    """Four forked processes (like gunicorn's workers) count into one table: every hit is
+    counted once. A process that dies holding the table's semaphore (killed mid-update) does
+    not stop the others: they find its holder gone and take the semaphore back."""
+    import os
+
+    monkeypatch.setattr(shared_counts, "HOLD_SECONDS", 0.05)
+    table = shared_counts.WindowTable.shared()
+    children = []
+    for _ in range(4):
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover (the child)
+            for _ in range(500):
+                table.hit("client", 60)
+            os._exit(0)
+        children.append(pid)
+    for pid in children:
+        assert os.waitpid(pid, 0)[1] == 0
+    assert table.window("client")[1] == 2000
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover (the child dies holding the semaphore)
+        table._locked().__enter__()
+        os._exit(0)
+    os.waitpid(pid, 0)
+    assert table.hit("client", 60) == 2001
