@@ -60,6 +60,7 @@ from .lexicon import (
     CUE_LEMMAS,
     DOCUMENT_NOUNS,
     HONORIFICS,
+    MESSAGE_NOUNS,
     METALINGUISTIC_AFTER,
     METALINGUISTIC_BEFORE,
     NAMING_LEMMAS,
@@ -336,8 +337,11 @@ class _Resolver:
                 if described is not None:
                     return described
             if tok.dep_ in _CLIMB and tok.head.i != tok.i:
+                # "Ruiz was cheered by the crowd and joked, “…”": a verb joined to a passive
+                # one shares its subject, passive or not
+                passive = tok.dep_ == "conj" and not subjects
                 tok = tok.head
-                first = passive = False
+                first = False
                 continue
             break
         if verb.tag_ in ("VB", "VBG", "VBN") and not any(
@@ -547,6 +551,12 @@ class _Resolver:
                 return min(people)[1] if people else min(orgs)[2]
             maker = self._maker(tok)
             return maker if maker >= 0 else self._issuer(tok)
+        message = tok.lower_ in MESSAGE_NOUNS or tok.lemma_.lower() in MESSAGE_NOUNS
+        if message and tok.pos_ == "NOUN":
+            # "an email sent by X", "X's newsletter to members": its sender
+            maker = self._maker(tok)
+            if maker >= 0:
+                return maker
         if tok.lemma_.lower() in SPOKESPERSON_WORDS or low in SPOKESPERSON_WORDS:
             # "a spokesman for X", "the X spokeswoman", "officials at X"
             if people:
@@ -1098,7 +1108,9 @@ def _caller(doc: Doc, i: int, resolver: _Resolver) -> tuple[Token, int, int] | N
     if verb.tag_ == "PRP" and verb.head.i == k - 1:
         verb = verb.head  # "she calls herself “…”", "he called it “…”"
     if verb.pos_ != "VERB" or verb.lemma_.lower() not in NAMING_LEMMAS:
-        return None
+        verb = _naming_verb_above(doc, i, resolver)
+        if verb is None:
+            return None
     if any(c.lower_ == "so" for c in verb.lefts):
         return None  # "so called"
     namers = [c for c in verb.children if c.dep_ == "nsubj" and c.i not in resolver.quote_tokens]
@@ -1117,6 +1129,48 @@ def _caller(doc: Doc, i: int, resolver: _Resolver) -> tuple[Token, int, int] | N
     if not _names_holder(namer, resolver):
         return None
     return verb, resolver.entity_of_np(namer), namer.i
+
+
+#: Verbs that name something only with "as": "she refers to the pier as “…”".
+_NAMING_WITH_AS = frozenset({"refer", "describe"})
+
+
+def _naming_verb_above(doc: Doc, i: int, resolver: _Resolver) -> Token | None:
+    """ "Ruiz called the ferry “…”", "Ruiz refers to the pier as “…”": a verb of naming a few
+    words before the quote, with its object between, whose naming complement the quote is (the
+    second object, the object predicate, or the object of "as")."""
+    k = i
+    while k < len(doc) and doc[k].text in _OPENERS:
+        k += 1
+    if k >= len(doc) or k not in resolver.quote_tokens:
+        return None
+    j = k
+    while j in resolver.quote_tokens:
+        j += 1
+    roots = [t for t in _quote_roots(doc, k, j) if not t.is_punct]
+    if len(roots) != 1:
+        return None
+    tok, via_as = roots[0], False
+    if tok.dep_ not in ("oprd", "dobj", "pobj", "attr"):
+        return None
+    for _ in range(5):
+        if tok.head.i == tok.i:
+            return None
+        if tok.dep_ == "pobj":
+            if tok.head.lower_ not in ("as", "to"):
+                return None
+            via_as = via_as or tok.head.lower_ == "as"
+        elif tok.dep_ not in ("oprd", "dobj", "attr", "prep"):
+            return None
+        tok = tok.head
+        if tok.i in resolver.quote_tokens or tok.i > i:
+            return None
+        if tok.pos_ == "VERB":
+            lemma = tok.lemma_.lower()
+            if lemma in NAMING_LEMMAS or (via_as and lemma in _NAMING_WITH_AS):
+                return tok
+            return None
+    return None
 
 
 def _in_their_words(doc: Doc, resolver: _Resolver, i: int, via: str) -> tuple[int, str]:
@@ -1168,14 +1222,49 @@ _SIGNATURE = re.compile(
 )
 
 
+#: A paragraph that only signs the quote paragraph above it: "― Ana Ruiz.", "-Ana Ruiz, Fairport."
+#: (a dash, a name of one to four capitalised words, then at most a short description).
+_SIGNATURE_LINE = re.compile(
+    r"[ \t]*[―—–-]{1,2}[ \t]*([A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}?)\.?"
+    r"(?:,[^\n]{0,80}?)?\.?[ \t]*(?=\n|$)"
+)
+#: What may stand in a quote paragraph beside its quotes: marks, spaces, punctuation.
+_QUOTE_PARAGRAPH_REST = re.compile(r"^[\s\"“”„«».,;:!?…—–-]*$")
+
+
 def _signature(text: str, b: int, resolver: _Resolver) -> int:
     """“I will vote for the first time.” ― Ana Ruiz: a quote signed with a dash and the name of
-    who said it, the name ending the paragraph (a list of readers' or voters' words)."""
+    who said it, the name ending the paragraph (a list of readers' or voters' words); or a
+    paragraph that is nothing but quotes, signed by the paragraph after it ("― Ana Ruiz.",
+    "-Mayor Ana Ruiz, on the ferry vote.")."""
     match = _SIGNATURE.match(text, b)
+    if match is not None:
+        # read at the end of the name, so that its own mention there is the entity it names
+        return resolver.named_at(match.group(1).rstrip("."), match.end(1))
+    end = text.find("\n", b)
+    if end < 0:
+        return -1
+    start = _line_start(text, b)
+    rest = text[start:end]
+    for a2, b2 in reversed(find_quote_spans(rest)):
+        rest = rest[: max(a2 - 1, 0)] + rest[b2 + 1 :]
+    if _QUOTE_PARAGRAPH_REST.match(rest) is None:
+        return -1  # prose beside the quotes: the paragraph after is not their signature
+    nxt = end
+    while nxt < len(text) and text[nxt] == "\n":
+        nxt += 1
+    if nxt - end > 2:
+        return -1
+    match = _SIGNATURE_LINE.match(text, nxt)
     if match is None:
         return -1
-    # read at the end of the name, so that its own mention there is the entity it names
-    return resolver.named_at(match.group(1).rstrip("."), match.end(1))
+    words = match.group(1).rstrip(".").split()
+    while len(words) > 1 and words[0].lower().rstrip(".") in TITLE_WORDS | HONORIFICS:
+        words = words[1:]  # "-President Ana Ruiz": the name after the title
+    name = " ".join(words)
+    if len(name) < 2:
+        return -1
+    return resolver.named_at(name, match.end(1))
 
 
 #: Auxiliaries that put a verb in the future or a condition: "she expects the board to announce …",
@@ -1263,6 +1352,7 @@ def _governing_cues(
                 ):
                     return [child]
     for root in roots:
+        hanging = []
         for child in root.children:
             if child.lower_ == "according" and child.i not in quote_tokens:
                 return [child]  # “…” inside the quote's own clause, "according to X"
@@ -1272,7 +1362,12 @@ def _governing_cues(
                 and _is_cue(child, strong_only=False)
                 and boundary.same_sentence(child.idx, a, b)
             ):
-                return [child]
+                hanging.append(child)
+        if hanging:
+            # "Stressing the point, Ruiz said, “…”": the speech verb with a subject of its own
+            # before a participle that only leads into it
+            hanging.sort(key=lambda t: not any(c.dep_ == "nsubj" for c in t.children))
+            return [hanging[0]]
     return []
 
 

@@ -1,0 +1,87 @@
+"""Speaker attribution: signed quote paragraphs, messages that speak for their sender, naming
+verbs with an object, joined verbs after a passive, and a speech verb before a participle. Each
+rule has an article of our own (invented people, places and wording)."""
+
+from __future__ import annotations
+
+import pytest
+
+from api.parser import parse_article
+
+pytestmark = pytest.mark.nlp
+
+
+def speakers(text: str) -> dict[str, tuple[str | None, str]]:
+    """Quote text -> (speaker name, kind), for a text we wrote."""
+    document = parse_article(text, file_name="speakers-t.txt")
+    return {q.text: (q.speaker.name if q.speaker else None, q.kind) for q in document.quotes}
+
+
+def test_a_quote_paragraph_signed_by_the_next_one_is_the_signers() -> None:
+    got = speakers(
+        "Harbour levy vote\n\n"
+        "The council met on Tuesday to weigh the levy.\n\n"
+        '"The pier has been crumbling for a decade and nobody wants to pay for it."\n\n'
+        "- Councillor Wenna Tresidder.\n\n"
+        "Residents were split on the question.\n\n"
+        '"We keep being told next year. Next year never comes."\n\n'
+        "-Obadiah Fenwright, Porthlow."
+    )
+    assert got["The pier has been crumbling for a decade and nobody wants to pay for it."][0] == (
+        "Wenna Tresidder"
+    )
+    assert got["We keep being told next year. Next year never comes."][0] == "Obadiah Fenwright"
+
+
+def test_a_paragraph_with_prose_beside_its_quote_is_not_signed_by_the_next() -> None:
+    got = speakers(
+        "Harbour levy vote\n\n"
+        'Wenna Tresidder opened the meeting. "The pier has been crumbling for years," she said.\n\n'
+        "- Obadiah Fenwright"
+    )
+    assert got["The pier has been crumbling for years,"][0] == "Wenna Tresidder"
+
+
+def test_a_message_someone_sends_speaks_for_them() -> None:
+    got = speakers(
+        "Orchard growers ask for help\n\n"
+        'A fundraising email sent out by Marisol Quenby on Friday warned: "Without a new cold '
+        "store, half of this year's apples will rot before they reach a shop.\"\n\n"
+        "Quenby's newsletter to members notes that the cooperative \"has never before asked the "
+        'county for money."'
+    )
+    assert got[
+        "Without a new cold store, half of this year's apples will rot before they reach a shop."
+    ][0] == ("Marisol Quenby")
+    assert got["has never before asked the county for money."][0] == "Marisol Quenby"
+
+
+def test_a_verb_joined_to_a_passive_one_shares_its_subject() -> None:
+    got = speakers(
+        "Festival closes\n\n"
+        "Teodora Pellwick was greeted on stage by the whole choir and joked, "
+        '"I only came for the cake, you know."'
+    )
+    assert got["I only came for the cake, you know."][0] == "Teodora Pellwick"
+
+
+def test_a_name_given_with_an_object_between_is_the_namers() -> None:
+    got = speakers(
+        "Ferry dispute\n\n"
+        'Captain Lorcan Abernethy called the new timetable "The Great Shuffle." The harbour\'s '
+        "manager, Ilse Marlow, told reporters that she refers to the night crossing as "
+        '"Lantern Run," a name the crew chose.\n\n'
+        'The town calls it "The Old Slip" and always has.'
+    )
+    assert got["The Great Shuffle."] == ("Lorcan Abernethy", "speech")
+    assert got["Lantern Run,"] == ("Ilse Marlow", "speech")
+    assert got["The Old Slip"] == (None, "term")
+
+
+def test_a_speech_verb_with_a_subject_wins_over_a_leading_participle() -> None:
+    got = speakers(
+        "Festival closes\n\n"
+        'Praising the volunteers who had run the gates, Pellwick said, "Not one of them was '
+        'paid, and not one of them missed a shift."'
+    )
+    assert got["Not one of them was paid, and not one of them missed a shift."][0] == "Pellwick"
