@@ -85,3 +85,26 @@ def test_a_speech_verb_with_a_subject_wins_over_a_leading_participle() -> None:
         'paid, and not one of them missed a shift."'
     )
     assert got["Not one of them was paid, and not one of them missed a shift."][0] == "Pellwick"
+
+
+def test_a_name_and_cue_after_a_full_stop_inside_the_quote_attribute_it() -> None:
+    got = speakers(
+        "Ferry strike\n\n"
+        '"The boats will sit at the quay until somebody in the town hall picks up a phone." '
+        "Gwilym Hartnell said."
+    )
+    assert got["The boats will sit at the quay until somebody in the town hall picks up a phone."][
+        0
+    ] == ("Gwilym Hartnell")
+
+
+def test_a_description_between_the_name_and_the_cue_is_passed_over() -> None:
+    got = speakers(
+        "Ferry strike\n\n"
+        'Gwilym Hartnell spoke first. "Would you cross the estuary on a night like this?" '
+        "Brannagh, a ferry pilot for two decades who has sailed in worse, asked the crowd.\n\n"
+        '"Not the plan we wanted but we can live with it!" Agnes Tolliver, the head of Save Our '
+        "Bridge, tweeted on Friday with a photo of the banner."
+    )
+    assert got["Would you cross the estuary on a night like this?"][0] == "Brannagh"
+    assert got["Not the plan we wanted but we can live with it!"][0] == "Agnes Tolliver"

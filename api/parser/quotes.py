@@ -498,6 +498,14 @@ class _Resolver:
             k -= 1
         if k < 0 or doc[k].text not in _OPENERS or k + 1 >= verb.i:
             return None
+        head = k + 1
+        while head < verb.i and doc[head].pos_ == "PROPN":
+            head += 1
+        if head > k + 1 and doc[head].text == ",":
+            # “…” Ruiz, the head of the X Trust, wrote: the name the description follows
+            index = self.entity_of_np(doc[head - 1])
+            if index >= 0 and self.types[index] in ("PERSON", "ORG"):
+                return index, head - 1
         for m in range(k + 1, verb.i):
             if doc[m].is_punct:
                 continue
@@ -1410,9 +1418,14 @@ def _tail_cue(doc: Doc, text: str, b: int, j: int, quote_tokens: set[int]) -> To
     if k >= len(doc) or "\n" in text[b : doc[k].idx]:
         return None
     inner_end = text[max(0, b - 1) : b]
-    if inner_end == "." and not doc[k].is_lower:
+    if inner_end == "." and not doc[k].is_lower and not _name_then_cue(doc, k):
         return None
-    for m in range(k, min(k + 9, len(doc))):
+    window = 9
+    if inner_end in (",", "?", "!", ".") and _apposition_follows(doc, k):
+        # “…?” Ruiz, a ferry pilot for twenty years, said quietly: the name, its description
+        # set off by commas, then the verb
+        window = 20
+    for m in range(k, min(k + window, len(doc))):
         tok = doc[m]
         if m in quote_tokens or tok.text in ".!?;" or tok.text in _OPENERS:
             break
@@ -1425,6 +1438,34 @@ def _tail_cue(doc: Doc, text: str, b: int, j: int, quote_tokens: set[int]) -> To
                     return None
             return tok
     return None
+
+
+def _name_then_cue(doc: Doc, k: int) -> bool:
+    """“… for good.” Ruiz said. — after a full stop inside the quote, a new sentence that is
+    only a name (up to four words) and a cue verb in the past or present, then its end."""
+    m = k
+    while m < len(doc) and m - k < 4 and doc[m].pos_ == "PROPN":
+        m += 1
+    if m == k or m + 1 >= len(doc):
+        return False
+    verb = doc[m]
+    return (
+        verb.tag_ in ("VBD", "VBZ")
+        and _is_cue(verb, strong_only=True)
+        and doc[m + 1].text in (".", ",")
+    )
+
+
+def _apposition_follows(doc: Doc, k: int) -> bool:
+    """A name right after the closing mark, then a comma: a description of the speaker (set off
+    by commas) may stand between the name and the verb."""
+    m = k
+    if m < len(doc) and doc[m].lower_ == "the":
+        m += 1
+    start = m
+    while m < len(doc) and m - start < 6 and doc[m].pos_ == "PROPN":
+        m += 1
+    return m > start and m < len(doc) and doc[m].text == ","
 
 
 def _lead_cue(doc: Doc, text: str, a: int, i: int, quote_tokens: set[int]) -> Token | None:
