@@ -108,3 +108,15 @@ def test_a_description_between_the_name_and_the_cue_is_passed_over() -> None:
     )
     assert got["Would you cross the estuary on a night like this?"][0] == "Brannagh"
     assert got["Not the plan we wanted but we can live with it!"][0] == "Agnes Tolliver"
+
+
+def test_a_speech_verb_joined_to_the_reported_clause_is_the_reporters() -> None:
+    got = speakers(
+        "Bridge repairs\n\n"
+        "The Kestrel Valley Trust wrote to the council on Monday. Mayor Perpetua Alcombe said it "
+        'was far too early to name a date but added, "If the cracks grow, we will shut it that '
+        'same afternoon."'
+    )
+    assert got["If the cracks grow, we will shut it that same afternoon."][0] == (
+        "Perpetua Alcombe"
+    )

@@ -263,6 +263,9 @@ class _Resolver:
         tok = verb
         first = True
         passive = False
+        reported = self._reported_conj(verb)
+        if reported is not None:
+            tok = reported
         if not any(c.dep_ in ("nsubj", "csubj") for c in verb.children) and verb.tag_ in (
             "VBG",
             "VBN",
@@ -354,6 +357,22 @@ class _Resolver:
                 return self._clause_subject_before(verb)
             return earlier
         return -1, verb.i
+
+    def _reported_conj(self, verb: Token) -> Token | None:
+        """ "Ruiz said the pier was safe but added, “…”": a speech verb with no subject that
+        the parser joined to the reported clause (not a speech verb) belongs with the speech
+        verb that reports it; that verb is returned, else None."""
+        if verb.dep_ != "conj" or any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children):
+            return None
+        joined = verb.head
+        if _is_cue(joined, strong_only=False) or joined.dep_ != "ccomp":
+            return None
+        outer = joined.head
+        if outer.i in self.quote_tokens or not _is_cue(outer, strong_only=True):
+            return None
+        if not any(c.dep_ == "nsubj" and c.i not in self.quote_tokens for c in outer.children):
+            return None
+        return outer
 
     def _shares_subject(self, verb: Token) -> bool:
         """ "Ruiz read the plan and accused Okafor of “…”": a verb joined to one with a subject
