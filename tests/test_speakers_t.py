@@ -120,3 +120,19 @@ def test_a_speech_verb_joined_to_the_reported_clause_is_the_reporters() -> None:
     assert got["If the cracks grow, we will shut it that same afternoon."][0] == (
         "Perpetua Alcombe"
     )
+
+
+def test_a_name_after_a_dash_before_the_colon_is_the_source() -> None:
+    got = speakers(
+        "Morning digest\n\n"
+        'FERRY FARES RISE AGAIN IN THE SPRING - Halvard Ostby: "The cost of fuel has doubled '
+        'since last year and somebody has to pay it." [Harbour Times.]\n\n'
+        'Tide tables questioned - More from Ostby: "Nobody checks the figures before they are '
+        'printed."'
+    )
+    first = "The cost of fuel has doubled since last year and somebody has to pay it."
+    assert got[first][0] in ("Halvard Ostby", "Ostby")
+    assert got["Nobody checks the figures before they are printed."][0] in (
+        "Halvard Ostby",
+        "Ostby",
+    )

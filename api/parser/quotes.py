@@ -1605,6 +1605,9 @@ def _colon_subject(doc: Doc, resolver: _Resolver, text: str, a: int, i: int) -> 
         return -1, "cue"
     if "\n" in gap and text[_line_start(text, a) : a].strip(' "“„«'):
         return -1, "cue"  # the quote must open its paragraph
+    signed = _dash_name_before_colon(doc, resolver, text, doc[k].idx)
+    if signed >= 0:
+        return signed, "cue"
     # the clause before the colon: climb from its last word to a verb with a subject
     tok, subjects = doc[k - 1], []
     for _ in range(6):
@@ -1637,6 +1640,36 @@ def _colon_subject(doc: Doc, resolver: _Resolver, text: str, a: int, i: int) -> 
         ):
             return index, "cue"
     return -1, "cue"
+
+
+#: "A headline - Ana Ruiz:", "Tide tables - More from Ruiz:" — a name after a dash, ending at
+#: the colon that opens a quote (a digest of others' words, each headed by its source).
+_DASH_NAME = re.compile(
+    r"(?:^|\s)[-–—]\s*(?:More from\s+)?([A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3})\s*$"
+)
+
+
+def _dash_name_before_colon(doc: Doc, resolver: _Resolver, text: str, colon: int) -> int:
+    """The source named after a dash right before the colon (see :data:`_DASH_NAME`): a person
+    or body the text names, or a name of two words or more that looks like a person's."""
+    start = _line_start(text, colon)
+    match = _DASH_NAME.search(text, max(start, colon - 120), colon)
+    if match is None:
+        return -1
+    name = match.group(1)
+    words = name.split()
+    if words[0].lower().rstrip(".") in TITLE_WORDS | HONORIFICS:
+        return -1
+    end = match.end(1)
+    for tok in doc.char_span(match.start(1), end, alignment_mode="expand") or []:
+        index = resolver.an.entity_of_token(tok.i)
+        if index >= 0 and resolver.types[index] in ("PERSON", "ORG"):
+            return index
+    # a person or body named before (by name or surname), else a new name that looks personal
+    index = resolver.named_at(name, end)
+    if index < len(resolver.an.entities) or (len(words) >= 2 and _looks_personal(name)):
+        return index
+    return -1
 
 
 def _last_speaker(
