@@ -1256,7 +1256,7 @@ _SIGNATURE_LINE = re.compile(
     r"(?:,[^\n]{0,80}?)?\.?[ \t]*(?=\n|$)"
 )
 #: What may stand in a quote paragraph beside its quotes: marks, spaces, punctuation.
-_QUOTE_PARAGRAPH_REST = re.compile(r"^[\s\"“”„«».,;:!?…—–-]*$")
+_QUOTE_PARAGRAPH_REST = re.compile(r"[\s\"“”„«».,;:!?…—–-]*")
 
 
 def _signature(text: str, b: int, resolver: _Resolver) -> int:
@@ -1271,11 +1271,13 @@ def _signature(text: str, b: int, resolver: _Resolver) -> int:
     end = text.find("\n", b)
     if end < 0:
         return -1
+    if _QUOTE_PARAGRAPH_REST.fullmatch(text, b, end) is None:
+        return -1  # not the paragraph's last words
     start = _line_start(text, b)
     rest = text[start:end]
     for a2, b2 in reversed(find_quote_spans(rest)):
         rest = rest[: max(a2 - 1, 0)] + rest[b2 + 1 :]
-    if _QUOTE_PARAGRAPH_REST.match(rest) is None:
+    if _QUOTE_PARAGRAPH_REST.fullmatch(rest) is None:
         return -1  # prose beside the quotes: the paragraph after is not their signature
     nxt = end
     while nxt < len(text) and text[nxt] == "\n":
