@@ -45,7 +45,7 @@ def test_a_paragraph_with_prose_beside_its_quote_is_not_signed_by_the_next() -> 
 def test_a_message_someone_sends_speaks_for_them() -> None:
     got = speakers(
         "Orchard growers ask for help\n\n"
-        'A fundraising email sent out by Marisol Quenby on Friday warned: "Without a new cold '
+        'On Friday an email from Marisol Quenby to the growers warned: "Without a new cold '
         "store, half of this year's apples will rot before they reach a shop.\"\n\n"
         "Quenby's newsletter to members notes that the cooperative \"has never before asked the "
         'county for money."'
@@ -69,12 +69,12 @@ def test_a_name_given_with_an_object_between_is_the_namers() -> None:
     got = speakers(
         "Ferry dispute\n\n"
         'Captain Lorcan Abernethy called the new timetable "The Great Shuffle." The harbour\'s '
-        "manager, Ilse Marlow, told reporters that she refers to the night crossing as "
+        "manager, Ilse Varrick, told reporters that she refers to the night crossing as "
         '"Lantern Run," a name the crew chose.\n\n'
         'The town calls it "The Old Slip" and always has.'
     )
     assert got["The Great Shuffle."] == ("Lorcan Abernethy", "speech")
-    assert got["Lantern Run,"] == ("Ilse Marlow", "speech")
+    assert got["Lantern Run,"] == ("Ilse Varrick", "speech")
     assert got["The Old Slip"] == (None, "term")
 
 
