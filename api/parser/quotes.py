@@ -39,6 +39,12 @@ sentences name as speaking; a lower-case fragment inside a speech verb's clause 
 A name given with a verb of naming is the namer's words ("a plan Ruiz calls “…”"); a cue joined
 to a verb with a subject shares it ("Ruiz read it and accused Okafor of “…”"); "as Ruiz put
 it" attributes; a capitalised subject the model misread is the person it names, if named before.
+1.7.0: a paragraph of nothing but quotes signed by the next one ("- Ana Ruiz.") is the signer's;
+a message someone sends ("an email from X", "X's newsletter") speaks for them; "X called the
+plan “…”" and "X refers to it as “…”" name things in X's words; a verb joined to a passive one
+shares its subject; "“….” Ruiz said." after a full stop, and a name with a description set off
+by commas before the cue; "X said it was early but added, “…”" is X's; "Headline - Ana Ruiz:
+“…”" is Ana Ruiz's.
 
 **Kind**: ``term`` for a short quote (at most four words, no sentence punctuation) with no
 attributed speaker, or one used as a word ("what “sustainable” means", "so-called “…”"); such
