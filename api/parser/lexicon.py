@@ -428,6 +428,13 @@ REGION_ABBREVIATIONS = frozenset(
 DOCUMENT_NOUNS = frozenset(
     {"statement", "document", "report", "paper", "study", "letter", "memo", "release"}
 )
+#: Messages and adverts someone sends or runs, which speak for their maker like a document
+#: ("an email sent by X warned", "X's newsletter notes"); with no maker named, the phrase is
+#: read like any other subject ("the X Union advert claims").
+MESSAGE_NOUNS = frozenset(
+    {"email", "e-mail", "ad", "advert", "advertisement", "tweet", "editorial", "op-ed"}
+    | {"filing", "petition", "newsletter", "mailer", "leaflet"}
+)
 #: Nouns for someone speaking for a body: "a spokesman for X" speaks for X.
 SPOKESPERSON_WORDS = frozenset(
     {

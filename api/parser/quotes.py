@@ -39,6 +39,12 @@ sentences name as speaking; a lower-case fragment inside a speech verb's clause 
 A name given with a verb of naming is the namer's words ("a plan Ruiz calls “…”"); a cue joined
 to a verb with a subject shares it ("Ruiz read it and accused Okafor of “…”"); "as Ruiz put
 it" attributes; a capitalised subject the model misread is the person it names, if named before.
+1.7.0: a paragraph of nothing but quotes signed by the next one ("- Ana Ruiz.") is the signer's;
+a message someone sends ("an email from X", "X's newsletter") speaks for them; "X called the
+plan “…”" and "X refers to it as “…”" name things in X's words; a verb joined to a passive one
+shares its subject; "“….” Ruiz said." after a full stop, and a name with a description set off
+by commas before the cue; "X said it was early but added, “…”" is X's; "Headline - Ana Ruiz:
+“…”" is Ana Ruiz's.
 
 **Kind**: ``term`` for a short quote (at most four words, no sentence punctuation) with no
 attributed speaker, or one used as a word ("what “sustainable” means", "so-called “…”"); such
@@ -60,6 +66,7 @@ from .lexicon import (
     CUE_LEMMAS,
     DOCUMENT_NOUNS,
     HONORIFICS,
+    MESSAGE_NOUNS,
     METALINGUISTIC_AFTER,
     METALINGUISTIC_BEFORE,
     NAMING_LEMMAS,
@@ -262,6 +269,9 @@ class _Resolver:
         tok = verb
         first = True
         passive = False
+        reported = self._reported_conj(verb)
+        if reported is not None:
+            tok = reported
         if not any(c.dep_ in ("nsubj", "csubj") for c in verb.children) and verb.tag_ in (
             "VBG",
             "VBN",
@@ -336,8 +346,11 @@ class _Resolver:
                 if described is not None:
                     return described
             if tok.dep_ in _CLIMB and tok.head.i != tok.i:
+                # "Ruiz was cheered by the crowd and joked, “…”": a verb joined to a passive
+                # one shares its subject, passive or not
+                passive = tok.dep_ == "conj" and not subjects
                 tok = tok.head
-                first = passive = False
+                first = False
                 continue
             break
         if verb.tag_ in ("VB", "VBG", "VBN") and not any(
@@ -350,6 +363,22 @@ class _Resolver:
                 return self._clause_subject_before(verb)
             return earlier
         return -1, verb.i
+
+    def _reported_conj(self, verb: Token) -> Token | None:
+        """ "Ruiz said the pier was safe but added, “…”": a speech verb with no subject that
+        the parser joined to the reported clause (not a speech verb) belongs with the speech
+        verb that reports it; that verb is returned, else None."""
+        if verb.dep_ != "conj" or any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children):
+            return None
+        joined = verb.head
+        if _is_cue(joined, strong_only=False) or joined.dep_ != "ccomp":
+            return None
+        outer = joined.head
+        if outer.i in self.quote_tokens or not _is_cue(outer, strong_only=True):
+            return None
+        if not any(c.dep_ == "nsubj" and c.i not in self.quote_tokens for c in outer.children):
+            return None
+        return outer
 
     def _shares_subject(self, verb: Token) -> bool:
         """ "Ruiz read the plan and accused Okafor of “…”": a verb joined to one with a subject
@@ -494,6 +523,14 @@ class _Resolver:
             k -= 1
         if k < 0 or doc[k].text not in _OPENERS or k + 1 >= verb.i:
             return None
+        head = k + 1
+        while head < verb.i and doc[head].pos_ == "PROPN":
+            head += 1
+        if head > k + 1 and doc[head].text == ",":
+            # “…” Ruiz, the head of the X Trust, wrote: the name the description follows
+            index = self.entity_of_np(doc[head - 1])
+            if index >= 0 and self.types[index] in ("PERSON", "ORG"):
+                return index, head - 1
         for m in range(k + 1, verb.i):
             if doc[m].is_punct:
                 continue
@@ -547,6 +584,12 @@ class _Resolver:
                 return min(people)[1] if people else min(orgs)[2]
             maker = self._maker(tok)
             return maker if maker >= 0 else self._issuer(tok)
+        message = tok.lower_ in MESSAGE_NOUNS or tok.lemma_.lower() in MESSAGE_NOUNS
+        if message and tok.pos_ == "NOUN":
+            # "an email sent by X", "X's newsletter to members": its sender
+            maker = self._maker(tok)
+            if maker >= 0:
+                return maker
         if tok.lemma_.lower() in SPOKESPERSON_WORDS or low in SPOKESPERSON_WORDS:
             # "a spokesman for X", "the X spokeswoman", "officials at X"
             if people:
@@ -1098,7 +1141,9 @@ def _caller(doc: Doc, i: int, resolver: _Resolver) -> tuple[Token, int, int] | N
     if verb.tag_ == "PRP" and verb.head.i == k - 1:
         verb = verb.head  # "she calls herself “…”", "he called it “…”"
     if verb.pos_ != "VERB" or verb.lemma_.lower() not in NAMING_LEMMAS:
-        return None
+        verb = _naming_verb_above(doc, i, resolver)
+        if verb is None:
+            return None
     if any(c.lower_ == "so" for c in verb.lefts):
         return None  # "so called"
     namers = [c for c in verb.children if c.dep_ == "nsubj" and c.i not in resolver.quote_tokens]
@@ -1117,6 +1162,48 @@ def _caller(doc: Doc, i: int, resolver: _Resolver) -> tuple[Token, int, int] | N
     if not _names_holder(namer, resolver):
         return None
     return verb, resolver.entity_of_np(namer), namer.i
+
+
+#: Verbs that name something only with "as": "she refers to the pier as “…”".
+_NAMING_WITH_AS = frozenset({"refer", "describe"})
+
+
+def _naming_verb_above(doc: Doc, i: int, resolver: _Resolver) -> Token | None:
+    """ "Ruiz called the ferry “…”", "Ruiz refers to the pier as “…”": a verb of naming a few
+    words before the quote, with its object between, whose naming complement the quote is (the
+    second object, the object predicate, or the object of "as")."""
+    k = i
+    while k < len(doc) and doc[k].text in _OPENERS:
+        k += 1
+    if k >= len(doc) or k not in resolver.quote_tokens:
+        return None
+    j = k
+    while j in resolver.quote_tokens:
+        j += 1
+    roots = [t for t in _quote_roots(doc, k, j) if not t.is_punct]
+    if len(roots) != 1:
+        return None
+    tok, via_as = roots[0], False
+    if tok.dep_ not in ("oprd", "dobj", "pobj", "attr"):
+        return None
+    for _ in range(5):
+        if tok.head.i == tok.i:
+            return None
+        if tok.dep_ == "pobj":
+            if tok.head.lower_ not in ("as", "to"):
+                return None
+            via_as = via_as or tok.head.lower_ == "as"
+        elif tok.dep_ not in ("oprd", "dobj", "attr", "prep"):
+            return None
+        tok = tok.head
+        if tok.i in resolver.quote_tokens or tok.i > i:
+            return None
+        if tok.pos_ == "VERB":
+            lemma = tok.lemma_.lower()
+            if lemma in NAMING_LEMMAS or (via_as and lemma in _NAMING_WITH_AS):
+                return tok
+            return None
+    return None
 
 
 def _in_their_words(doc: Doc, resolver: _Resolver, i: int, via: str) -> tuple[int, str]:
@@ -1168,14 +1255,51 @@ _SIGNATURE = re.compile(
 )
 
 
+#: A paragraph that only signs the quote paragraph above it: "― Ana Ruiz.", "-Ana Ruiz, Fairport."
+#: (a dash, a name of one to four capitalised words, then at most a short description).
+_SIGNATURE_LINE = re.compile(
+    r"[ \t]*[―—–-]{1,2}[ \t]*([A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}?)\.?"
+    r"(?:,[^\n]{0,80}?)?\.?[ \t]*(?=\n|$)"
+)
+#: What may stand in a quote paragraph beside its quotes: marks, spaces, punctuation.
+_QUOTE_PARAGRAPH_REST = re.compile(r"[\s\"“”„«».,;:!?…—–-]*")
+
+
 def _signature(text: str, b: int, resolver: _Resolver) -> int:
     """“I will vote for the first time.” ― Ana Ruiz: a quote signed with a dash and the name of
-    who said it, the name ending the paragraph (a list of readers' or voters' words)."""
+    who said it, the name ending the paragraph (a list of readers' or voters' words); or a
+    paragraph that is nothing but quotes, signed by the paragraph after it ("― Ana Ruiz.",
+    "-Mayor Ana Ruiz, on the ferry vote.")."""
     match = _SIGNATURE.match(text, b)
+    if match is not None:
+        # read at the end of the name, so that its own mention there is the entity it names
+        return resolver.named_at(match.group(1).rstrip("."), match.end(1))
+    end = text.find("\n", b)
+    if end < 0:
+        return -1
+    if _QUOTE_PARAGRAPH_REST.fullmatch(text, b, end) is None:
+        return -1  # not the paragraph's last words
+    start = _line_start(text, b)
+    rest = text[start:end]
+    for a2, b2 in reversed(find_quote_spans(rest)):
+        rest = rest[: max(a2 - 1, 0)] + rest[b2 + 1 :]
+    if _QUOTE_PARAGRAPH_REST.fullmatch(rest) is None:
+        return -1  # prose beside the quotes: the paragraph after is not their signature
+    nxt = end
+    while nxt < len(text) and text[nxt] == "\n":
+        nxt += 1
+    if nxt - end > 2:
+        return -1
+    match = _SIGNATURE_LINE.match(text, nxt)
     if match is None:
         return -1
-    # read at the end of the name, so that its own mention there is the entity it names
-    return resolver.named_at(match.group(1).rstrip("."), match.end(1))
+    words = match.group(1).rstrip(".").split()
+    while len(words) > 1 and words[0].lower().rstrip(".") in TITLE_WORDS | HONORIFICS:
+        words = words[1:]  # "-President Ana Ruiz": the name after the title
+    name = " ".join(words)
+    if len(name) < 2:
+        return -1
+    return resolver.named_at(name, match.end(1))
 
 
 #: Auxiliaries that put a verb in the future or a condition: "she expects the board to announce …",
@@ -1263,6 +1387,7 @@ def _governing_cues(
                 ):
                     return [child]
     for root in roots:
+        hanging = []
         for child in root.children:
             if child.lower_ == "according" and child.i not in quote_tokens:
                 return [child]  # “…” inside the quote's own clause, "according to X"
@@ -1272,7 +1397,12 @@ def _governing_cues(
                 and _is_cue(child, strong_only=False)
                 and boundary.same_sentence(child.idx, a, b)
             ):
-                return [child]
+                hanging.append(child)
+        if hanging:
+            # "Stressing the point, Ruiz said, “…”": the speech verb with a subject of its own
+            # before a participle that only leads into it
+            hanging.sort(key=lambda t: not any(c.dep_ == "nsubj" for c in t.children))
+            return [hanging[0]]
     return []
 
 
@@ -1315,9 +1445,14 @@ def _tail_cue(doc: Doc, text: str, b: int, j: int, quote_tokens: set[int]) -> To
     if k >= len(doc) or "\n" in text[b : doc[k].idx]:
         return None
     inner_end = text[max(0, b - 1) : b]
-    if inner_end == "." and not doc[k].is_lower:
+    if inner_end == "." and not doc[k].is_lower and not _name_then_cue(doc, k):
         return None
-    for m in range(k, min(k + 9, len(doc))):
+    window = 9
+    if inner_end in (",", "?", "!", ".") and _apposition_follows(doc, k):
+        # “…?” Ruiz, a ferry pilot for twenty years, said quietly: the name, its description
+        # set off by commas, then the verb
+        window = 20
+    for m in range(k, min(k + window, len(doc))):
         tok = doc[m]
         if m in quote_tokens or tok.text in ".!?;" or tok.text in _OPENERS:
             break
@@ -1330,6 +1465,34 @@ def _tail_cue(doc: Doc, text: str, b: int, j: int, quote_tokens: set[int]) -> To
                     return None
             return tok
     return None
+
+
+def _name_then_cue(doc: Doc, k: int) -> bool:
+    """“… for good.” Ruiz said. — after a full stop inside the quote, a new sentence that is
+    only a name (up to four words) and a cue verb in the past or present, then its end."""
+    m = k
+    while m < len(doc) and m - k < 4 and doc[m].pos_ == "PROPN":
+        m += 1
+    if m == k or m + 1 >= len(doc):
+        return False
+    verb = doc[m]
+    return (
+        verb.tag_ in ("VBD", "VBZ")
+        and _is_cue(verb, strong_only=True)
+        and doc[m + 1].text in (".", ",")
+    )
+
+
+def _apposition_follows(doc: Doc, k: int) -> bool:
+    """A name right after the closing mark, then a comma: a description of the speaker (set off
+    by commas) may stand between the name and the verb."""
+    m = k
+    if m < len(doc) and doc[m].lower_ == "the":
+        m += 1
+    start = m
+    while m < len(doc) and m - start < 6 and doc[m].pos_ == "PROPN":
+        m += 1
+    return m > start and m < len(doc) and doc[m].text == ","
 
 
 def _lead_cue(doc: Doc, text: str, a: int, i: int, quote_tokens: set[int]) -> Token | None:
@@ -1450,6 +1613,9 @@ def _colon_subject(doc: Doc, resolver: _Resolver, text: str, a: int, i: int) -> 
         return -1, "cue"
     if "\n" in gap and text[_line_start(text, a) : a].strip(' "“„«'):
         return -1, "cue"  # the quote must open its paragraph
+    signed = _dash_name_before_colon(doc, resolver, text, doc[k].idx)
+    if signed >= 0:
+        return signed, "cue"
     # the clause before the colon: climb from its last word to a verb with a subject
     tok, subjects = doc[k - 1], []
     for _ in range(6):
@@ -1482,6 +1648,36 @@ def _colon_subject(doc: Doc, resolver: _Resolver, text: str, a: int, i: int) -> 
         ):
             return index, "cue"
     return -1, "cue"
+
+
+#: "A headline - Ana Ruiz:", "Tide tables - More from Ruiz:" — a name after a dash, ending at
+#: the colon that opens a quote (a digest of others' words, each headed by its source).
+_DASH_NAME = re.compile(
+    r"(?:^|\s)[-–—]\s*(?:More from\s+)?([A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3})\s*$"
+)
+
+
+def _dash_name_before_colon(doc: Doc, resolver: _Resolver, text: str, colon: int) -> int:
+    """The source named after a dash right before the colon (see :data:`_DASH_NAME`): a person
+    or body the text names, or a name of two words or more that looks like a person's."""
+    start = _line_start(text, colon)
+    match = _DASH_NAME.search(text, max(start, colon - 120), colon)
+    if match is None:
+        return -1
+    name = match.group(1)
+    words = name.split()
+    if words[0].lower().rstrip(".") in TITLE_WORDS | HONORIFICS:
+        return -1
+    end = match.end(1)
+    for tok in doc.char_span(match.start(1), end, alignment_mode="expand") or []:
+        index = resolver.an.entity_of_token(tok.i)
+        if index >= 0 and resolver.types[index] in ("PERSON", "ORG"):
+            return index
+    # a person or body named before (by name or surname), else a new name that looks personal
+    index = resolver.named_at(name, end)
+    if index < len(resolver.an.entities) or (len(words) >= 2 and _looks_personal(name)):
+        return index
+    return -1
 
 
 def _last_speaker(
