@@ -250,3 +250,10 @@ def assert_both_paths_agree(app, url: str) -> None:
     assert via_fast.status_code == via_app.status_code == 200, url
     assert via_fast.get_data() == via_app.get_data(), url
     assert via_fast.headers["ETag"] == via_app.headers["ETag"], url
+
+
+def speakers_and_kinds(text: str, file_name: str = "speakers.txt") -> dict:
+    """Quote text -> ``(speaker name, kind)`` of a text we wrote, parsed with the language
+    stages (the speaker-rule tests' one view of a parse)."""
+    document = parse_article(text, file_name=file_name)
+    return {q.text: (q.speaker.name if q.speaker else None, q.kind) for q in document.quotes}

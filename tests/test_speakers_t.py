@@ -6,15 +6,13 @@ from __future__ import annotations
 
 import pytest
 
-from api.parser import parse_article
+from .conftest import speakers_and_kinds
 
 pytestmark = pytest.mark.nlp
 
 
 def speakers(text: str) -> dict[str, tuple[str | None, str]]:
-    """Quote text -> (speaker name, kind), for a text we wrote."""
-    document = parse_article(text, file_name="speakers-t.txt")
-    return {q.text: (q.speaker.name if q.speaker else None, q.kind) for q in document.quotes}
+    return speakers_and_kinds(text, file_name="speakers-t.txt")
 
 
 def test_a_quote_paragraph_signed_by_the_next_one_is_the_signers() -> None:
