@@ -75,6 +75,7 @@ from .resources.common import (
 )
 from .resources.entities import corpus_entity_list_body, entity_filters
 from .resources.quotes import quote_filters
+from .store.fast import BudgetMemo
 
 _REQUEST_ID = re.compile(REQUEST_ID_PATTERN)
 _EXPOSED = ", ".join(sorted(EXPOSED_HEADERS))
@@ -94,30 +95,6 @@ _COLLECTIONS = frozenset((ARTICLES, ENTITIES, *PARTS))
 
 #: Paths whose routing is remembered (then forgotten all at once).
 MATCHED_PATHS = 2048
-
-
-class PageMemo:
-    """Pages answered here, by path, query and store state (:meth:`ArticleStore.change_state`:
-    the newest event and the article count, which every write that can change a page moves),
-    up to ``budget`` bytes of bodies; full, emptied. A remembered page costs one compiled
-    lookup of the state instead of its read, its envelope and its hash."""
-
-    def __init__(self, budget: int = 1024 * 1024) -> None:
-        self._items: dict = {}
-        self._size = 0
-        self.budget = budget
-
-    def get(self, key):
-        return self._items.get(key)
-
-    def put(self, key, value, size: int) -> None:
-        if size > self.budget:  # never kept (a budget of 0: nothing is)
-            return
-        if self._size + size > self.budget:
-            self._items = {}
-            self._size = 0
-        self._items[key] = value
-        self._size += size
 
 
 class _Query:
@@ -161,7 +138,11 @@ class FastPath:
         #: Each collection's query schema: the one its view declares (``@blp.arguments``).
         self.schemas = {rule: _query_schema(app, endpoints[rule]) for rule in _COLLECTIONS}
         self._matched: dict[str, tuple] = {}
-        self.pages = PageMemo()
+        #: Pages answered here, by path, query and store state (:meth:`ArticleStore.change_state`:
+        #: the newest event and the article count, which every write that can change a page
+        #: moves), up to 1 MB of bodies. A remembered page costs one lookup of the state
+        #: instead of its read, its envelope and its hash.
+        self.pages = BudgetMemo(1024 * 1024)
         #: Requests answered here, for tests.
         self.answered = 0
 

@@ -152,7 +152,10 @@ def main(argv: list[str] | None = None) -> int:
 
     os.environ.setdefault("ARTICLE_API_RATE_LIMIT", "off")
     from api.app import create_app
-    from api.fastpath import PageMemo
+    from api.store import fast
+    from api.store.fast import BudgetMemo
+
+    fast.MEMO_BYTES = 0  # every read made anew (the readers' memo between commits: off)
 
     WORK.mkdir(parents=True, exist_ok=True)
     sizes = (SMALL, args.large)
@@ -161,7 +164,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     apps = {n: create_app({"DATABASE_URL": url}) for n, url in stores.items()}
     for app in apps.values():  # every page read anew: the read's cost, not the memo's
-        app.extensions["article_fastpath"].pages = PageMemo(budget=0)
+        app.extensions["article_fastpath"].pages = BudgetMemo(budget=0)
     logging.disable(logging.INFO)  # no access lines: the rate is the app's
     rows = []
     for (name, small_url), (_, large_url) in zip(urls(SMALL), urls(args.large), strict=True):

@@ -90,7 +90,38 @@ class _WalIndex:
         self.map.close()
 
 
-#: What one reader remembers between writes, in bytes of the rows' values; full, emptied.
+class BudgetMemo:
+    """Values by key, up to ``budget`` bytes (their sizes as the caller counts them); full,
+    emptied (the hot entries come back at once). A value larger than the budget is never kept:
+    a budget of 0 keeps nothing. The reader's rows between commits and the fast path's pages
+    (:mod:`api.fastpath`)."""
+
+    def __init__(self, budget: int) -> None:
+        self._items: dict = {}
+        self._size = 0
+        self.budget = budget
+
+    def get(self, key):
+        return self._items.get(key)
+
+    def put(self, key, value, size: int) -> None:
+        if size > self.budget:
+            return
+        if self._size + size > self.budget:
+            self.clear()
+        self._items[key] = value
+        self._size += size
+
+    def clear(self) -> None:
+        self._items = {}
+        self._size = 0
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+#: What one reader remembers between writes, in bytes of the rows' values (read when a reader
+#: is made: 0 remembers nothing).
 MEMO_BYTES = 4 * 1024 * 1024
 
 
@@ -106,8 +137,7 @@ class FastReader:
         self.dialect = engine.dialect
         self._engine = engine
         self._compiled: dict = {}
-        self._memo: dict = {}
-        self._memo_size = 0
+        self._memo = BudgetMemo(MEMO_BYTES)
         self._seen = None  # the database's state the memo was filled at
         self._wal: _WalIndex | None = None
         self._wal_missed = None  # the data_version at which no WAL index could be mapped
@@ -127,8 +157,6 @@ class FastReader:
             found = "SELECT file FROM pragma_database_list WHERE name = 'main'"
             self._database = self._run(found, ())[0][0] or None
         self._remembers = self._database is not None
-        self._memo.clear()
-        self._memo_size = 0
 
     def close(self) -> None:
         wal, self._wal = self._wal, None
@@ -168,19 +196,12 @@ class FastReader:
             return self._run(sql, values)
         if changed != self._seen:
             self._memo.clear()
-            self._memo_size = 0
             self._seen = changed
         found = self._memo.get((key, values))
         if found is None:
             found = self._run(sql, values)
             size = sum(len(cell) for row in found for cell in row if isinstance(cell, bytes | str))
-            size += 64 * (len(found) + 1)
-            if self._memo_size + size > MEMO_BYTES:
-                self._memo.clear()
-                self._memo_size = 0
-            if size <= MEMO_BYTES:
-                self._memo[(key, values)] = found
-                self._memo_size += size
+            self._memo.put((key, values), found, size + 64 * (len(found) + 1))
         return list(found)
 
     def _state(self):
