@@ -89,6 +89,7 @@ from .lexicon import (
     TIME_ZONES,
     TITLE_MODIFIERS,
     TITLE_WORDS,
+    TITLES_AND_HONORIFICS,
     WEAK_CUE_LEMMAS,
     WORK_NOUNS,
 )
@@ -384,7 +385,7 @@ def _joined_firms(doc: Doc, text: str, found: list[RawMention]) -> list[RawMenti
             and doc[s - 1].pos_ == "PROPN"
             and "\n" not in doc[s - 1].whitespace_
             and doc[s - 1].ent_type_ in ("", "ORG", "PERSON")
-            and doc[s - 1].lower_.rstrip(".") not in TITLE_WORDS | HONORIFICS
+            and doc[s - 1].lower_.rstrip(".") not in TITLES_AND_HONORIFICS
         ):
             s -= 1
         if s == k - 1 or doc[s].lower_ in DATE_WORDS:
@@ -722,7 +723,7 @@ def _clean(ent: Span, doc: Doc, text: str) -> list[RawMention | None]:
             and doc[i - 1].is_title
             and not doc[i - 1].is_sent_start
             and not doc[i - 1].ent_type_
-            and doc[i - 1].lower_.rstrip(".") not in TITLE_WORDS | HONORIFICS
+            and doc[i - 1].lower_.rstrip(".") not in TITLES_AND_HONORIFICS
             and "\n" not in doc[i - 1].whitespace_
         ):
             i -= 1

@@ -99,6 +99,8 @@ TITLE_WORDS = frozenset(
         "lady",
     }
 )
+#: What may stand before a name without being part of it: a title or an honorific.
+TITLES_AND_HONORIFICS = TITLE_WORDS | HONORIFICS
 #: Title words that also open the names of bodies ("General Motors", "Executive Council"): a
 #: title ending in one does not make the name after it a person's.
 TITLE_MODIFIERS = frozenset(

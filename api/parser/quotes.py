@@ -65,7 +65,6 @@ from .lexicon import (
     ABBREVIATIONS,
     CUE_LEMMAS,
     DOCUMENT_NOUNS,
-    HONORIFICS,
     MESSAGE_NOUNS,
     METALINGUISTIC_AFTER,
     METALINGUISTIC_BEFORE,
@@ -80,6 +79,7 @@ from .lexicon import (
     SPEAKER_PREPOSITIONS,
     SPOKESPERSON_WORDS,
     TITLE_WORDS,
+    TITLES_AND_HONORIFICS,
     VERDICT_LEMMAS,
     WEAK_CUE_LEMMAS,
 )
@@ -694,7 +694,7 @@ class _Resolver:
                     break
                 words.insert(0, left)
             while words and (
-                words[0].lower_.rstrip(".") in TITLE_WORDS | HONORIFICS
+                words[0].lower_.rstrip(".") in TITLES_AND_HONORIFICS
                 or _past_cue_form(words[0].lower_)
             ):
                 words = words[1:]  # "Stated Ruiz:" read as one name
@@ -1294,7 +1294,7 @@ def _signature(text: str, b: int, resolver: _Resolver) -> int:
     if match is None:
         return -1
     words = match.group(1).rstrip(".").split()
-    while len(words) > 1 and words[0].lower().rstrip(".") in TITLE_WORDS | HONORIFICS:
+    while len(words) > 1 and words[0].lower().rstrip(".") in TITLES_AND_HONORIFICS:
         words = words[1:]  # "-President Ana Ruiz": the name after the title
     name = " ".join(words)
     if len(name) < 2:
@@ -1666,7 +1666,7 @@ def _dash_name_before_colon(doc: Doc, resolver: _Resolver, text: str, colon: int
         return -1
     name = match.group(1)
     words = name.split()
-    if words[0].lower().rstrip(".") in TITLE_WORDS | HONORIFICS:
+    if words[0].lower().rstrip(".") in TITLES_AND_HONORIFICS:
         return -1
     end = match.end(1)
     for tok in doc.char_span(match.start(1), end, alignment_mode="expand") or []:
