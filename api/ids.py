@@ -80,11 +80,15 @@ def _slug(text: str, limit: int) -> str:
 #: write must send it in this form.
 ARTICLE_ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 
+#: The longest article id (:func:`article_id` cuts a longer name here; a write naming a longer
+#: id is a 400).
+ARTICLE_ID_MAX_LENGTH = 128
+
 
 def article_id(name: str) -> str:
     """An article's id from a file stem or a front-matter ``id``: ``000_8cbe90a26df69869`` ->
     ``000-8cbe90a26df69869``; ``""`` if the name has no letters or digits."""
-    return _slug(name, 128)
+    return _slug(name, ARTICLE_ID_MAX_LENGTH)
 
 
 def section_id(heading: str | None) -> str:

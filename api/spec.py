@@ -46,6 +46,7 @@ from .contract import (
 )
 from .errors import from_http_exception
 from .export import CSV_CONTENT_TYPE, LIST_SEPARATOR, collection_form
+from .ids import ARTICLE_ID_MAX_LENGTH
 from .pagination import encode_cursor
 from .query import QUERY_PARSER
 from .settings import default
@@ -371,7 +372,7 @@ PATH_PARAMETERS = {
     "article_id": {
         "description": "The article's id: its seed file's stem (lower-cased, `[a-z0-9-]`) or "
         "the `id` from its front matter. Stable across versions.",
-        "schema": {"maxLength": 255, "examples": [EXAMPLE_ARTICLE]},
+        "schema": {"maxLength": ARTICLE_ID_MAX_LENGTH, "examples": [EXAMPLE_ARTICLE]},
     },
     "version": {
         "description": "A version number, 1 for the first ingest.",

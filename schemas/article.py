@@ -2,7 +2,7 @@
 
 from marshmallow import ValidationError, fields, validate, validates_schema
 
-from api.ids import ARTICLE_ID_PATTERN
+from api.ids import ARTICLE_ID_MAX_LENGTH, ARTICLE_ID_PATTERN
 from api.parser.editorial import MAX_ITEM_CHARS, MAX_LIST_ITEMS
 from api.store import FACETS
 
@@ -463,7 +463,10 @@ class ArticleWriteSchema(StrictSchema):
         },
     )
     id = fields.String(
-        validate=[validate.Length(min=1, max=128), validate.Regexp(ARTICLE_ID_PATTERN)],
+        validate=[
+            validate.Length(min=1, max=ARTICLE_ID_MAX_LENGTH),
+            validate.Regexp(ARTICLE_ID_PATTERN),
+        ],
         metadata={
             "description": "The article's id (`[a-z0-9-]`); without it, the title's slug. Not "
             "with PUT, whose path names the id.",

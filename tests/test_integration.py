@@ -21,6 +21,7 @@ from standardwebhooks import Webhook
 from api import auth, webhooks
 from api.app import create_app
 from api.cli import main
+from api.ids import ARTICLE_ID_MAX_LENGTH
 from api.queue import queue
 from api.settings import Settings
 from api.store import ArticleStore
@@ -211,6 +212,11 @@ def test_bad_writes_are_named_problems(app, client, store):
     problem(
         client.put("/v1/articles/Not_An_Id", data=DOC, content_type="text/plain", headers=h), 400
     )
+    long_id = "a" * (ARTICLE_ID_MAX_LENGTH + 1)  # the form of an id, one character too long
+    too_long = problem(
+        client.put(f"/v1/articles/{long_id}", data=DOC, content_type="text/plain", headers=h), 400
+    )
+    assert too_long["detail"].startswith("article_id:")
     problem(client.post("/v1/articles", data="{", content_type="application/json", headers=h), 400)
     wrong = problem(
         client.post("/v1/articles", json={"text": DOC, "colour": "red"}, headers=h), 400

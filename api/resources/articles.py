@@ -26,7 +26,7 @@ from schemas.job import JobResponseSchema
 from .. import auth
 from ..contract import DOCUMENT_TYPES, IDEMPOTENCY_KEY_PATTERN, MAX_JSON_OVERHEAD, NO_STORE
 from ..http import job_queue, json_response, store
-from ..ids import ARTICLE_ID_PATTERN, label_key, name_keys
+from ..ids import ARTICLE_ID_MAX_LENGTH, ARTICLE_ID_PATTERN, label_key, name_keys
 from ..spec import Blueprint, read_operation, write_operation
 from ..store import ArticleFilter, utc_text
 from .common import (
@@ -212,11 +212,14 @@ def accept_write(method: str, article_id: str | None):
     """Check a write and queue it as a job: 202 with the job, or the problem with the request."""
     caller = auth.caller()  # the operation checked its scope
     config = current_app.config
-    if article_id is not None and not re.fullmatch(ARTICLE_ID_PATTERN, article_id):
+    if article_id is not None and not (
+        len(article_id) <= ARTICLE_ID_MAX_LENGTH and re.fullmatch(ARTICLE_ID_PATTERN, article_id)
+    ):
+        rule = f"Lower-case letters, digits and single hyphens, at most {ARTICLE_ID_MAX_LENGTH}."
         abort(
             400,
-            message="article_id: An id is lower-case letters, digits and single hyphens.",
-            errors={"path": {"article_id": ["Lower-case letters, digits and single hyphens."]}},
+            message=f"article_id: An id is {rule[0].lower()}{rule[1:]}",
+            errors={"path": {"article_id": [rule]}},
         )
     idempotency_key = request.headers.get("Idempotency-Key")
     if idempotency_key is not None and not re.fullmatch(IDEMPOTENCY_KEY_PATTERN, idempotency_key):
