@@ -74,10 +74,14 @@ def on_starting(server):
 
 
 def child_exit(server, worker):
-    """Drop a finished worker's live samples (its counters stay counted)."""
+    """Drop a finished worker's live samples (its counters stay counted) and its connection
+    count (the other workers stop leaving new connections to it)."""
     from prometheus_client import multiprocess
 
+    from api.gunicorn_worker import LOADS
+
     multiprocess.mark_process_dead(worker.pid)
+    LOADS.release(worker.age, worker.pid)
 
 
 def on_exit(server):

@@ -20,6 +20,15 @@ worker (``worker_class`` in gunicorn.conf.py) answers those as RFC 9457 problem 
 every other error: ``X-Request-ID`` (a new one: no request was read), ``Cache-Control:
 no-store``, the security headers, and a detail that names what was wrong without repeating it.
 
+**Connections spread over the workers.** Every worker polls the one listening socket, and
+whichever is on a core when a burst of connections arrives accepts them all: a client (or a
+proxy) that opens its 32 keep-alive connections at once then had them all on one worker, one
+core idle, half the throughput (the bench saw a third of its runs so, on the app and the floor
+alike). Each worker now publishes how many connections it holds (:class:`ConnectionLoads`, a
+map the master makes before forking); a worker holding more than another live one lets a new
+connection wait up to :data:`ACCEPT_DEFER_SECONDS` for a less loaded worker to take it, and
+takes it itself if it is still waiting then (so a busy or hung sibling never strands one).
+
 Standard library and gunicorn only: the master loads this module to find the worker class.
 """
 
@@ -28,6 +37,8 @@ from __future__ import annotations
 import contextlib
 import errno
 import json
+import mmap
+import os
 import re
 import selectors
 import time
@@ -49,6 +60,52 @@ BUFFERED_HEAD_BYTES = 1024 * 1024
 BUFFERED_BODY_BYTES = 8 * 1024 * 1024
 _HEAD_END = b"\r\n\r\n"
 _CONTENT_LENGTH = re.compile(rb"\r\ncontent-length[ \t]*:[ \t]*([0-9]{1,12})[ \t]*(?=\r\n|$)", re.I)
+
+#: How long a worker holding more connections than a sibling leaves a new one to the others.
+ACCEPT_DEFER_SECONDS = 0.005
+
+
+class ConnectionLoads:
+    """Connections held per worker, in a map shared with every worker forked after it was made:
+    :data:`SLOTS` pairs of int64 (a worker's pid, 0 for a free slot; its connections), a
+    worker's slot its ``age`` (gunicorn numbers each worker it starts) modulo :data:`SLOTS`.
+    Each worker writes only its own slot; a reader may see a count a loop turn old."""
+
+    SLOTS = 64
+
+    def __init__(self) -> None:
+        self._memory = mmap.mmap(-1, self.SLOTS * 16)  # anonymous, MAP_SHARED: kept across fork
+        self._words = memoryview(self._memory).cast("q")
+
+    def claim(self, age: int, pid: int) -> int:
+        slot = age % self.SLOTS
+        self._words[2 * slot + 1] = 0
+        self._words[2 * slot] = pid
+        return slot
+
+    def release(self, age: int, pid: int) -> None:
+        """Free a worker's slot (the master, when the worker exits), unless a newer one holds it."""
+        slot = age % self.SLOTS
+        if self._words[2 * slot] == pid:
+            self._words[2 * slot] = 0
+            self._words[2 * slot + 1] = 0
+
+    def publish(self, slot: int, connections: int) -> None:
+        self._words[2 * slot + 1] = connections
+
+    def least_loaded(self, slot: int, connections: int) -> bool:
+        """Whether no other live worker holds fewer connections than ``connections``."""
+        words = self._words.tolist()
+        return all(
+            connections <= words[i + 1]
+            for i in range(0, len(words), 2)
+            if words[i] and i != 2 * slot
+        )
+
+
+#: The master's map, inherited by every worker it forks (gunicorn loads this module first).
+LOADS = ConnectionLoads()
+
 
 #: What gunicorn refuses, the status it answers and what the problem says, first match wins.
 REFUSALS: tuple[tuple[type[Exception] | tuple[type[Exception], ...], int, str], ...] = (
@@ -135,10 +192,36 @@ class ProblemWorker(ThreadWorker):
         self.read_seconds = float(env("ARTICLE_API_REQUEST_READ_SECONDS"))
         #: Connections whose request is being read in the event loop (insertion-ordered).
         self.reading: dict[TConn, None] = {}
+        self.load_slot = -1  # this worker's slot in LOADS, from init_process
+        self.accept_deferred_until = 0.0
+
+    def init_process(self):
+        self.load_slot = LOADS.claim(self.age, os.getpid())
+        super().init_process()
+
+    # -- spreading connections over the workers -------------------------------------------
+
+    def wait_for_and_dispatch_events(self, timeout):
+        LOADS.publish(self.load_slot, self.nr_conns)
+        if self.accept_deferred_until:
+            timeout = max(0.0, min(timeout, self.accept_deferred_until - time.monotonic()))
+        super().wait_for_and_dispatch_events(timeout)
+
+    def set_accept_enabled(self, enabled):
+        """Listening stays off while a new connection is left to a less loaded sibling."""
+        if enabled and time.monotonic() < self.accept_deferred_until:
+            return
+        super().set_accept_enabled(enabled)
 
     # -- reading requests in the event loop -------------------------------------------------
 
     def accept(self, listener):
+        if self.accept_deferred_until:  # a sibling had its chance: take it
+            self.accept_deferred_until = 0.0
+        elif not LOADS.least_loaded(self.load_slot, self.nr_conns):
+            self.accept_deferred_until = time.monotonic() + ACCEPT_DEFER_SECONDS
+            self.set_accept_enabled(False)
+            return
         try:
             client_sock, client_addr = listener.accept()
         except OSError as error:
@@ -146,6 +229,7 @@ class ProblemWorker(ThreadWorker):
                 raise
             return
         self.nr_conns += 1
+        LOADS.publish(self.load_slot, self.nr_conns)  # at once: a sibling deciding now sees it
         conn = TConn(self.cfg, client_sock, client_addr, listener.getsockname())  # non-blocking
         self._start_reading(conn, self.read_seconds)
 

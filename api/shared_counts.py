@@ -9,7 +9,10 @@ with the map). Taking a free semaphore is an atomic operation in memory: no syst
 request thread keeps the GIL (a file lock cost two system calls a request, each a release of the
 GIL that the worker's event loop then held). The holder's pid is written beside the slots; a
 worker that finds the semaphore held past :data:`HOLD_SECONDS` by a process that no longer
-exists (killed mid-update) releases it and goes on. A process that was not forked from such a
+exists (killed mid-update) releases it and goes on. Where the system has no process-shared
+semaphores (``sem_open`` needs ``/dev/shm``, absent in some containers), the map's own file is
+locked with ``fcntl.lockf`` instead (:class:`_FileLock`: two system calls an update; the kernel
+frees a dead holder's lock), with a warning at start. A process that was not forked from such a
 master (tests, a single process) gets a table of its own.
 
 Layout: :data:`SLOTS` slots of 32 bytes — a 16-byte digest of the key, the window's end (Unix
@@ -24,7 +27,9 @@ Standard library only: the gunicorn master imports it.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
+import logging
 import mmap
 import multiprocessing
 import os
@@ -43,6 +48,8 @@ _PID = struct.Struct("<q")
 _SIZE = _HOLDER + _PID.size
 #: How long a worker waits for the semaphore before it asks whether its holder still lives.
 HOLD_SECONDS = 0.5
+
+log = logging.getLogger(__name__)
 
 
 class WindowTable:
@@ -68,9 +75,13 @@ class WindowTable:
             os.unlink(path)
             os.ftruncate(fd, _SIZE)
             memory = mmap.mmap(fd, _SIZE, mmap.MAP_SHARED)
-        finally:
+            lock = _process_lock(fd)
+        except BaseException:
+            os.close(fd)
+            raise
+        if not isinstance(lock, _FileLock):
             os.close(fd)  # the map holds the file
-        return cls(memory, multiprocessing.get_context("fork").Lock())
+        return cls(memory, lock)
 
     def _locked(self):
         return _Locked(self._thread_lock, self._process_lock, self._memory)
@@ -130,6 +141,35 @@ class WindowTable:
             offset, _, count = self._find(_digest(key), time.time())
             if count:
                 _SLOT.pack_into(self._memory, offset, _EMPTY, 0.0, 0)
+
+
+def _process_lock(fd: int):
+    """A process-shared semaphore; where the system cannot make one, a lock on ``fd``."""
+    try:
+        return multiprocessing.get_context("fork").Lock()
+    except (OSError, ImportError) as error:  # no sem_open: no /dev/shm, or not built with it
+        log.warning(
+            "rate limit: no process-shared semaphore here (%s); the shared counters are "
+            "locked with fcntl.lockf instead (slower: two system calls a request)",
+            error,
+        )
+        return _FileLock(fd)
+
+
+class _FileLock:
+    """``fcntl.lockf`` on the map's file, with a semaphore's ``acquire``/``release``. POSIX
+    record locks belong to a process, so the thread lock taken first keeps threads apart, and
+    the kernel releases the lock of a process that exits holding it (nothing to recover)."""
+
+    def __init__(self, fd: int) -> None:
+        self._fd = fd  # kept open for the life of the process (and its forks)
+
+    def acquire(self, timeout: float | None = None) -> bool:
+        fcntl.lockf(self._fd, fcntl.LOCK_EX)
+        return True
+
+    def release(self) -> None:
+        fcntl.lockf(self._fd, fcntl.LOCK_UN)
 
 
 class _Locked:

@@ -274,3 +274,38 @@ def test_shared_counts_are_exact_across_processes_and_survive_a_dead_holder(monk
         os._exit(0)
     os.waitpid(pid, 0)
     assert table.hit("client", 60) == 2001
+
+
+def test_shared_counts_without_process_semaphores_lock_the_file(monkeypatch, caplog):
+    """Where the system cannot make a process-shared semaphore (no ``/dev/shm``), the table
+    locks its file instead, says so once, and still counts every hit of forked processes once;
+    a process that dies holding that lock frees it (the kernel's doing)."""
+    import multiprocessing
+    import os
+
+    class NoSemaphores:
+        def Lock(self):  # multiprocessing's name
+            raise FileNotFoundError(2, "No such file or directory", "/dev/shm")
+
+    monkeypatch.setattr(shared_counts.multiprocessing, "get_context", lambda _: NoSemaphores())
+    with caplog.at_level("WARNING", logger="api.shared_counts"):
+        table = shared_counts.WindowTable.shared()
+    monkeypatch.setattr(shared_counts.multiprocessing, "get_context", multiprocessing.get_context)
+    assert "fcntl.lockf" in caplog.text
+    children = []
+    for _ in range(4):
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover (the child)
+            for _ in range(500):
+                table.hit("client", 60)
+            os._exit(0)
+        children.append(pid)
+    for pid in children:
+        assert os.waitpid(pid, 0)[1] == 0
+    assert table.window("client")[1] == 2000
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover (the child dies holding the lock)
+        table._locked().__enter__()
+        os._exit(0)
+    os.waitpid(pid, 0)
+    assert table.hit("client", 60) == 2001

@@ -10,9 +10,12 @@ slow-client scenario measures that).
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import socket
 import time
+from pathlib import Path
 
 import pytest
 
@@ -91,3 +94,49 @@ def test_what_the_event_loop_buffers_before_a_thread_takes_a_request(buffered, c
     from api.gunicorn_worker import request_complete
 
     assert request_complete(buffered) is complete
+
+
+def held_sockets(pid: int) -> int:
+    """How many sockets process ``pid`` holds open (Linux: its /proc/PID/fd links)."""
+    held = 0
+    for fd in os.listdir(f"/proc/{pid}/fd"):
+        with contextlib.suppress(OSError):  # closed meanwhile
+            held += os.readlink(f"/proc/{pid}/fd/{fd}").startswith("socket:")
+    return held
+
+
+def children_of(pid: int) -> list[int]:
+    """The pids whose parent is ``pid`` (Linux: the fourth field of /proc/PID/stat)."""
+    children = []
+    for entry in os.listdir("/proc"):
+        with contextlib.suppress(OSError):  # not a process, or gone meanwhile
+            if (
+                entry.isdigit()
+                and int(Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[1]) == pid
+            ):
+                children.append(int(entry))
+    return sorted(children)
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="needs Linux's /proc to count")
+def test_a_burst_of_keep_alive_connections_is_spread_over_the_workers(server):
+    """32 connections opened at once, each kept alive after its answer: each of the 2 workers
+    holds some share of them (before, whichever worker was on a core accepted the whole burst,
+    and the other core idled while they lasted)."""
+    children = children_of(server.process.pid)
+    assert len(children) == 2, children
+    before = {pid: held_sockets(pid) for pid in children}
+    request = b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
+    socks = [
+        socket.create_connection(("127.0.0.1", port_of(server)), timeout=15) for _ in range(32)
+    ]
+    try:
+        for sock in socks:
+            sock.sendall(request)
+        for sock in socks:
+            assert sock.recv(65536).startswith(b"HTTP/1.1 200")
+        held = {pid: held_sockets(pid) - before[pid] for pid in children}
+    finally:
+        for sock in socks:
+            sock.close()
+    assert min(held.values()) >= 4, held  # an even split is 16 each; one worker took all before
