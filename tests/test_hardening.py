@@ -249,49 +249,11 @@ def test_fuzzed_paths_and_queries_never_get_a_5xx(fuzz_client, endpoint, segment
         assert response.content_type == "application/problem+json"
 
 
-def test_shared_counts_are_exact_across_processes_and_survive_a_dead_holder(monkeypatch):
-    """Four forked processes (like gunicorn's workers) count into one table: every hit is
-    counted once. A process that dies holding the table's semaphore (killed mid-update) does
-    not stop the others: they find its holder gone and take the semaphore back."""
+def count_from_forks_then_die_holding_the_lock(table) -> None:
+    """Four forked processes hit ``table`` 500 times each: 2,000 counted. Then one dies holding
+    the table's lock, and the next hit is still counted (2,001)."""
     import os
 
-    monkeypatch.setattr(shared_counts, "HOLD_SECONDS", 0.05)
-    table = shared_counts.WindowTable.shared()
-    children = []
-    for _ in range(4):
-        pid = os.fork()
-        if pid == 0:  # pragma: no cover (the child)
-            for _ in range(500):
-                table.hit("client", 60)
-            os._exit(0)
-        children.append(pid)
-    for pid in children:
-        assert os.waitpid(pid, 0)[1] == 0
-    assert table.window("client")[1] == 2000
-    pid = os.fork()
-    if pid == 0:  # pragma: no cover (the child dies holding the semaphore)
-        table._locked().__enter__()
-        os._exit(0)
-    os.waitpid(pid, 0)
-    assert table.hit("client", 60) == 2001
-
-
-def test_shared_counts_without_process_semaphores_lock_the_file(monkeypatch, caplog):
-    """Where the system cannot make a process-shared semaphore (no ``/dev/shm``), the table
-    locks its file instead, says so once, and still counts every hit of forked processes once;
-    a process that dies holding that lock frees it (the kernel's doing)."""
-    import multiprocessing
-    import os
-
-    class NoSemaphores:
-        def Lock(self):  # multiprocessing's name
-            raise FileNotFoundError(2, "No such file or directory", "/dev/shm")
-
-    monkeypatch.setattr(shared_counts.multiprocessing, "get_context", lambda _: NoSemaphores())
-    with caplog.at_level("WARNING", logger="api.shared_counts"):
-        table = shared_counts.WindowTable.shared()
-    monkeypatch.setattr(shared_counts.multiprocessing, "get_context", multiprocessing.get_context)
-    assert "fcntl.lockf" in caplog.text
     children = []
     for _ in range(4):
         pid = os.fork()
@@ -309,3 +271,31 @@ def test_shared_counts_without_process_semaphores_lock_the_file(monkeypatch, cap
         os._exit(0)
     os.waitpid(pid, 0)
     assert table.hit("client", 60) == 2001
+
+
+def test_shared_counts_are_exact_across_processes_and_survive_a_dead_holder(monkeypatch):
+    """Four forked processes (like gunicorn's workers) count into one table: every hit is
+    counted once. A process that dies holding the table's semaphore (killed mid-update) does
+    not stop the others: they find its holder gone and take the semaphore back."""
+
+    monkeypatch.setattr(shared_counts, "HOLD_SECONDS", 0.05)
+    table = shared_counts.WindowTable.shared()
+    count_from_forks_then_die_holding_the_lock(table)
+
+
+def test_shared_counts_without_process_semaphores_lock_the_file(monkeypatch, caplog):
+    """Where the system cannot make a process-shared semaphore (no ``/dev/shm``), the table
+    locks its file instead, says so once, and still counts every hit of forked processes once;
+    a process that dies holding that lock frees it (the kernel's doing)."""
+    import multiprocessing
+
+    class NoSemaphores:
+        def Lock(self):  # multiprocessing's name
+            raise FileNotFoundError(2, "No such file or directory", "/dev/shm")
+
+    monkeypatch.setattr(shared_counts.multiprocessing, "get_context", lambda _: NoSemaphores())
+    with caplog.at_level("WARNING", logger="api.shared_counts"):
+        table = shared_counts.WindowTable.shared()
+    monkeypatch.setattr(shared_counts.multiprocessing, "get_context", multiprocessing.get_context)
+    assert "fcntl.lockf" in caplog.text
+    count_from_forks_then_die_holding_the_lock(table)
