@@ -203,9 +203,16 @@ class ProblemWorker(ThreadWorker):
 
     def wait_for_and_dispatch_events(self, timeout):
         LOADS.publish(self.load_slot, self.nr_conns)
-        if self.accept_deferred_until:
-            timeout = max(0.0, min(timeout, self.accept_deferred_until - time.monotonic()))
+        deferred = self.accept_deferred_until
+        if deferred:
+            timeout = min(timeout, max(0.0, deferred - time.monotonic()))
         super().wait_for_and_dispatch_events(timeout)
+        if deferred and self._accepting and time.monotonic() >= self.accept_deferred_until:
+            # This wait listened again after the deferral: a connection still queued was taken
+            # (accept cleared it) or a sibling took it. Either way the deferral is over; left
+            # set, it would make every later wait a zero-timeout spin and let the next accept
+            # skip its check.
+            self.accept_deferred_until = 0.0
 
     def set_accept_enabled(self, enabled):
         """Listening stays off while a new connection is left to a less loaded sibling."""

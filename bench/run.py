@@ -441,7 +441,7 @@ def slow_clients(port: int) -> dict:
     }
 
 
-def _children(master: int):
+def children_of(master: int):
     """Each living child of ``master``: its ``/proc`` folder and the fields of its ``stat``
     after the command name (``fields[1]`` the parent, ``[11]``/``[12]`` user and system ticks)."""
     for stat in Path("/proc").glob("[0-9]*/stat"):
@@ -455,13 +455,13 @@ def children_cpu(master: int) -> float:
     """CPU seconds (user + system) the living children of ``master`` have used so far (gunicorn
     keeps its workers for the whole run: none is replaced between two readings)."""
     tick = os.sysconf("SC_CLK_TCK")
-    return sum((int(f[11]) + int(f[12])) / tick for _, f in _children(master))
+    return sum((int(f[11]) + int(f[12])) / tick for _, f in children_of(master))
 
 
 def worker_rss(master: int) -> list[float]:
     """Resident set size (MB) of each child of ``master``."""
     sizes = []
-    for folder, _ in _children(master):
+    for folder, _ in children_of(master):
         with contextlib.suppress(OSError, ValueError, IndexError):
             status = (folder / "status").read_text()
             sizes.append(int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024)

@@ -15,10 +15,10 @@ import json
 import os
 import socket
 import time
-from pathlib import Path
 
 import pytest
 
+from bench.run import children_of
 from bench.slow_clients import hold, probe
 
 from .serving import gunicorn_server
@@ -105,25 +105,12 @@ def held_sockets(pid: int) -> int:
     return held
 
 
-def children_of(pid: int) -> list[int]:
-    """The pids whose parent is ``pid`` (Linux: the fourth field of /proc/PID/stat)."""
-    children = []
-    for entry in os.listdir("/proc"):
-        with contextlib.suppress(OSError):  # not a process, or gone meanwhile
-            if (
-                entry.isdigit()
-                and int(Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[1]) == pid
-            ):
-                children.append(int(entry))
-    return sorted(children)
-
-
 @pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="needs Linux's /proc to count")
 def test_a_burst_of_keep_alive_connections_is_spread_over_the_workers(server):
     """32 connections opened at once, each kept alive after its answer: each of the 2 workers
     holds some share of them (before, whichever worker was on a core accepted the whole burst,
     and the other core idled while they lasted)."""
-    children = children_of(server.process.pid)
+    children = sorted(int(folder.name) for folder, _ in children_of(server.process.pid))
     assert len(children) == 2, children
     before = {pid: held_sockets(pid) for pid in children}
     request = b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
@@ -140,3 +127,24 @@ def test_a_burst_of_keep_alive_connections_is_spread_over_the_workers(server):
         for sock in socks:
             sock.close()
     assert min(held.values()) >= 4, held  # an even split is 16 each; one worker took all before
+
+
+def test_a_deferral_ends_after_one_wait_that_listened_again(monkeypatch):
+    """A worker that left a connection to a sibling listens again once the deferral is over,
+    and after one wait that listened the deferral is cleared: later waits keep their timeout
+    (left set, every wait had a zero timeout, a spinning event loop, until the next accept)."""
+    from gunicorn.workers.gthread import ThreadWorker
+
+    from api.gunicorn_worker import ProblemWorker
+
+    timeouts = []
+    monkeypatch.setattr(
+        ThreadWorker, "wait_for_and_dispatch_events", lambda _, t: timeouts.append(t)
+    )
+    worker = ProblemWorker.__new__(ProblemWorker)  # no gunicorn arbiter: only the loop's state
+    worker.load_slot, worker.nr_conns, worker._accepting = 0, 0, True
+    worker.accept_deferred_until = time.monotonic() - 0.001  # over, and the sibling took it
+    for _ in range(3):
+        worker.wait_for_and_dispatch_events(1.0)
+    assert timeouts == [0.0, 1.0, 1.0]
+    assert worker.accept_deferred_until == 0.0
