@@ -386,3 +386,52 @@ def test_a_document_speaks_for_whoever_it_is_by() -> None:
         "Sunday said “the lifeboat station stays open all winter.”"
     )
     assert got["the lifeboat station stays open all winter."][0] == "Reagan Ruslo"
+
+
+def test_a_person_described_but_not_named_speaks_as_that_description() -> None:
+    got = speakers(
+        "Ferry timetable\n\n"
+        "“The timetable is not credible in any way,” said one harbour pilot.\n\n"
+        "“It is a fine day for the island and for everyone on it,” says a cheerful ferry "
+        "worker.\n\n"
+        "A veteran teacher said: “We were told nothing at all about the plan.”\n\n"
+        "The residents said: “Nobody asked us what we thought of the new crossing.”"
+    )
+    assert got["The timetable is not credible in any way,"] == ("one harbour pilot", "description")
+    assert got["It is a fine day for the island and for everyone on it,"] == (
+        "a cheerful ferry worker",
+        "description",
+    )
+    teacher = got["We were told nothing at all about the plan."]
+    assert teacher == ("A veteran teacher", "description")
+    # a group, not one person the text describes: no speaker rather than "The residents"
+    assert got["Nobody asked us what we thought of the new crossing."][0] is None
+
+
+def test_a_party_member_named_after_the_verb_speaks() -> None:
+    got = speakers(
+        "Primary night\n\n"
+        "“I guess nobody saw that coming at all, not even the organisers,” added an Ohio "
+        "Democrat."
+    )
+    # the model reads the inverted subject as the verb's object; a party's member still speaks
+    assert got["I guess nobody saw that coming at all, not even the organisers,"][0] == "Democrat"
+
+
+def test_a_date_or_dateline_read_as_the_subject_yields_to_the_person_before_the_verb() -> None:
+    got = speakers(
+        "Ferry plan\n\n"
+        "KAMLOOPS, June 3 — Regional transport chair Dana Frick told reporters the service would "
+        "“return before the winter storms arrive.”\n\n"
+        "Saturday at the Harbor Party convention Sen. Lee Osgood said the plan was a “costly "
+        "mistake for every island family.”\n\n"
+        "“If Marta wasn’t printing local comics, I don’t think Leo would be drawing at all,” says "
+        "Brandt’s dad, Pavel."
+    )
+    assert got["return before the winter storms arrive."][0] == "Dana Frick"
+    assert got["costly mistake for every island family."][0] == "Lee Osgood"
+    # a possessor before the verb is not the subject ("Brandt's dad" is Pavel)
+    assert (
+        got["If Marta wasn’t printing local comics, I don’t think Leo would be drawing at all,"][0]
+        == "Pavel"
+    )

@@ -45,6 +45,10 @@ plan “…”" and "X refers to it as “…”" name things in X's words; a ve
 shares its subject; "“….” Ruiz said." after a full stop, and a name with a description set off
 by commas before the cue; "X said it was early but added, “…”" is X's; "Headline - Ana Ruiz:
 “…”" is Ana Ruiz's.
+1.8.0: a person the text describes but does not name ("said one harbour pilot", "A veteran
+teacher said") speaks as that description (no entity, ``via: description``); a party's member
+after the verb ("added an Ohio Democrat") speaks; a date or a dateline's place misread as the
+subject yields to the person named between it and the verb.
 
 **Kind**: ``term`` for a short quote (at most four words, no sentence punctuation) with no
 attributed speaker, or one used as a word ("what “sustainable” means", "so-called “…”"); such
@@ -318,6 +322,14 @@ class _Resolver:
             subjects = named or subjects
             if subjects:
                 index = self.entity_of_np(subjects[0])
+                if index >= 0 and (
+                    self.types[index] not in _SPEAKER_TYPES or _dateline(subjects[0])
+                ):
+                    # "Saturday at the rally Sen. Ana Ruiz said", "KAMLOOPS — Ana Ruiz told":
+                    # a date or place misread as the subject, a person named before the verb
+                    person = self._person_between(subjects[0], tok)
+                    if person is not None:
+                        return person
                 if index >= 0 or first or _is_cue(tok, strong_only=False):
                     return index, subjects[0].i
             elif first and tok.tag_ != "VBG" and not self._shares_subject(tok):
@@ -332,8 +344,10 @@ class _Resolver:
                 after = []
                 for k in range(tok.i + 1, min(tok.i + 6, len(doc))):
                     index = self.an.entity_of_token(k)
-                    if index >= 0 and self.types[index] in ("PERSON", "ORG"):
-                        after.append((self.types[index] != "PERSON", k, index))
+                    if index >= 0 and self.types[index] in _SPEAKER_TYPES:
+                        # a person first, then a body, then a party's member ("a Democrat")
+                        rank = ("PERSON", "ORG", "NORP").index(self.types[index])
+                        after.append((rank, k, index))
                     if doc[k].is_punct or "\n" in doc[k].whitespace_ or k in self.quote_tokens:
                         break
                 if after:
@@ -437,14 +451,19 @@ class _Resolver:
         k = verb.i + 1
         while k < len(self.doc) and self.doc[k].dep_ == "prt" and self.doc[k].head.i == verb.i:
             k += 1  # "points out the …"
-        if k >= len(self.doc) or self.doc[k].lower_ != "the" or k in self.quote_tokens:
+        if k >= len(self.doc) or k in self.quote_tokens:
+            return None
+        det = self.doc[k].lower_
+        if det != "the" and det not in _INDEFINITE:
             return None
         noun = self.doc[k].head
         if noun.head.i != verb.i or noun.dep_ not in ("dobj", "attr", "npadvmod", "dep"):
             return None
         if not _names_a_person(noun):
             return None
-        index = self.role(noun)
+        # "says the owner": the person the article introduced so; "says a pilot": that
+        # description
+        index = self.role(noun) if det == "the" else self.description(noun)
         return (index, noun.i) if index >= 0 else None
 
     def _known_subject(self, tok: Token) -> tuple[int, int] | None:
@@ -740,6 +759,38 @@ class _Resolver:
             index = self.unmatched[key] = len(self.names)
             self.names.append(name)
             self.types.append("PERSON" if _looks_personal(name) else "ORG")
+        return index
+
+    def _person_between(self, subject: Token, verb: Token) -> tuple[int, int] | None:
+        """The last person named between a subject and its verb, in one clause (no other verb
+        between), outside quotes: ``(entity index, token)``, or None."""
+        lo, hi = sorted((subject.i, verb.i))
+        found = None
+        for k in range(lo + 1, hi):
+            t = self.doc[k]
+            if k in self.quote_tokens or t.pos_ in ("VERB", "AUX"):
+                return None
+            index = self.an.entity_of_token(k)
+            if index >= 0 and self.types[index] == "PERSON" and not _possessor(t):
+                found = (index, k)
+        return found
+
+    def description(self, noun: Token) -> int:
+        """A speaker the text describes but does not name ("a Harbor Party veteran", "one
+        pilot"): the indefinite noun phrase up to its head noun, as a name of its own (no
+        entity), one per wording; -1 unless the phrase opens with "a", "an", "another" or "one"."""
+        dets = [c for c in noun.children if c.dep_ in ("det", "nummod") and c.i < noun.i]
+        if len(dets) != 1 or dets[0].lower_ not in _INDEFINITE:
+            return -1
+        words = self.doc[dets[0].i : noun.i + 1]
+        if any(t.i in self.quote_tokens or t.is_punct for t in words):
+            return -1
+        key = "\0" + words.text.lower()  # never the same as a name's key
+        index = self.unmatched.get(key)
+        if index is None:
+            index = self.unmatched[key] = len(self.names)
+            self.names.append(words.text)
+            self.types.append("PERSON")
         return index
 
     def recent_org(self, tok: Token) -> int:
@@ -1070,6 +1121,9 @@ def extract(document: ArticleDocument, doc: Doc, analysis: EntityAnalysis) -> li
             speaker, cue, via = c.speaker, c.span, c.via
             if speaker < 0:
                 speaker = _named_next(doc, resolver, c)
+            if speaker < 0 and not short:
+                speaker = _described(doc, resolver, c)
+                via = "description" if speaker >= 0 else via
         elif (
             not metalinguistic
             and previous is not None
@@ -1332,6 +1386,47 @@ def _named_next(doc: Doc, resolver: _Resolver, cue: _Cue) -> int:
             return later.speaker
         break
     return -1
+
+
+def _possessor(tok: Token) -> bool:
+    """A word of a name in the possessive ("Brandt's dad"): the name is not the subject."""
+    doc, k = tok.doc, tok.i + 1
+    while k < len(doc) and doc[k].ent_iob_ == "I" and doc[k].tag_ != "POS":
+        k += 1
+    return k < len(doc) and doc[k].tag_ == "POS"
+
+
+def _dateline(tok: Token) -> bool:
+    """A word in capitals opening its line ("KAMLOOPS, June 3 —"): a dateline's place."""
+    start = tok.i
+    while start > 0 and tok.doc[start - 1].is_upper and tok.doc[start - 1].is_alpha:
+        start -= 1
+    return (
+        tok.is_upper
+        and len(tok.text) > 1
+        and (start == 0 or "\n" in tok.doc[start - 1].text or tok.doc[start - 1].is_space)
+    )
+
+
+#: Entity types that speak; a subject of another type (a date, a place) may be a misparse.
+_SPEAKER_TYPES = frozenset({"PERSON", "ORG", "NORP"})
+#: Determiners of a person described, not named: "a", "another", "one".
+_INDEFINITE = frozenset({"a", "an", "another", "one"})
+
+
+def _described(doc: Doc, resolver: _Resolver, cue: _Cue) -> int:
+    """“…,” added a Harbor Party veteran: a cue whose subject describes one person the text
+    does not name (an indefinite noun phrase headed by a role, a spokesperson word or a
+    party member's "Democrat") speaks as that description, with no entity. A group
+    ("residents"), a definite role ("the mayor", resolved elsewhere) and a thing do not."""
+    subject = doc[cue.subject_pos]
+    if subject.i == cue.token.i or subject.i in resolver.quote_tokens:
+        return -1
+    if subject.pos_ not in ("NOUN", "PROPN") or subject.tag_ in ("NNS", "NNPS"):
+        return -1
+    if not (_names_a_person(subject) or subject.lemma_.lower() in SPOKESPERSON_WORDS):
+        return -1
+    return resolver.description(subject)
 
 
 def _irrealis(tok: Token) -> bool:
