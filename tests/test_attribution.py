@@ -435,3 +435,16 @@ def test_a_date_or_dateline_read_as_the_subject_yields_to_the_person_before_the_
         got["If Marta wasn’t printing local comics, I don’t think Leo would be drawing at all,"][0]
         == "Pavel"
     )
+
+
+def test_more_verbs_of_speech_attribute() -> None:
+    got = speakers(
+        "Radio night\n\n"
+        '"Your show is amazing," Ruiz assured Okafor, after Okafor told Ruiz that listeners '
+        "liked him.\n\n"
+        "“Imagine the two of them on one stage,” mused radio host Ana Brill.\n\n"
+        "“We have heard all this before,” grumbled Tomas Reyes."
+    )
+    assert got["Your show is amazing,"][0] == "Ruiz"
+    assert got["Imagine the two of them on one stage,"] == ("Ana Brill", "cue")
+    assert got["We have heard all this before,"] == ("Tomas Reyes", "cue")

@@ -310,3 +310,24 @@ def test_a_hyphenated_given_name_is_kept_whole() -> None:
 def test_an_office_named_after_its_holder_is_one_name() -> None:
     text = "The talks went well, said a statement released by the Premier’s Office on Friday."
     assert "Premier’s Office" in _types(text)
+
+
+def test_a_person_span_run_on_over_a_verb_is_cut_before_it() -> None:
+    """NER may run a name on over the verb after it ("Ruiz assured Okafor" as one PERSON),
+    the verb tagged as a participle: the name is "Ruiz"."""
+    import spacy
+    from spacy.tokens import Doc
+
+    from api.parser.entities import _clean
+
+    words = ['"', "Fine", ",", '"', "Ruiz", "assured", "Okafor", "."]
+    doc = Doc(
+        spacy.blank("en").vocab,
+        words=words,
+        spaces=[False, False, False, True, True, True, False, False],
+        tags=["``", "JJ", ",", "''", "NNP", "VBN", "NNP", "."],
+        ents=["O", "O", "O", "O", "B-PERSON", "I-PERSON", "I-PERSON", "O"],
+    )
+    (mention,) = _clean(doc.ents[0], doc, doc.text)
+    assert mention is not None
+    assert doc.text[mention.start : mention.end] == "Ruiz"

@@ -662,7 +662,10 @@ def _clean(ent: Span, doc: Doc, text: str) -> list[RawMention | None]:
         if doc[k].text in ("/", "(") and k > i:
             j = k  # and at a bracket: "Harbour Workers Union (HWU"
             break
-        if doc[k].is_lower and doc[k].tag_ in ("VBD", "VBZ", "VBP", "MD") and not _quoted(doc, ent):
+        verb = doc[k].tag_ in ("VBD", "VBZ", "VBP", "MD") or (
+            label == "PERSON" and doc[k].tag_.startswith("VB")
+        )  # "Ruiz assured Okafor", its verb read as a participle
+        if doc[k].is_lower and verb and not _quoted(doc, ent):
             # a name holds no verb: "Ruiz told The Daily Courier …" run on after a closing
             # quote mark is "Ruiz" and a clause
             if label == "WORK_OF_ART":
@@ -872,10 +875,16 @@ def _role_before_name(doc: Doc, i: int, j: int) -> bool:
 
 
 def _quoted(doc: Doc, ent: Span) -> bool:
-    """The span stands inside quote marks (a title: “The Salt Orchard Diaries”)."""
-    before = doc[ent.start - 1].text if ent.start > 0 else ""
+    """The span stands inside quote marks (a title: “The Salt Orchard Diaries”), the opening
+    mark against its first word (not a closing mark and a space: “…,” Ruiz assured Okafor)."""
+    before = doc[ent.start - 1] if ent.start > 0 else None
     after = doc[ent.end].text if ent.end < len(doc) else ""
-    return before in ('"', "“", "‘", "'") and after in ('"', "”", "’", "'", ",", ".")
+    return (
+        before is not None
+        and before.text in ('"', "“", "‘", "'")
+        and not before.whitespace_
+        and after in ('"', "”", "’", "'", ",", ".")
+    )
 
 
 def _title_prefix(doc: Doc, i: int, j: int) -> int:

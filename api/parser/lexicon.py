@@ -1028,6 +1028,26 @@ CUE_LEMMAS = WEAK_CUE_LEMMAS | frozenset(
         "dismiss",
         "scoff",
         "lament",
+        # 1.8.0
+        "assure",
+        "reassure",
+        "muse",
+        "wonder",
+        "snap",
+        "yell",
+        "scream",
+        "mutter",
+        "murmur",
+        "grumble",
+        "reiterate",
+        "allege",
+        "remind",
+        "interject",
+        "concur",
+        "opine",
+        "elaborate",
+        "gush",
+        "marvel",
     }
 )
 #: Speech-verb forms that end a bullet's lead ("Smith said: …" is not a label "Smith said").

@@ -48,7 +48,8 @@ by commas before the cue; "X said it was early but added, “…”" is X's; "He
 1.8.0: a person the text describes but does not name ("said one harbour pilot", "A veteran
 teacher said") speaks as that description (no entity, ``via: description``); a party's member
 after the verb ("added an Ohio Democrat") speaks; a date or a dateline's place misread as the
-subject yields to the person named between it and the verb.
+subject yields to the person named between it and the verb; more verbs of speech (assure,
+muse, grumble, …).
 
 **Kind**: ``term`` for a short quote (at most four words, no sentence punctuation) with no
 attributed speaker, or one used as a word ("what “sustainable” means", "so-called “…”"); such
