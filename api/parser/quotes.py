@@ -333,7 +333,7 @@ class _Resolver:
                         return person
                 if index >= 0 or first or _is_cue(tok, strong_only=False):
                     return index, subjects[0].i
-            elif first and tok.tag_ != "VBG" and not self._shares_subject(tok):
+            elif first and tok.tag_ != "VBG" and self.conj_subject(tok) is None:
                 # “…,” Okafor, 61, told the Courier / “…,” novelist Ana Ruiz wrote: the words
                 # between the closing mark and the verb name the speaker, however parsed
                 named = self._name_before(tok) or self._name_right_before(tok)
@@ -395,14 +395,10 @@ class _Resolver:
             return None
         return outer
 
-    def _shares_subject(self, verb: Token) -> bool:
-        """ "Ruiz read the plan and accused Okafor of “…”": a verb joined to one with a subject
-        shares it; the name after it is its object, not an inverted subject."""
-        return self._conj_subject(verb) is not None
-
-    def _conj_subject(self, verb: Token) -> Token | None:
+    def conj_subject(self, verb: Token) -> Token | None:
         """The subject of the first verb of a chain of joined verbs ("Ruiz read it, folded it
-        and muttered …"), or None."""
+        and muttered …"), or None. A verb joined so shares it: in "Ruiz read the plan and
+        accused Okafor of “…”" the name after the verb is its object, not an inverted subject."""
         head = verb
         while head.dep_ == "conj" and head.head.i != head.i:
             head = head.head
@@ -1870,7 +1866,7 @@ def _manner_cue(
         ]
         if not subjects and tok.i < i:
             # "she folded it and muttered, “…”": the subject of the verb it is joined to
-            shared = resolver._conj_subject(tok)
+            shared = resolver.conj_subject(tok)
             subjects = [shared] if shared is not None else []
         if tok.i >= j:
             # “…,” beamed Priya Raman, … : the name right after the verb is its subject,
