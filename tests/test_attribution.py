@@ -448,3 +448,12 @@ def test_more_verbs_of_speech_attribute() -> None:
     assert got["Your show is amazing,"][0] == "Ruiz"
     assert got["Imagine the two of them on one stage,"] == ("Ana Brill", "cue")
     assert got["We have heard all this before,"] == ("Tomas Reyes", "cue")
+
+
+def test_a_quote_after_an_attribution_with_abbreviated_titles_continues_it() -> None:
+    got = speakers(
+        "Debate night\n\n"
+        "“I really do not understand how a better candidate stayed out of the race,” said Navy "
+        "Lt. Cmdr. Tomas Reyes. “I was hoping we would see someone else.”"
+    )
+    assert got["I was hoping we would see someone else."] == ("Tomas Reyes", "continuation")

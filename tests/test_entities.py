@@ -331,3 +331,18 @@ def test_a_person_span_run_on_over_a_verb_is_cut_before_it() -> None:
     (mention,) = _clean(doc.ents[0], doc, doc.text)
     assert mention is not None
     assert doc.text[mention.start : mention.end] == "Ruiz"
+
+
+def test_a_short_title_with_its_stop_ends_no_name_but_a_surname_like_it_may() -> None:
+    ents = {
+        e.name: e.type
+        for e in parse_article(
+            "Debate night\n\n"
+            "“It was fine,” said Navy Lt. Cmdr. Tomas Reyes.\n\n"
+            "Regional leader Ravi Sen said the vote was “free and fair for every citizen.”",
+            file_name="titles.txt",
+        ).entities
+    }
+    assert "Navy Lt" not in ents and "Navy" not in [n for n, t in ents.items() if t == "PERSON"]
+    assert ents.get("Tomas Reyes") == "PERSON"
+    assert ents.get("Ravi Sen") == "PERSON"

@@ -50,6 +50,7 @@ from typing import TYPE_CHECKING
 from ..ids import entity_slug, unique_id
 from .document import ArticleDocument, Entity, Mention
 from .lexicon import (
+    ABBREVIATIONS,
     CLUB_HEADS,
     COMPANY_HEADS,
     COMPANY_NOUNS,
@@ -713,6 +714,8 @@ def _clean(ent: Span, doc: Doc, text: str) -> list[RawMention | None]:
         j += 2  # "Park Seo-yeon": a hyphenated given name NER cut at the hyphen
     if _role_before_name(doc, i, j):
         return [None]
+    if label == "PERSON" and j > i and _abbreviated_title(doc, j - 1):
+        return [None]  # "Navy Lt.", "Ohio Gov.": a title, the name (if any) after it
     if i < j and doc[i].lower_ == "the":
         i += 1
     elif i > 0 and norm_key(f"{doc[i - 1].text} {doc[i:j].text}") in EXPANSIONS:
@@ -871,6 +874,21 @@ def _role_before_name(doc: Doc, i: int, j: int) -> bool:
         and (doc[j - 1].text.endswith(".") or k > j)
         and doc[k].ent_type_ == "PERSON"
         and doc[k].ent_iob_ == "B"
+    )
+
+
+#: Titles written short ("Lt", "Gov", "Sen").
+_ABBREVIATED_TITLES = frozenset(a.lower() for a in ABBREVIATIONS) & TITLES_AND_HONORIFICS
+
+
+def _abbreviated_title(doc: Doc, k: int) -> bool:
+    """Token ``k`` is a short title with its full stop ("Lt.", "Gov."): a person's name never
+    ends in one ("Hun Sen", with no stop, may)."""
+    tok = doc[k]
+    if tok.lower_.rstrip(".") not in _ABBREVIATED_TITLES:
+        return False
+    return tok.text.endswith(".") or (
+        not tok.whitespace_ and k + 1 < len(doc) and doc[k + 1].text == "."
     )
 
 

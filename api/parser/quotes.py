@@ -49,7 +49,7 @@ by commas before the cue; "X said it was early but added, “…”" is X's; "He
 teacher said") speaks as that description (no entity, ``via: description``); a party's member
 after the verb ("added an Ohio Democrat") speaks; a date or a dateline's place misread as the
 subject yields to the person named between it and the verb; more verbs of speech (assure,
-muse, grumble, …).
+muse, grumble, …); the stop of a short title ("said Lt. Cmdr. Ruiz. “…”") ends no attribution.
 
 **Kind**: ``term`` for a short quote (at most four words, no sentence punctuation) with no
 attributed speaker, or one used as a word ("what “sustainable” means", "so-called “…”"); such
@@ -1619,7 +1619,11 @@ def _continues(text: str, previous: Quote, a: int, cue_i: int | None, doc: Doc) 
     if previous.cue is not None and previous.cue.start >= previous.end and previous.cue.end <= a:
         # “…,” he said. “…” — the gap is that one attribution clause and nothing else
         rest = gap[previous.cue.end - previous.end :]
-        stop = re.search(r"[.!?]", rest)
+        # the clause's full stop, not an abbreviation's ("said Navy Lt. Cmdr. Ana Ruiz.")
+        stop = next(
+            (m for m in re.finditer(r"[.!?]", rest) if not _ABBREVIATION.search(rest[: m.start()])),
+            None,
+        )
         if stop is None:
             return False
         return len(gap) <= 160 and not rest[stop.end() :].strip(' \n"“”„«»')
