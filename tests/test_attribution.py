@@ -457,3 +457,66 @@ def test_a_quote_after_an_attribution_with_abbreviated_titles_continues_it() -> 
         "Lt. Cmdr. Tomas Reyes. “I was hoping we would see someone else.”"
     )
     assert got["I was hoping we would see someone else."] == ("Tomas Reyes", "continuation")
+
+
+def test_a_body_that_only_heads_a_persons_title_is_not_the_speaker() -> None:
+    got = speakers(
+        "Radio night\n\n"
+        "“Imagine the two of them on one stage,” mused Harbor Radio co-host Lee Sands. "
+        "“Not to mention the ferry.”\n\n"
+        "“We sail at dawn,” said Coast Guard 1st Lt. Dana Frick."
+    )
+    assert got["Imagine the two of them on one stage,"] == ("Lee Sands", "cue")
+    assert got["Not to mention the ferry."] == ("Lee Sands", "continuation")
+    assert got["We sail at dawn,"][0] == "Dana Frick"
+
+
+def test_a_sentence_led_only_by_an_adverb_or_a_participle_continues_the_speaker_before() -> None:
+    got = speakers(
+        "Pier report\n\n"
+        "“He is supposed to be a cheerleader for this town,” Ana Ruiz said. Instead, “he just "
+        "acts like a defeated man.”\n\n"
+        "Later, Tomas Reyes stated of the pier report that it “was not good.” Adding, “Now, "
+        "like with all harbor scandals, what they do is never that bad.”"
+    )
+    assert got["he just acts like a defeated man."] == ("Ana Ruiz", "continuation")
+    assert got["Now, like with all harbor scandals, what they do is never that bad."] == (
+        "Tomas Reyes",
+        "continuation",
+    )
+
+
+def test_a_clause_after_the_quote_led_by_when_does_not_attribute_it() -> None:
+    got = speakers(
+        "Debate night\n\n"
+        "The new advert ends with Tomas Reyes saying during the debate, “That makes me smart,” "
+        "when Ana Ruiz blasted him for the harbour tax."
+    )
+    assert got["That makes me smart,"][0] != "Ana Ruiz"
+
+
+def test_more_verbs_of_speech_and_of_judgement_attribute() -> None:
+    got = speakers(
+        "Harbor vote\n\n"
+        "“Go back to the ferry,” Ana Ruiz barked as a guard escorted Okafor out.\n\n"
+        "On Monday, Tomas Reyes groused to a crowd in Lisbon that the council “does not treat "
+        "me properly” before leaving.\n\n"
+        "At the debate, Dana Frick blamed the “fog of war” for the failure.\n\n"
+        "Lee Osgood has since apologised for what happened: “Yes, I should have used two "
+        "passes. Not doing so was a mistake.”"
+    )
+    assert got["Go back to the ferry,"][0] == "Ana Ruiz"
+    assert got["does not treat me properly"][0] == "Tomas Reyes"
+    assert got["fog of war"][0] == "Dana Frick"
+    assert got["Yes, I should have used two passes. Not doing so was a mistake."][0] == (
+        "Lee Osgood"
+    )
+
+
+def test_a_cue_the_parser_hung_loose_off_an_aside_keeps_the_subject() -> None:
+    got = speakers(
+        "Pier report\n\n"
+        'Okafor, exasperated, famously responded: "What difference does it make at this '
+        'point?" Her critics cited it for years.'
+    )
+    assert got["What difference does it make at this point?"][0] == "Okafor"

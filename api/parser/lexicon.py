@@ -925,7 +925,6 @@ SPEAKER_PREPOSITIONS = frozenset({"for", "of", "at", "from", "with", "by"})
 WEAK_CUE_LEMMAS = frozenset(
     {"continue", "point", "begin", "think", "believe", "post", "cry", "laugh", "report"}
 )
-#: Lemmas of the verbs that attribute a quote ("said", "told", "added", …), weak ones included.
 #: Verbs that judge or characterise in words: not cues of a quoted sentence, but a quoted
 #: fragment inside their clause is their subject's words ("he decried the board for “turning
 #: its back”", "she praised the plan as “long overdue”").
@@ -959,8 +958,13 @@ VERDICT_LEMMAS = frozenset(
         "characterize",
         "portray",
         "paint",
+        # 1.9.0
+        "blame",
+        "cite",
+        "compare",
     }
 )
+#: Lemmas of the verbs that attribute a quote ("said", "told", "added", …), weak ones included.
 CUE_LEMMAS = WEAK_CUE_LEMMAS | frozenset(
     {
         "say",
@@ -1053,6 +1057,17 @@ CUE_LEMMAS = WEAK_CUE_LEMMAS | frozenset(
         "elaborate",
         "gush",
         "marvel",
+        # 1.9.0
+        "bark",
+        "chant",
+        "grouse",
+        "gripe",
+        "holler",
+        "growl",
+        "rant",
+        "bellow",
+        "apologise",
+        "apologize",
     }
 )
 #: Speech-verb forms that end a bullet's lead ("Smith said: …" is not a label "Smith said").
@@ -1101,11 +1116,11 @@ METALINGUISTIC_BEFORE = (
     "concept of",
     "notion of",
 )
-#: Words right after a quote that make it a term ("“sustainable” means …").
-#: Matched in any case; joined into a regular expression.
 #: Verbs of naming ("Ruiz calls it “…”", "a plan she dubbed “…”"): a quote right after one
 #: is a term unless the verb has a subject (or a "by" phrase) that names who used the words.
 NAMING_LEMMAS = frozenset({"call", "dub", "term", "label", "brand", "nickname"})
+#: Words right after a quote that make it a term ("“sustainable” means …").
+#: Matched in any case; joined into a regular expression.
 METALINGUISTIC_AFTER = ("means", "meant", "mean", "stands for", "refers to", "is defined")
 #: Abbreviations whose full stop ends no sentence (as written, case-sensitive; a single
 #: capital letter counts too). Joined into a regular expression.

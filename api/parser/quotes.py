@@ -49,7 +49,11 @@ by commas before the cue; "X said it was early but added, “…”" is X's; "He
 teacher said") speaks as that description (no entity, ``via: description``); a party's member
 after the verb ("added an Ohio Democrat") speaks; a date or a dateline's place misread as the
 subject yields to the person named between it and the verb; more verbs of speech (assure,
-muse, grumble, …); the stop of a short title ("said Lt. Cmdr. Ruiz. “…”") ends no attribution.
+muse, grumble, …).
+1.9.0: the stop of a short title ("said Lt. Cmdr. Ruiz. “…”") ends no attribution; a body that
+only heads a person's title ("said Harbor Radio co-host Lee Sands") yields to the person; a
+sentence led only by an adverb or a participle ("Instead, “…”", "Adding, “…”") continues the
+speaker before; a clause after the quote led by "when", "after", … is not its attribution.
 
 **Kind**: ``term`` for a short quote (at most four words, no sentence punctuation) with no
 attributed speaker, or one used as a word ("what “sustainable” means", "so-called “…”"); such
@@ -250,6 +254,10 @@ class _Resolver:
         if cached is not None:
             return cached
         speaker, subject_pos = self._speaker_of_verb(tok)
+        if 0 <= speaker < len(self.types) and self.types[speaker] == "ORG":
+            person = self._person_titled_by(speaker, subject_pos)
+            if person is not None:
+                speaker, subject_pos = person
         span = _cue_span(self.doc, tok)
         via = "according-to" if tok.lower_ == "according" else self.via(self.doc[subject_pos])
         cue = _Cue(tok, span, speaker, subject_pos, via)
@@ -343,14 +351,16 @@ class _Resolver:
                 # (the person it names first: "said Army Capt. Ana Ruiz" is Ana Ruiz, not the
                 # Army)
                 after = []
-                for k in range(tok.i + 1, min(tok.i + 6, len(doc))):
+                for k in range(tok.i + 1, min(tok.i + 8, len(doc))):
                     index = self.an.entity_of_token(k)
                     if index >= 0 and self.types[index] in _SPEAKER_TYPES:
                         # a person first, then a body, then a party's member ("a Democrat")
                         rank = ("PERSON", "ORG", "NORP").index(self.types[index])
                         after.append((rank, k, index))
-                    if doc[k].is_punct or "\n" in doc[k].whitespace_ or k in self.quote_tokens:
+                    if "\n" in doc[k].whitespace_ or k in self.quote_tokens:
                         break
+                    if doc[k].is_punct and not _inside_word(doc[k]):
+                        break  # "said Radio Harbor co-host Lee Sands": a hyphen ends nothing
                 if after:
                     _, k, index = min(after)
                     return index, k
@@ -360,9 +370,13 @@ class _Resolver:
                 described = self._description_after(tok)
                 if described is not None:
                     return described
-            if tok.dep_ in _CLIMB and tok.head.i != tok.i:
+            if tok.head.i != tok.i and (
+                tok.dep_ in _CLIMB
+                or (tok.dep_ == "dep" and tok.head.pos_ == "VERB" and not subjects)
+            ):
                 # "Ruiz was cheered by the crowd and joked, “…”": a verb joined to a passive
-                # one shares its subject, passive or not
+                # one shares its subject, passive or not; "Okafor, exasperated, responded:"
+                # read as a loose dependent of "exasperated" has its subject
                 passive = tok.dep_ == "conj" and not subjects
                 tok = tok.head
                 first = False
@@ -375,9 +389,37 @@ class _Resolver:
             # subject of its own continues the last one of its sentence that has one
             earlier = self._earlier_speaker(verb)
             if earlier[0] < 0 and verb.tag_ == "VBG":
+                # "footage of Ana Ruiz saying, “…”": the person named right before
+                before = self.an.entity_of_token(verb.i - 1)
+                if before >= 0 and self.types[before] in ("PERSON", "ORG"):
+                    return before, verb.i - 1
                 return self._clause_subject_before(verb)
             return earlier
         return -1, verb.i
+
+    def _person_titled_by(self, org: int, k: int) -> tuple[int, int] | None:
+        """ "Air Force 1st Lt. Ana Ruiz said", "said Harbor Radio co-host Lee Sands": a body
+        that only heads a person's title (its name, then title words, then a person's name in
+        the same phrase) is not the speaker; the person is."""
+        doc = self.doc
+        while k > 0 and self.an.entity_of_token(k - 1) == org:
+            k -= 1  # from the start of the body's name
+        while k < len(doc) and self.an.entity_of_token(k) == org:
+            k += 1
+        for m in range(k, min(k + 5, len(doc))):
+            if m in self.quote_tokens or "\n" in doc[m - 1].whitespace_:
+                return None
+            index = self.an.entity_of_token(m)
+            if index >= 0:
+                return (index, m) if self.types[index] == "PERSON" and m > k else None
+            t = doc[m]
+            word = t.lower_.rstrip(".")
+            if word in TITLE_WORDS or t.like_num or (t.tag_ in ("NN", "JJ") and t.is_lower):
+                continue  # "1st Lt.", "co-host", "anchor", "chief strategist"
+            if _inside_word(t) or (t.text == "." and m > k):
+                continue
+            return None
+        return None
 
     def _reported_conj(self, verb: Token) -> Token | None:
         """ "Ruiz said the pier was safe but added, “…”": a speech verb with no subject that
@@ -1010,6 +1052,16 @@ def _np_tokens(tok: Token) -> list[tuple[Token, bool]]:
     return out
 
 
+def _inside_word(tok: Token) -> bool:
+    """A hyphen the tokenizer split out of a word ("co-host"): no space either side."""
+    return (
+        tok.text in ("-", "‐")
+        and tok.i > 0
+        and not tok.doc[tok.i - 1].whitespace_
+        and not tok.whitespace_
+    )
+
+
 def _cue_span(doc: Doc, tok: Token) -> Span:
     if tok.lower_ == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
         end = doc[tok.i + 1]
@@ -1118,6 +1170,11 @@ def extract(document: ArticleDocument, doc: Doc, analysis: EntityAnalysis) -> li
             speaker, cue, via = c.speaker, c.span, c.via
             if speaker < 0:
                 speaker = _named_next(doc, resolver, c)
+            if speaker < 0 and cue_tok.tag_ == "VBG" and _lead_only(doc, cue_tok.i):
+                # "Ruiz said it was late. Adding, “…”": a participle opening its sentence
+                # speaks for the speaker of the sentence before
+                speaker, _ = _previous_sentence_cue(doc, resolver, cue_tok.i, quote_tokens, text, a)
+                via = "continuation"
             if speaker < 0 and not short:
                 speaker = _described(doc, resolver, c)
                 via = "description" if speaker >= 0 else via
@@ -1461,7 +1518,9 @@ def _governing_cues(
     for root in roots:
         for tok in _ancestors_outside(root, quote_tokens, 10):
             cue = tok if _is_cue(tok, strong_only=True) else _according_child(tok)
-            if cue is not None and boundary.same_sentence(cue.idx, a, b) and cue not in found:
+            if cue is None or cue in found or not boundary.same_sentence(cue.idx, a, b):
+                continue
+            if not (cue.i >= j and _opens_own_clause(cue)):
                 found.append(cue)
     if found:
         return found
@@ -1488,6 +1547,7 @@ def _governing_cues(
                 and child.dep_ in ("parataxis", "ccomp", "advcl", "conj")
                 and _is_cue(child, strong_only=False)
                 and boundary.same_sentence(child.idx, a, b)
+                and not (child.i >= j and _opens_own_clause(child))
             ):
                 hanging.append(child)
         if hanging:
@@ -1496,6 +1556,12 @@ def _governing_cues(
             hanging.sort(key=lambda t: not any(c.dep_ == "nsubj" for c in t.children))
             return [hanging[0]]
     return []
+
+
+def _opens_own_clause(verb: Token) -> bool:
+    """ "“…,” when Okafor blasted him": a verb after the quote led by a conjunction of its own
+    clause (``_CLAUSE_AFTER``)."""
+    return any(c.dep_ in ("advmod", "mark") and c.lower_ in _CLAUSE_AFTER for c in verb.lefts)
 
 
 class _Boundaries:
@@ -1539,6 +1605,8 @@ def _tail_cue(doc: Doc, text: str, b: int, j: int, quote_tokens: set[int]) -> To
     inner_end = text[max(0, b - 1) : b]
     if inner_end == "." and not doc[k].is_lower and not _name_then_cue(doc, k):
         return None
+    if doc[k].lower_ in _CLAUSE_AFTER:
+        return None  # “…,” when Okafor blasted him: another clause, not the attribution
     window = 9
     if inner_end in (",", "?", "!", ".") and _apposition_follows(doc, k):
         # “…?” Ruiz, a ferry pilot for twenty years, said quietly: the name, its description
@@ -1557,6 +1625,11 @@ def _tail_cue(doc: Doc, text: str, b: int, j: int, quote_tokens: set[int]) -> To
                     return None
             return tok
     return None
+
+
+#: Conjunctions that open a clause of their own right after a closing mark ("said, “…,” when
+#: Okafor blasted him"): its verb does not attribute the quote ("as Ruiz put it" does).
+_CLAUSE_AFTER = frozenset({"when", "after", "before", "because", "while", "since", "until", "if"})
 
 
 def _name_then_cue(doc: Doc, k: int) -> bool:
@@ -1630,6 +1703,19 @@ def _continues(text: str, previous: Quote, a: int, cue_i: int | None, doc: Doc) 
     return False
 
 
+#: Parts of speech of the words that may open a sentence before its quote without saying who
+#: speaks ("Instead, “…”", "But “…”").
+_LEAD_POS = frozenset({"ADV", "CCONJ", "INTJ", "PUNCT", "SPACE"})
+
+
+def _lead_only(doc: Doc, i: int) -> bool:
+    """Token ``i`` opens its sentence but for an opening mark and at most two adverbs or
+    conjunctions ("Instead, “…”", "And yet “…”")."""
+    start = doc[i].sent.start
+    words = [t for t in doc[start:i] if not (t.is_punct or t.is_space)]
+    return len(words) <= 2 and all(t.pos_ in _LEAD_POS for t in doc[start:i])
+
+
 def _previous_sentence_cue(
     doc: Doc, resolver: _Resolver, i: int, quote_tokens: set[int], text: str, a: int
 ) -> tuple[int, Span | None]:
@@ -1638,7 +1724,7 @@ def _previous_sentence_cue(
     if i >= len(doc) or i == 0:
         return -1, None
     sent = doc[i].sent
-    if sent.start < i - 1:
+    if not _lead_only(doc, i):
         return -1, None
     prev_end = sent.start - 1
     if prev_end < 0 or "\n\n" in text[doc[prev_end].idx : a]:
@@ -1664,7 +1750,7 @@ def _previous_subject(
     if i >= len(doc) or i == 0:
         return -1
     sent = doc[i].sent
-    if sent.start < i - 1:
+    if not _lead_only(doc, i):
         return -1
     prev_end = sent.start - 1
     while prev_end >= 0 and (doc[prev_end].is_space or doc[prev_end].text in _OPENERS):
