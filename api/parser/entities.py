@@ -718,6 +718,8 @@ def _clean(ent: Span, doc: Doc, text: str) -> list[RawMention | None]:
         return [None]  # "Navy Lt.", "Ohio Gov.": a title, the name (if any) after it
     if i < j and doc[i].lower_ == "the":
         i += 1
+        while i < j and doc[i].is_punct and doc[i].text not in "&":
+            i += 1  # "the “Harbour First” plan": the mark after the article
     elif i > 0 and norm_key(f"{doc[i - 1].text} {doc[i:j].text}") in EXPANSIONS:
         i -= 1  # "Liberal" + "Democrat"
     elif label in _EXTENDABLE:

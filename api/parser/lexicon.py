@@ -915,6 +915,11 @@ SAINT_WORDS = frozenset({"st", "saint"})
 NAME_FUNCTION_WORDS = frozenset({"of", "the", "and", "for"})
 #: Words a span cut short ends on ("The Office of the"): it is extended over what follows.
 FUNCTION_TAIL = NAME_FUNCTION_WORDS | frozenset({"&", "de", "on"})
+#: The only words a title of a work leaves in lower case ("Gone with the Wind", "A Day in
+#: the Life"); any other lower-case word ("Thank you Ohio") marks words someone spoke.
+TITLE_SMALL_WORDS = NAME_FUNCTION_WORDS | frozenset(
+    {"a", "an", "at", "as", "by", "in", "on", "or", "to", "nor", "but", "vs", "vs.", "de"}
+)
 #: Prepositions whose object still speaks through the head noun ("a lawyer for X", "a study
 #: by X").
 SPEAKER_PREPOSITIONS = frozenset({"for", "of", "at", "from", "with", "by"})
@@ -1118,6 +1123,17 @@ METALINGUISTIC_BEFORE = (
 )
 #: Verbs of naming ("Ruiz calls it “…”", "a plan she dubbed “…”"): a quote right after one
 #: is a term unless the verb has a subject (or a "by" phrase) that names who used the words.
+#: Verbs that are cues only with one of their particles: "shot back", "weighed in".
+PHRASAL_CUES: dict[str, frozenset[str]] = {
+    "shoot": frozenset({"back"}),
+    "fire": frozenset({"back"}),
+    "hit": frozenset({"back"}),
+    "snap": frozenset({"back"}),
+    "weigh": frozenset({"in"}),
+    "chime": frozenset({"in"}),
+    "pipe": frozenset({"up"}),
+    "speak": frozenset({"up", "out"}),
+}
 NAMING_LEMMAS = frozenset({"call", "dub", "term", "label", "brand", "nickname"})
 #: Words right after a quote that make it a term ("“sustainable” means …").
 #: Matched in any case; joined into a regular expression.

@@ -54,6 +54,10 @@ muse, grumble, …).
 only heads a person's title ("said Harbor Radio co-host Lee Sands") yields to the person; a
 sentence led only by an adverb or a participle ("Instead, “…”", "Adding, “…”") continues the
 speaker before; a clause after the quote led by "when", "after", … is not its attribution.
+1.10.0: a fragment inside reported speech is the reporter's ("Ruiz said Okafor urged members to
+be “…”"); a described speaker with a name ("the chief known as Bob") is that name; a dash or a
+preposition misread as the subject names no one; "said, “We’ll see.”" and a chant are no titles
+of works; "shot back", "weighed in" and "upon saying" are cues; no quote speaks itself.
 
 **Kind**: ``term`` for a short quote (at most four words, no sentence punctuation) with no
 attributed speaker, or one used as a word ("what “sustainable” means", "so-called “…”"); such
@@ -84,9 +88,11 @@ from .lexicon import (
     ORG_NOUNS,
     PERSON_ROLES,
     PERSONAL_PRONOUNS,
+    PHRASAL_CUES,
     PLURAL_PRONOUNS,
     SPEAKER_PREPOSITIONS,
     SPOKESPERSON_WORDS,
+    TITLE_SMALL_WORDS,
     TITLE_WORDS,
     TITLES_AND_HONORIFICS,
     VERDICT_LEMMAS,
@@ -182,6 +188,10 @@ class _Cue:
     speaker: int  # entity index or -1
     subject_pos: int
     via: str  # how the speaker was found: cue, according-to, pronoun or description
+
+
+#: Parts of speech a misparsed subject may have that name no one.
+_NOT_SUBJECT_POS = frozenset({"ADP", "CCONJ", "SCONJ", "PART"})
 
 
 class _Resolver:
@@ -307,21 +317,34 @@ class _Resolver:
                     "VERB",
                     "AUX",
                     "ADP",
+                    "SCONJ",
                 ):
                     up = up.head
                     if up.i in self.quote_tokens:
                         break
-                    if up.pos_ == "ADP":
-                        continue  # "before asking her", "as saying"
+                    if up.pos_ in ("ADP", "SCONJ"):
+                        continue  # "before asking her", "as saying", "upon saying"
                     if any(c.dep_ in ("nsubj", "nsubjpass") for c in up.children):
                         tok, first, passive = up, True, True
                         break
+            if tok is verb and verb.dep_ in ("advcl", "acl") and verb.head.i < verb.i:
+                # "Okafor defended the plan, calling it “…”" with the name read as the root
+                # and the participle hung from it: the participle is the name's
+                index = self.an.entity_of_token(verb.head.i)
+                if index >= 0 and self.types[index] in ("PERSON", "ORG"):
+                    return index, verb.head.i
         author = self._author_of(verb)
         if author is not None:
             return author
         for _ in range(5):
             subject_deps = ("nsubj", "csubj", "nsubjpass") if passive else ("nsubj", "csubj")
-            subjects = [c for c in tok.children if c.dep_ in subject_deps]
+            # a dash or a preposition the parser read as a subject ("Okafor ― who … ― boasted",
+            # "Of the plan, Okafor, who …, said") names no one
+            subjects = [
+                c
+                for c in tok.children
+                if c.dep_ in subject_deps and not c.is_punct and c.pos_ not in _NOT_SUBJECT_POS
+            ]
             # “The more boats that sail …,” Okafor said: the parser may read a word of the
             # quote as a second subject; the one outside the quote is the speaker
             outside = [c for c in subjects if c.i not in self.quote_tokens]
@@ -1030,6 +1053,12 @@ def _np_tokens(tok: Token) -> list[tuple[Token, bool]]:
     while stack:
         t, direct = stack.pop()
         for child in t.children:
+            named = _name_given(child)
+            if named is not None:
+                # "the base chief known as Bob", "a pilot named Ravi Sen": the name given
+                out.append((named, direct))
+                stack.append((named, direct))
+                continue
             if child.dep_ in ("poss", "relcl", "acl", "punct", "cc", "det"):
                 continue
             if child.dep_ == "prep":
@@ -1050,6 +1079,24 @@ def _np_tokens(tok: Token) -> list[tuple[Token, bool]]:
                 out.append((child, direct and child.dep_ != "pobj"))
                 stack.append((child, direct and child.dep_ != "pobj"))
     return out
+
+
+#: Participles that give a described person's name: "known as Bob", "named Ravi Sen".
+_NAME_GIVING = frozenset({"know", "name", "call"})
+
+
+def _name_given(child: Token) -> Token | None:
+    """The name an ``acl`` participle of naming gives its noun, if it gives one."""
+    if child.dep_ != "acl" or child.tag_ != "VBN" or child.lemma_.lower() not in _NAME_GIVING:
+        return None
+    for c in child.children:
+        if c.dep_ in ("oprd", "attr", "dobj") and c.pos_ == "PROPN":
+            return c
+        if c.dep_ == "prep" and c.lower_ == "as":
+            for obj in c.children:
+                if obj.dep_ == "pobj" and obj.pos_ == "PROPN":
+                    return obj
+    return None
 
 
 def _inside_word(tok: Token) -> bool:
@@ -1077,10 +1124,21 @@ def _as_put(tok: Token) -> bool:
     return "it" in children and "as" in children
 
 
+def _phrasal_cue(tok: Token) -> bool:
+    """ "Okafor shot back, “…”", "Ruiz weighed in": a verb that speaks only with its particle."""
+    if tok.pos_ != "VERB":
+        return False
+    particles = PHRASAL_CUES.get(tok.lemma_.lower())
+    if particles is None or tok.i + 1 >= len(tok.doc):
+        return False
+    particle = tok.doc[tok.i + 1]  # a particle or an adverb, as the model reads "back"
+    return particle.lower_ in particles and particle.head.i == tok.i
+
+
 def _is_cue(tok: Token, strong_only: bool) -> bool:
     if tok.lower_ == "according":
         return tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].lower_ == "to"
-    if _as_put(tok):
+    if _as_put(tok) or _phrasal_cue(tok):
         return True
     if tok.pos_ not in ("VERB", "AUX") or tok.lemma_.lower() not in CUE_LEMMAS:
         return False
@@ -1139,7 +1197,7 @@ def extract(document: ArticleDocument, doc: Doc, analysis: EntityAnalysis) -> li
             pass  # "OLSEN: We will…" names its speaker itself
         elif not metalinguistic:
             governing = _governing_cues(doc, i, j, quote_tokens, boundaries)
-            cue_tok = _pick_cue(governing, resolver)
+            cue_tok = _pick_cue(governing, resolver, inner[:1].islower())
             if modifier and (cue_tok is None or resolver.cue(cue_tok).speaker < 0):
                 metalinguistic, cue_tok = True, None
             if cue_tok is None and not metalinguistic:
@@ -1168,6 +1226,8 @@ def extract(document: ArticleDocument, doc: Doc, analysis: EntityAnalysis) -> li
         elif cue_tok is not None:
             c = resolver.cue(cue_tok)
             speaker, cue, via = c.speaker, c.span, c.via
+            if _named_inside(doc, resolver, c, i, j):
+                speaker = -1  # "according to the “Harbour First” plan": no quote speaks itself
             if speaker < 0:
                 speaker = _named_next(doc, resolver, c)
             if speaker < 0 and cue_tok.tag_ == "VBG" and _lead_only(doc, cue_tok.i):
@@ -1491,10 +1551,12 @@ def _irrealis(tok: Token) -> bool:
     )
 
 
-def _pick_cue(governing: list[Token], resolver: _Resolver) -> Token | None:
+def _pick_cue(governing: list[Token], resolver: _Resolver, fragment: bool) -> Token | None:
     """The nearest cue above the quote whose subject is someone, else the nearest; but a cue in
     the future or a condition inside the clause of a spoken one yields to it ("Ruiz says she
-    expects the board to announce a “…”": Ruiz's words)."""
+    expects the board to announce a “…”": Ruiz's words), and a ``fragment`` (a quote going on
+    in lower case) inside reported speech is the reporter's ("Ruiz said Okafor urged members to
+    be “…”")."""
     found = [c for c in governing if resolver.cue(c).speaker >= 0]
     if not found:
         return governing[0] if governing else None
@@ -1502,7 +1564,45 @@ def _pick_cue(governing: list[Token], resolver: _Resolver) -> Token | None:
         for outer in found[1:]:
             if not _irrealis(outer):
                 return outer
+    if fragment:
+        for outer in reversed(found[1:]):
+            if _reports(outer, found[0]):
+                return outer
     return found[0]
+
+
+#: How a reported clause hangs from the verb that reports it ("said Okafor urged …").
+_REPORTED_DEPS = frozenset({"ccomp", "xcomp"})
+
+
+def _named_inside(doc: Doc, resolver: _Resolver, cue: _Cue, i: int, j: int) -> bool:
+    """The cue's speaker is named only by words of the quote itself (tokens ``i`` to ``j``)."""
+    if cue.speaker < 0 or cue.subject_pos < 0:
+        return False
+    named = [
+        t.i for t in doc[cue.subject_pos].subtree if resolver.an.token_entity[t.i] == cue.speaker
+    ]
+    return bool(named) and all(i <= k < j for k in named)
+
+
+def _reports(outer: Token, inner: Token) -> bool:
+    """ "Ruiz said Okafor urged members to be “…”": the inner cue lies in the clause an earlier,
+    affirmed cue reports, so a fragment is quoted as the outer speaker tells it (not "Ruiz
+    cannot say that “…”", nor a cue after the quote)."""
+    if outer.i > inner.i or any(c.dep_ == "neg" for c in outer.children):
+        return False
+    tok = inner
+    while tok.i != outer.i:
+        if tok.head.i == tok.i:
+            return False
+        # "Ruiz says the town asked the board to wait, calling it “…”": a participle or an
+        # infinitive is still the reported clause; "while Okafor said …" is a clause of its own
+        if tok.dep_ not in _REPORTED_DEPS and not (
+            tok.dep_ == "advcl" and tok.tag_ in ("VBG", "VB") and not _opens_own_clause(tok)
+        ):
+            return False
+        tok = tok.head
+    return True
 
 
 def _governing_cues(
@@ -1661,13 +1761,14 @@ def _apposition_follows(doc: Doc, k: int) -> bool:
 
 
 def _lead_cue(doc: Doc, text: str, a: int, i: int, quote_tokens: set[int]) -> Token | None:
-    """He said: “…” — a cue right before the opening mark (after ":" or "," or directly)."""
+    """He said: “…” — a cue right before the opening mark (after ":", "," or "that", or
+    directly): "Okafor told supporters on Tuesday that “…”", however the clause was parsed."""
     k = i - 1
     while k >= 0 and doc[k].text in _OPENERS:
         k -= 1
     if k < 0 or "\n" in text[doc[k].idx : a]:
         return None
-    if doc[k].text in (":", ","):
+    if doc[k].text in (":", ",") or (doc[k].lower_ == "that" and doc[k].tag_ == "IN"):
         k -= 1
     elif not _is_cue(doc[k], strong_only=False):
         return None
@@ -2068,8 +2169,12 @@ def _looks_like_title(inner: str, text: str, a: int) -> bool:
     long = [w for w in words if len(w.strip("'’")) >= 4]
     if not long or not all(w[:1].isupper() for w in long) or not words[0][:1].isupper():
         return False
-    if any(w[:1].islower() and len(w) >= 4 for w in words):
-        return False
+    if any(w[:1].islower() and w.lower() not in TITLE_SMALL_WORDS for w in words):
+        return False  # "Thank you Ohio": words someone spoke
+    if sum(w[:1].isupper() for w in words) < 2:
+        return False  # "said, “We’ll see.”": one capital, that of a sentence
+    if _SENTENCE_PUNCT.search(inner.strip().rstrip(".!?…")):
+        return False  # “U-S-A! U-S-A!”: a chant of two sentences, not one title
     before = text[max(0, a - 3) : a - 1].rstrip()
     # inside a sentence: the mark follows a word or a comma, not a sentence end or line start
     if not before or not (before[-1].isalnum() or before[-1] in ",’'s"):
