@@ -1075,6 +1075,17 @@ CUE_LEMMAS = WEAK_CUE_LEMMAS | frozenset(
         "apologize",
     }
 )
+#: Verbs that are cues only with one of their particles: "shot back", "weighed in".
+PHRASAL_CUES: dict[str, frozenset[str]] = {
+    "shoot": frozenset({"back"}),
+    "fire": frozenset({"back"}),
+    "hit": frozenset({"back"}),
+    "snap": frozenset({"back"}),
+    "weigh": frozenset({"in"}),
+    "chime": frozenset({"in"}),
+    "pipe": frozenset({"up"}),
+    "speak": frozenset({"up", "out"}),
+}
 #: Speech-verb forms that end a bullet's lead ("Smith said: …" is not a label "Smith said").
 #: Matched in any case; joined into a regular expression.
 SPEECH_VERB_FORMS = (
@@ -1123,17 +1134,6 @@ METALINGUISTIC_BEFORE = (
 )
 #: Verbs of naming ("Ruiz calls it “…”", "a plan she dubbed “…”"): a quote right after one
 #: is a term unless the verb has a subject (or a "by" phrase) that names who used the words.
-#: Verbs that are cues only with one of their particles: "shot back", "weighed in".
-PHRASAL_CUES: dict[str, frozenset[str]] = {
-    "shoot": frozenset({"back"}),
-    "fire": frozenset({"back"}),
-    "hit": frozenset({"back"}),
-    "snap": frozenset({"back"}),
-    "weigh": frozenset({"in"}),
-    "chime": frozenset({"in"}),
-    "pipe": frozenset({"up"}),
-    "speak": frozenset({"up", "out"}),
-}
 NAMING_LEMMAS = frozenset({"call", "dub", "term", "label", "brand", "nickname"})
 #: Words right after a quote that make it a term ("“sustainable” means …").
 #: Matched in any case; joined into a regular expression.
