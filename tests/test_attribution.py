@@ -637,3 +637,19 @@ def test_a_participle_hung_from_a_name_read_as_the_root_is_that_names() -> None:
     )
     got = misparsed(text, ("Frick", "ROOT", "Frick"), ("calling", "advcl", "Frick"))
     assert got["absolute necessity"] == "Dana Frick"
+
+
+def test_a_fragment_a_verb_likens_rates_or_casts_is_its_subjects() -> None:
+    got = speakers(
+        "Ferry levy\n\n"
+        "Maria Okafor spoke at the harbour on Monday. Okafor likened the new ferry levy to “a "
+        "tax on breathing” in her speech.\n\n"
+        "Dana Frick, the council leader, cast the harbour board as a club that would “sink the "
+        "whole town” if left alone.\n\n"
+        "Lee Osgood deemed the plan “wildly premature” on Tuesday, and the harbour board "
+        "opened a “warming centre” on the pier."
+    )
+    assert got["a tax on breathing"][0] == "Maria Okafor"
+    assert got["sink the whole town"][0] == "Dana Frick"
+    assert got["wildly premature"][0] == "Lee Osgood"
+    assert got["warming centre"] == (None, None)  # opening a centre is no verdict

@@ -58,6 +58,8 @@ speaker before; a clause after the quote led by "when", "after", … is not its 
 be “…”"); a described speaker with a name ("the chief known as Bob") is that name; a dash or a
 preposition misread as the subject names no one; "said, “We’ll see.”" and a chant are no titles
 of works; "shot back", "weighed in" and "upon saying" are cues; no quote speaks itself.
+1.11.0: a fragment in the clause of a verb that rates, likens or casts ("likened it to “…”",
+"deemed it “…”") is its subject's.
 
 **Kind**: ``term`` for a short quote (at most four words, no sentence punctuation) with no
 attributed speaker, or one used as a word ("what “sustainable” means", "so-called “…”"); such
