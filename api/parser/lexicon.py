@@ -967,8 +967,9 @@ VERDICT_LEMMAS = frozenset(
         "blame",
         "cite",
         "compare",
-        # 1.11.0: verbs that rate, liken or cast in words ("rated the claim “…”", "likened
-        # it to “…”", "cast him as a liberal who would “…”")
+        # 1.11.0: verbs that rate, liken or cast in words ("likened it to “…”", "deemed it
+        # “…”", "cast him as a liberal who would “…”"); the model lemmatises "rated" and
+        # "rating" as "rat", so "rate" matches only that form
         "rate",
         "deem",
         "liken",
