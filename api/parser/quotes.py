@@ -1702,8 +1702,8 @@ def _tail_cue(doc: Doc, text: str, b: int, j: int, quote_tokens: set[int]) -> To
         if doc[k].text in "“„«" or (doc[k].text == '"' and k > j):
             return None
         k += 1
-    if k >= len(doc) or "\n" in text[b : doc[k].idx]:
-        return None
+    if k >= len(doc) or "\n" in text[b : doc[k].idx + len(doc[k].text)]:
+        return None  # the paragraph ends with the quote (a space token may hold the break)
     inner_end = text[max(0, b - 1) : b]
     if inner_end == "." and not doc[k].is_lower and not _name_then_cue(doc, k):
         return None
