@@ -79,6 +79,7 @@ from .entities import EntityAnalysis, ends_in_acronym
 from .lexicon import (
     ABBREVIATIONS,
     CUE_LEMMAS,
+    DATE_WORDS,
     DOCUMENT_NOUNS,
     MESSAGE_NOUNS,
     METALINGUISTIC_AFTER,
@@ -357,11 +358,16 @@ class _Resolver:
             if subjects:
                 index = self.entity_of_np(subjects[0])
                 if index >= 0 and (
-                    self.types[index] not in _SPEAKER_TYPES or _dateline(subjects[0])
+                    self.types[index] not in _SPEAKER_TYPES
+                    or _dateline(subjects[0])
+                    or subjects[0].lower_ in DATE_WORDS
                 ):
                     # "Saturday at the rally Sen. Ana Ruiz said", "KAMLOOPS — Ana Ruiz told":
-                    # a date or place misread as the subject, a person named before the verb
-                    person = self._person_between(subjects[0], tok)
+                    # a date or place misread as the subject, a person named before the verb;
+                    # "Sen. Ana Ruiz (R-OH) said": the state of a party tag, the person tagged
+                    person = self._person_between(subjects[0], tok) or self._tagged_person(
+                        subjects[0]
+                    )
                     if person is not None:
                         return person
                 if index >= 0 or first or _is_cue(tok, strong_only=False):
@@ -502,6 +508,7 @@ class _Resolver:
         k = verb.i - 1
         if k >= 0 and self.doc[k].text == ",":
             k -= 1
+        k = _before_party_tag(self.doc, k)  # "Sen. Ana Ruiz (D-MA) said"
         if k < 0 or k in self.quote_tokens:
             return None
         index = self.an.entity_of_token(k)
@@ -825,6 +832,17 @@ class _Resolver:
             self.types.append("PERSON" if _looks_personal(name) else "ORG")
         return index
 
+    def _tagged_person(self, tok: Token) -> tuple[int, int] | None:
+        """ "Sen. Ana Ruiz (D-MA)", "Rep. Lee Osgood, R-Ky.,": ``tok`` is the state of a party
+        tag; the person it tags, named right before it."""
+        k = _before_party_tag(self.doc, tok.i)
+        if k == tok.i:
+            return None
+        index = self.an.entity_of_token(k) if k >= 0 else -1
+        if index >= 0 and self.types[index] == "PERSON":
+            return index, k
+        return None
+
     def _person_between(self, subject: Token, verb: Token) -> tuple[int, int] | None:
         """The last person named between a subject and its verb, in one clause (no other verb
         between), outside quotes: ``(entity index, token)``, or None."""
@@ -832,8 +850,10 @@ class _Resolver:
         found = None
         for k in range(lo + 1, hi):
             t = self.doc[k]
-            if k in self.quote_tokens or t.pos_ in ("VERB", "AUX"):
-                return None
+            if k in self.quote_tokens or (
+                t.pos_ in ("VERB", "AUX") and t.tag_ not in ("VBG", "VBN")
+            ):
+                return None  # another clause ("after winning the vote" is not one)
             index = self.an.entity_of_token(k)
             if index >= 0 and self.types[index] == "PERSON" and not _possessor(t):
                 found = (index, k)
@@ -1005,6 +1025,22 @@ class _Resolver:
 #: "fisherman", "librarian", "student").
 _PERSON_NOUN_ENDINGS = ("or", "ist", "man", "woman", "ian", "ent")
 _AGE = re.compile(r"^\d+-year-old$")
+
+
+def _before_party_tag(doc: Doc, k: int) -> int:
+    """The token before the party tag that ends at token ``k`` ("(D-MA)", ", R-Ky."), or ``k``
+    when no tag ends there."""
+    m = k
+    if m >= 0 and doc[m].text == ")":
+        m -= 1
+    if m >= 0 and doc[m].text == ".":
+        m -= 1  # "R-Ky." split apart
+    if m < 3 or doc[m - 1].text not in ("-", "–") or doc[m - 2].text not in _PARTY_LETTERS:
+        return k
+    m -= 3
+    while m >= 0 and doc[m].text in ("(", ","):
+        m -= 1
+    return m
 
 
 def _names_a_person(tok: Token) -> bool:
@@ -1240,6 +1276,12 @@ def extract(document: ArticleDocument, doc: Doc, analysis: EntityAnalysis) -> li
             if speaker < 0 and not short:
                 speaker = _described(doc, resolver, c)
                 via = "description" if speaker >= 0 else via
+            if speaker < 0 and not short and cue_tok.i < i:
+                # "Pollsters agree - Ana Ruiz: “…”": a cue with no one for its subject, and the
+                # source named between it and the colon that opens the quote
+                signed, colon_via = _colon_subject(doc, resolver, text, a, i)
+                if signed >= 0:
+                    speaker, via, cue = signed, colon_via, None  # the verb is not theirs
         elif (
             not metalinguistic
             and previous is not None
@@ -1524,6 +1566,8 @@ def _dateline(tok: Token) -> bool:
     )
 
 
+#: The party letters of a tag after a legislator's name ("(D-MA)", ", R-Ky.,").
+_PARTY_LETTERS = frozenset({"R", "D", "I"})
 #: Entity types that speak; a subject of another type (a date, a place) may be a misparse.
 _SPEAKER_TYPES = frozenset({"PERSON", "ORG", "NORP"})
 #: Determiners of a person described, not named: "a", "another", "one".
