@@ -722,6 +722,20 @@ def _clean(ent: Span, doc: Doc, text: str) -> list[RawMention | None]:
             i += 1  # "the “Harbour First” plan": the mark after the article
     elif i > 0 and norm_key(f"{doc[i - 1].text} {doc[i:j].text}") in EXPANSIONS:
         i -= 1  # "Liberal" + "Democrat"
+    elif (
+        label in ("PERSON", "ORG")
+        and j - i == 1
+        and i > 0
+        and doc[i - 1].pos_ == "PROPN"
+        and doc[i - 1].is_title
+        and not doc[i - 1].ent_type_
+        and "\n" not in doc[i - 1].whitespace_
+        and given_name(doc[i - 1].text)
+    ):
+        # "Ana Brill, 43, said": a first name NER left out in front of a lone surname it then
+        # took for a body; the two are a person
+        i -= 1
+        label = "PERSON"
     elif label in _EXTENDABLE:
         # a capitalised proper noun NER left out in front ("Go" of "Go Harbour")
         while (

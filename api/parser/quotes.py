@@ -2018,7 +2018,7 @@ def _last_speaker(
     sentence end) is passed over; a paragraph of prose with no attribution ends the chain."""
     line_start = _line_start(text, a)
     if text[line_start:a].strip(' "“„«'):
-        return -1
+        return _paragraph_speaker(text, resolver, quotes, speaker_indexes, line_start, a)
     previous_end = line_start - 1
     skipped = 0
     while previous_end > 0:
@@ -2056,6 +2056,37 @@ def _last_speaker(
                 if before_start <= quote.start < before_end and index >= 0:
                     best = index
     return best
+
+
+def _paragraph_speaker(
+    text: str,
+    resolver: _Resolver,
+    quotes: list[Quote],
+    speaker_indexes: list[int],
+    line_start: int,
+    a: int,
+) -> int:
+    """“…,” Ruiz said. It is a small town. “…” — a quote opening a sentence inside a paragraph,
+    with no attribution of its own, after a sentence that names no one: the speaker of the
+    paragraph's last quote that has one."""
+    if not _SENTENCE_CLOSE.search(text[line_start:a].rstrip(' "“„«')):
+        return -1
+    last = next(
+        (
+            (quote, index)
+            for quote, index in zip(reversed(quotes), reversed(speaker_indexes), strict=True)
+            if quote.start >= line_start and quote.kind == "speech"
+        ),
+        None,
+    )
+    if last is None or last[1] < 0:
+        return -1
+    if any(
+        last[0].end <= start < a and resolver.types[index] in ("PERSON", "ORG") and index != last[1]
+        for start, index in resolver.an.mention_starts
+    ):
+        return -1  # someone else named since
+    return last[1]
 
 
 #: A photo credit or caption note: "(Jo Hardy/Eastvale Courier)", "(Submitted by …)"; the
