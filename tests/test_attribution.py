@@ -653,3 +653,71 @@ def test_a_fragment_a_verb_likens_rates_or_casts_is_its_subjects() -> None:
     assert got["sink the whole town"][0] == "Dana Frick"
     assert got["wildly premature"][0] == "Lee Osgood"
     assert got["warming centre"] == (None, None)  # opening a centre is no verdict
+
+
+def test_the_state_of_a_party_tag_or_a_date_read_as_the_subject_is_the_person_tagged() -> None:
+    text = (
+        "Harbour tax\n\nOn Tuesday at the pier, Gov. Tomas Reyes (R-OH), said, “I am getting "
+        "ready to rent a covered wagon. We will ride it to the coast.”"
+    )
+    got = misparsed(text, ("OH", "nsubj", "said"), ("Reyes", "appos", "OH"))
+    assert got["I am getting ready to rent a covered wagon. We will ride it to the coast."] == (
+        "Tomas Reyes"
+    )
+    text = (
+        "Harbour tax\n\nSaturday at the county fair Sen. Dana Frick (D-MA) said the levy was a "
+        "“proven failure” for farmers."
+    )
+    got = misparsed(text, ("Saturday", "nsubj", "said"), ("Frick", "pobj", "at"))
+    assert got["proven failure"] == "Dana Frick"
+    # the tag between the name and the verb, the verb with no subject at all
+    got = speakers(
+        "Harbour tax\n\nSunday at the county fair in Marlow Sen. Dana Frick (D-MA) said the levy "
+        "was a “proven failure” for farmers."
+    )
+    assert got["proven failure"][0] == "Dana Frick"
+
+
+def test_a_cue_after_a_closing_mark_stays_in_its_paragraph() -> None:
+    got = speakers(
+        "Harbour tax\n\nLee Osgood, a partner at a bank, expressed alarm about the plan.\n\n"
+        "“This is a problem, of course. The mayor is on the record for borrowing,” Osgood said. "
+        "“And the council is sounding like it wants cuts!”\n\n"
+        "Osgood’s metaphor is telling."
+    )
+    # “…!” ends its paragraph: "is telling" in the next one does not attribute it
+    assert got["And the council is sounding like it wants cuts!"] == ("Lee Osgood", "continuation")
+
+
+def test_a_source_set_off_by_a_dash_before_the_colon_speaks_whatever_the_verb_before() -> None:
+    got = speakers(
+        "Poll digest\n\nThe polls were wrong. [Courier.] Pollsters agree - Lee Osgood: “One of "
+        "the biggest lessons was a simple one: keep on calling voters late.” [Ledger.]"
+    )
+    # "Pollsters agree" has no one named for its subject; the source after the dash speaks
+    assert got["One of the biggest lessons was a simple one: keep on calling voters late."] == (
+        "Lee Osgood",
+        "cue",
+    )
+
+
+def test_a_quote_after_a_sentence_naming_no_one_continues_the_paragraphs_speaker() -> None:
+    got = speakers(
+        "Small towns\n\n“Oh gosh, those are some very small towns,” Levin said. They also lie in a "
+        "dead zone for television, far from either city. “That is a tough area.”\n\n"
+        "“We will go there anyway,” Levin said. Tomas Reyes runs the radio station. “It is a "
+        "tough area for radio too.”"
+    )
+    assert got["That is a tough area."] == ("Levin", "continuation")
+    # someone else named in between: no longer clearly Levin's
+    assert got["It is a tough area for radio too."][0] != "Levin"
+
+
+def test_a_first_name_ner_left_out_joins_the_surname_it_took_for_a_body() -> None:
+    document = parse_article(
+        "Harbour plan\n\nThe levy passed. Ana Brill, 43, said the plan “would help the harbour.”",
+        file_name="attribution.txt",
+    )
+    people = {e.name: e.type for e in document.entities}
+    assert people.get("Ana Brill") == "PERSON"
+    assert document.quotes[0].speaker.name == "Ana Brill"

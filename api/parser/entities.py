@@ -79,6 +79,7 @@ from .lexicon import (
     ORG_NOUNS,
     PARTY_FORM_ARTICLES,
     PARTY_FORMS,
+    PERSON_ROLES,
     PLACE_NOUNS,
     PLACE_PREPOSITIONS,
     POLITICAL_NOUNS,
@@ -731,6 +732,8 @@ def _clean(ent: Span, doc: Doc, text: str) -> list[RawMention | None]:
         and not doc[i - 1].ent_type_
         and "\n" not in doc[i - 1].whitespace_
         and given_name(doc[i - 1].text)
+        and doc[i - 1].lower_ not in TITLES_AND_HONORIFICS
+        and doc[i - 1].lower_ not in PERSON_ROLES  # "Queen", "King": a title
     ):
         # "Ana Brill, 43, said": a first name NER left out in front of a lone surname it then
         # took for a body; the two are a person

@@ -361,6 +361,7 @@ class _Resolver:
                     self.types[index] not in _SPEAKER_TYPES
                     or _dateline(subjects[0])
                     or subjects[0].lower_ in DATE_WORDS
+                    or _before_party_tag(doc, subjects[0].i) != subjects[0].i
                 ):
                     # "Saturday at the rally Sen. Ana Ruiz said", "KAMLOOPS — Ana Ruiz told":
                     # a date or place misread as the subject, a person named before the verb;
