@@ -721,3 +721,13 @@ def test_a_first_name_ner_left_out_joins_the_surname_it_took_for_a_body() -> Non
     people = {e.name: e.type for e in document.entities}
     assert people.get("Ana Brill") == "PERSON"
     assert document.quotes[0].speaker.name == "Ana Brill"
+
+
+def test_a_quote_inside_an_open_quote_is_its_speakers_words() -> None:
+    got = speakers(
+        "Harbour rules\n\nDr. Ana Brill stated:\n\n"
+        '"The harbour department of this county isn’t about “Equal Justice Under Law” anymore. '
+        'It is about politics."\n\nThe “Harbour First” plan passed on Monday.'
+    )
+    assert got["Equal Justice Under Law"] == ("Ana Brill", "continuation")
+    assert got["Harbour First"] == (None, None)  # a name in the writer's own words

@@ -1121,6 +1121,8 @@ def _merge(groups: list[_Group]) -> None:
                 and h_words[: len(words)] == words
                 and _org_headed(h.name)
             )
+            if h_type == g_type == "ORG" and _named_after(g, h):
+                continue  # "Trump" of "the Trump Train": the man the body is named after
             if h_type == g_type or person_part:
                 candidates.append(h.root())
             elif company_part:
@@ -1162,6 +1164,18 @@ def _merge(groups: list[_Group]) -> None:
             elif words[0] in DEMONYMS:
                 for m in g.mentions:
                     m.forced_type = "NORP"
+
+
+def _named_after(short: _Group, org: _Group) -> bool:
+    """A one-word name the model reads as a person in places (twice or more) and a body
+    named with it that it never does: the body is named after the person ("Trump" and "the
+    Trump Train"), not a short form of it."""
+    return (
+        len(_words(short.key)) == 1
+        and sum(m.label == "PERSON" for m in short.mentions) >= 2
+        and not any(m.label == "PERSON" for m in org.mentions)
+        and not _org_headed(org.name)
+    )
 
 
 def _org_headed(name: str) -> bool:

@@ -1301,6 +1301,11 @@ def extract(document: ArticleDocument, doc: Doc, analysis: EntityAnalysis) -> li
         if speaker < 0 and cue is None and labelled < 0:
             # "The shed was, in her words, “a museum.”": the words are hers
             speaker, via = _in_their_words(doc, resolver, i, via)
+        if speaker < 0 and labelled < 0 and n > 0 and _nested(text, spans[n - 1], a):
+            # “… isn’t about “Equal Justice” anymore …”: a quote inside an open quote is part
+            # of those words, a term or not, and its speaker's
+            speaker, via, cue = speaker_indexes[-1], "continuation", None
+            metalinguistic = metalinguistic and speaker < 0
         kind = "speech"
         if metalinguistic or (short and speaker < 0):
             kind = "term"
@@ -1334,6 +1339,12 @@ def extract(document: ArticleDocument, doc: Doc, analysis: EntityAnalysis) -> li
                 following.speaker.entity_id, following.speaker.name, "continuation"
             )
     return quotes
+
+
+def _nested(text: str, previous: tuple[int, int], a: int) -> bool:
+    """The quote opening at ``a`` is inside the ``previous`` one: that segment was cut short by
+    this quote's opening mark, not closed (see :func:`_line_quotes`)."""
+    return a > 0 and text[a - 1] in _OPENERS and not text[previous[1] : a - 1].strip()
 
 
 _LABEL = re.compile(r"^\s*([A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,2}):\s+\S")
@@ -1652,6 +1663,12 @@ def _reports(outer: Token, inner: Token) -> bool:
     return True
 
 
+#: How many steps up the tree a cue may govern a quote from: a long reported clause ("Ruiz
+#: said the mayor sees the fair as a chance to talk about the plans that … offer, in contrast to
+#: “…”") may hang the quote a dozen steps below its speech verb.
+_CUE_REACH = 14
+
+
 def _governing_cues(
     doc: Doc, i: int, j: int, quote_tokens: set[int], boundary: _Boundaries
 ) -> list[Token]:
@@ -1663,7 +1680,7 @@ def _governing_cues(
     a, b = doc[i].idx, doc[j - 1].idx + len(doc[j - 1].text)
     roots = _quote_roots(doc, i, j)
     for root in roots:
-        for tok in _ancestors_outside(root, quote_tokens, 10):
+        for tok in _ancestors_outside(root, quote_tokens, _CUE_REACH):
             cue = tok if _is_cue(tok, strong_only=True) else _according_child(tok)
             if cue is None or cue in found or not boundary.same_sentence(cue.idx, a, b):
                 continue
