@@ -28,7 +28,7 @@ __all__ = [
 ]
 
 #: Bumped whenever the output for the same input may change; stored with every version.
-PARSER_VERSION = "1.11.0"
+PARSER_VERSION = "1.12.0"
 
 #: The language stages hold the whole text in memory several times over; longer texts are refused
 #: (this is also spaCy's own default ``max_length``).

@@ -60,6 +60,12 @@ preposition misread as the subject names no one; "said, “We’ll see.”" and 
 of works; "shot back", "weighed in" and "upon saying" are cues; no quote speaks itself.
 1.11.0: a fragment in the clause of a verb that rates, likens or casts ("likened it to “…”",
 "deemed it “…”") is its subject's.
+1.12.0: the state of a party tag ("Sen. Ana Ruiz (D-MA) said") or a weekday misread as the
+subject yields to the person tagged; a quote inside an open quote is its speaker's; a quote
+after a sentence naming no one continues its paragraph's speaker; the source set off by a dash
+before a colon ("Pollsters agree - Ana Ruiz: “…”") speaks when the verb's subject names no
+one; a cue after a closing mark stays in the quote's paragraph; a cue may govern a quote from
+further down a long reported clause.
 
 **Kind**: ``term`` for a short quote (at most four words, no sentence punctuation) with no
 attributed speaker, or one used as a word ("what “sustainable” means", "so-called “…”"); such
@@ -1277,11 +1283,16 @@ def extract(document: ArticleDocument, doc: Doc, analysis: EntityAnalysis) -> li
             if speaker < 0 and not short:
                 speaker = _described(doc, resolver, c)
                 via = "description" if speaker >= 0 else via
-            if speaker < 0 and not short and cue_tok.i < i:
-                # "Pollsters agree - Ana Ruiz: “…”": a cue with no one for its subject, and the
-                # source named between it and the colon that opens the quote
+            if (
+                (speaker < 0 or speaker >= len(resolver.an.entities))
+                and not short
+                and cue_tok.i < i
+            ):
+                # "Pollsters agree - Ana Ruiz: “…”": a cue with no one (or only a name no
+                # entity has) for its subject, and the source named between it and the colon
+                # that opens the quote
                 signed, colon_via = _colon_subject(doc, resolver, text, a, i)
-                if signed >= 0:
+                if signed >= 0 and (speaker < 0 or signed < len(resolver.an.entities)):
                     speaker, via, cue = signed, colon_via, None  # the verb is not theirs
         elif (
             not metalinguistic
@@ -2076,6 +2087,10 @@ def _last_speaker(
     return best
 
 
+#: A sentence's end inside a paragraph: a stop, then a space.
+_SENTENCE_STOP = re.compile(r"[.!?][\"”’')\]]*\s")
+
+
 def _paragraph_speaker(
     text: str,
     resolver: _Resolver,
@@ -2099,8 +2114,15 @@ def _paragraph_speaker(
     )
     if last is None or last[1] < 0:
         return -1
+    # from the end of the last quote's own sentence (its attribution may name others: "said
+    # Lee Osgood, who runs the Frick campaign.")
+    since = last[0].end
+    cue = last[0].cue
+    if cue is not None and cue.start >= last[0].end:
+        stop = _SENTENCE_STOP.search(text, cue.end, a)
+        since = stop.end() if stop is not None else a
     if any(
-        last[0].end <= start < a and resolver.types[index] in ("PERSON", "ORG") and index != last[1]
+        since <= start < a and resolver.types[index] in ("PERSON", "ORG") and index != last[1]
         for start, index in resolver.an.mention_starts
     ):
         return -1  # someone else named since
